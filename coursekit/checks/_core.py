@@ -1,0 +1,99 @@
+"""The exercise-check mechanism: run a student's function through small tests, say what is wrong.
+
+A check is a list of *tests*. Each test calls the student's function and returns ``None`` if the
+result is right, or a message that says what is wrong and how to fix it. The first failing test
+is reported, so the student fixes one thing at a time.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+NOT_ATTEMPTED = ("not attempted yet: replace `raise NotImplementedError` with your code, "
+                 "run that cell, then run this check again.")
+
+
+class CheckResult:
+    """Outcome of a check: ``passed`` (bool) and the ``message`` that was printed."""
+
+    def __init__(self, title: str, passed: bool, message: str):
+        self.title, self.passed, self.message = title, passed, message
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"CheckResult({self.title!r}, passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        """Show nothing as a cell result: the message has already been printed."""
+
+
+def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str = "") -> CheckResult:
+    """Run ``tests`` on ``student_fn``, print one line saying pass or what is wrong, return it.
+
+    ``hint`` is added when the student's function raises an error (e.g. a reminder of the shapes).
+    """
+    if not callable(student_fn):
+        raise TypeError(f"pass your function itself to the check, e.g. check(my_function), "
+                        f"not {type(student_fn).__name__} {student_fn!r:.60}")
+    for test in tests:
+        try:
+            problem = test(student_fn)
+        except NotImplementedError:
+            return _report(title, False, NOT_ATTEMPTED)
+        except Exception as err:  # noqa: BLE001 - any error in student code is feedback
+            problem = f"your function raised {type(err).__name__}: {err}{_student_line(err)}"
+            problem += f". Hint: {hint}" if hint else ""
+        if problem:
+            return _report(title, False, problem)
+    return _report(title, True, f"all {len(tests)} tests passed.")
+
+
+def _student_line(err: Exception) -> str:
+    """Point at the innermost line of the traceback that is the student's code, if any."""
+    package_dir = str(Path(__file__).resolve().parents[1])
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        ours = frame.filename.startswith(package_dir) or "site-packages" in frame.filename
+        if not ours and (frame.line or "").strip():
+            return f" (at `{frame.line.strip()}`)"
+    return ""
+
+
+def _report(title: str, passed: bool, message: str) -> CheckResult:
+    mark = "PASS" if passed else ("TODO" if message == NOT_ATTEMPTED else "FAIL")
+    text = f"[{mark}] {title}: {message}"
+    print(text)
+    return CheckResult(title, passed, text)
+
+
+def compare(name: str, got, expected, *, mistakes: dict | None = None, rtol: float = 1e-6,
+            atol: float = 1e-9) -> str | None:
+    """Compare one returned array with the expected one; explain the difference if there is one.
+
+    ``mistakes`` maps a message to the array that a typical mistake would produce: when ``got``
+    equals one of them, that message is returned, so the student learns what they did.
+    """
+    expected = np.asarray(expected)
+    try:
+        got = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"{name} must be a numeric array, got {type(got).__name__}"
+    for message, wrong in (mistakes or {}).items():
+        wrong = np.asarray(wrong)
+        if got.shape == wrong.shape and np.allclose(got, wrong, rtol=rtol, atol=atol) and not (
+            wrong.shape == expected.shape and np.allclose(wrong, expected, rtol=rtol, atol=atol)
+        ):
+            return message
+    if got.shape != expected.shape:
+        return f"{name} should have shape {expected.shape}, yours has shape {got.shape}"
+    if not np.all(np.isfinite(got)):
+        return f"{name} contains NaN or inf"
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        err = np.max(np.abs(got - expected)) / max(np.max(np.abs(expected)), 1e-12)
+        return f"{name} has the right shape but wrong values (relative error {err:.2g})"
+    return None

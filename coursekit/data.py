@@ -1,0 +1,126 @@
+"""Small data sets and images the course uses, all available offline.
+
+Nothing here downloads: the blobs are generated, the digits ship with scikit-learn, and the
+sample images ship with matplotlib and scikit-learn. Each image file is checked against the
+SHA-256 recorded in ``SAMPLE_IMAGES`` before it is decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from . import _validate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+DATA_DIR = REPO_DIR / "data"
+OUTPUT_DIR = REPO_DIR / "outputs"
+
+# name -> (where it ships, how to find it, SHA-256 of the file)
+SAMPLE_IMAGES = {
+    "grace_hopper": ("matplotlib", "grace_hopper.jpg",
+                     "a8ca6d734765703b09728ab47fe59f473d93ae3967fc24c7c0288c3c7adb7130"),
+    "china": ("scikit-learn", "china.jpg",
+              "8378025ad2519d649d02e32bd98990db4ab572357d9f09841c2fbfbb4fefad29"),
+    "flower": ("scikit-learn", "flower.jpg",
+               "a77f6ec41e353afdf8bdff2ea981b2955535d8d83294f8cfa49cf4e423dd5638"),
+}
+
+
+def output_dir(name: str | None = None) -> Path:
+    """A git-ignored folder ``outputs/<name>`` for files the notebooks write (created if needed)."""
+    path = OUTPUT_DIR if name is None else OUTPUT_DIR / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sha256(path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sample_image_path(name: str = "grace_hopper") -> Path:
+    """Path of a sample image shipped by an installed package."""
+    _validate.choice(name, "name", SAMPLE_IMAGES)
+    package, filename, _ = SAMPLE_IMAGES[name]
+    if package == "matplotlib":
+        import matplotlib
+
+        return Path(matplotlib.get_data_path()) / "sample_data" / filename
+    import sklearn.datasets
+
+    return Path(sklearn.datasets.__file__).parent / "images" / filename
+
+
+def sample_image(name: str = "grace_hopper") -> np.ndarray:
+    """A sample photo as a uint8 RGB array of shape (H, W, 3), verified by its SHA-256.
+
+    ``grace_hopper`` (512×600, matplotlib), ``china`` and ``flower`` (427×640, scikit-learn).
+    """
+    path = sample_image_path(name)
+    package, _, expected = SAMPLE_IMAGES[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"sample image {name!r} not found at {path}; it ships with the "
+                                f"{package} package: pip install {package}")
+    actual = sha256(path)
+    if actual != expected:
+        raise ValueError(f"sample image {name!r} at {path} has SHA-256 {actual}, expected "
+                         f"{expected}: the file is corrupted; reinstall {package}")
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
+
+
+def blobs(n_samples: int = 1100, n_train: int = 100, *, centers: int = 3, n_features: int = 2,
+          cluster_std: float = 2.0, random_state: int = 2):
+    """The three-blob problem of the classic weight-averaging tutorial.
+
+    ``make_blobs(n_samples=1100, centers=3, n_features=2, cluster_std=2, random_state=2)``; the
+    first ``n_train`` points train, the rest test. Returns ``(X_train, y_train, X_test, y_test)``.
+    """
+    from sklearn.datasets import make_blobs
+
+    n_samples = _validate.positive_int(n_samples, "n_samples", minimum=2)
+    n_train = _validate.positive_int(n_train, "n_train")
+    if n_train >= n_samples:
+        raise ValueError(f"n_train must be smaller than n_samples={n_samples}, got {n_train}")
+    X, y = make_blobs(n_samples=n_samples, centers=_validate.positive_int(centers, "centers"),
+                      n_features=_validate.positive_int(n_features, "n_features"),
+                      cluster_std=_validate.real(cluster_std, "cluster_std", low=0, low_open=True),
+                      random_state=random_state)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+def digits(test_fraction: float = 0.25, *, standardize: bool = True, images: bool = False,
+           seed: int = 0):
+    """scikit-learn's 8×8 handwritten digits (1797 images, 10 classes), split and standardised.
+
+    The split is stratified and seeded. With ``standardize`` each pixel is centred and scaled by
+    the *training* mean and standard deviation (pixels that are constant in training stay 0).
+    Returns ``(X_train, y_train, X_test, y_test)``; X is (N, 64) float64, or (N, 1, 8, 8) with
+    ``images=True`` (channels-first, ready for a PyTorch convolution).
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    test_fraction = _validate.real(test_fraction, "test_fraction", low=0, high=1,
+                                   low_open=True, high_open=True)
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X.astype(np.float64), y, test_size=test_fraction, stratify=y,
+        random_state=_validate.positive_int(seed, "seed", minimum=0))
+    if standardize:
+        mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+        std[std == 0] = 1.0
+        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
+    if images:
+        X_train, X_test = X_train.reshape(-1, 1, 8, 8), X_test.reshape(-1, 1, 8, 8)
+    return X_train, y_train, X_test, y_test
