@@ -70,7 +70,10 @@ def line_plot(curves: dict, *, title: str, xlabel: str, ylabel: str, logy: bool 
 
 def image_grid(images, titles=None, *, suptitle: str | None = None, ncols: int | None = None,
                size: float = 2.6):
-    """Show images side by side (uint8 RGB, floats in [0, 1], or 2-D arrays) and return the figure."""
+    """Show images side by side and return the figure.
+
+    Images may be uint8 RGB, floats in [0, 1], or 2-D arrays (shown in grey).
+    """
     images = list(images)
     if not images:
         raise ValueError("images must contain at least one image")

@@ -94,10 +94,12 @@ def test_ends_with_summary_and_answers_to_common_questions(notebook):
 def test_no_timing_metadata_or_outputs_left_from_editing(notebook):
     _, nb = notebook
     for i, cell in enumerate(nb["cells"]):
-        assert "execution" not in cell["metadata"], f"cell {i}: run `make execute`, which drops timings"
+        assert "execution" not in cell["metadata"], (
+            f"cell {i}: run `make execute`, which drops timing metadata")
         if cell["cell_type"] == "code":
             tags = cell["metadata"].get("tags", [])
             ignored = "nbval-ignore-output" in tags or "nbval-skip" in tags
             src = "".join(cell["source"])
             if ignored:
-                assert src.lstrip().startswith("#"), f"cell {i} is ignored by nbval: say why in a comment"
+                assert src.lstrip().startswith("#"), (
+                    f"cell {i} is ignored by nbval: say why in a comment on its first line")

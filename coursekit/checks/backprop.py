@@ -77,7 +77,8 @@ def check_softmax_cross_entropy(student_fn):
                     loss * len(y),
             })
             or compare("dlogits", result[1], dlogits, mistakes={
-                "dlogits is N times too large: the loss is a mean, so divide by N": dlogits * len(y),
+                "dlogits is N times too large: the loss is a mean, so divide by N":
+                    dlogits * len(y),
                 "dlogits is softmax(logits)/N: subtract 1 at the true class of each row first":
                     probs / len(y),
             })

@@ -1,0 +1,51 @@
+"""coursekit.setup and the environment report."""
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import coursekit
+from coursekit import doctor
+
+
+def test_setup_seeds_every_generator():
+    import torch
+
+    coursekit.setup(5)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
+    coursekit.setup(5)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first  # noqa: NPY002
+
+
+def test_setup_applies_the_course_style():
+    import matplotlib as mpl
+
+    coursekit.setup()
+    assert mpl.rcParams["axes.spines.top"] is False
+    assert mpl.rcParams["font.size"] == 12
+
+
+def test_setup_rejects_a_bad_seed():
+    with pytest.raises(ValueError, match="seed"):
+        coursekit.setup(-1)
+    with pytest.raises(TypeError, match="seed"):
+        coursekit.setup(0.5)
+
+
+def test_doctor_reports_versions_and_assets():
+    versions = doctor.versions()
+    assert versions["coursekit"] == coursekit.__version__
+    assert versions["torch"].startswith("2.13.0")
+    assets = doctor.assets()
+    assert assets and all(status == "ok" for status in assets.values()), assets
+    text = doctor.report(include_hardware=False)
+    assert "Offline assets" in text and "Hardware" not in text
+
+
+def test_python_m_coursekit_prints_the_report():
+    out = subprocess.run([sys.executable, "-m", "coursekit"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Versions" in out and "CPU cores" in out and "EfficientNet-Lite0 weights" in out

@@ -1,0 +1,89 @@
+"""coursekit.data: offline data sets and images."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from coursekit import data
+
+
+def test_blobs_reproduces_the_tutorial_split():
+    X_train, y_train, X_test, y_test = data.blobs()
+    assert X_train.shape == (100, 2) and X_test.shape == (1000, 2)
+    assert set(np.unique(y_train)) == {0, 1, 2}
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n_samples=1100, centers=3, n_features=2, cluster_std=2, random_state=2)
+    assert np.array_equal(X_train, X[:100]) and np.array_equal(y_test, y[100:])
+
+
+def test_digits_is_standardised_with_training_statistics():
+    X_train, y_train, X_test, y_test = data.digits()
+    assert X_train.shape[1] == 64 and len(X_train) + len(X_test) == 1797
+    assert np.allclose(X_train.mean(axis=0), 0, atol=1e-12)
+    varying = X_train.std(axis=0) > 0
+    assert np.allclose(X_train.std(axis=0)[varying], 1)
+    assert not np.allclose(X_test.mean(axis=0), 0, atol=1e-3)  # test set uses train statistics
+    assert np.bincount(y_test).min() >= 40  # stratified
+
+
+def test_digits_images_and_raw_pixels():
+    X_train, _, _, _ = data.digits(images=True)
+    assert X_train.shape[1:] == (1, 8, 8)
+    raw, _, _, _ = data.digits(standardize=False)
+    assert raw.min() == 0 and raw.max() == 16
+
+
+def test_digits_split_depends_on_seed_only():
+    a, b = data.digits(seed=1), data.digits(seed=1)
+    assert all(np.array_equal(u, v) for u, v in zip(a, b, strict=True))
+    assert not np.array_equal(a[0], data.digits(seed=2)[0])
+
+
+@pytest.mark.parametrize("name", sorted(data.SAMPLE_IMAGES))
+def test_sample_images_are_uint8_rgb(name):
+    img = data.sample_image(name)
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
+
+
+def test_grace_hopper_has_the_documented_size():
+    assert data.sample_image().shape == (600, 512, 3)
+
+
+def test_corrupted_image_is_refused(tmp_path, monkeypatch):
+    broken = tmp_path / "grace_hopper.jpg"
+    shutil.copy(data.sample_image_path("grace_hopper"), broken)
+    with open(broken, "r+b") as fh:
+        fh.truncate(1000)
+    monkeypatch.setattr(data, "sample_image_path", lambda name="grace_hopper": broken)
+    with pytest.raises(ValueError, match="corrupted; reinstall matplotlib"):
+        data.sample_image("grace_hopper")
+
+
+def test_missing_image_names_its_package(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "sample_image_path", lambda name="grace_hopper": tmp_path / "no.jpg")
+    with pytest.raises(FileNotFoundError, match="pip install matplotlib"):
+        data.sample_image("grace_hopper")
+
+
+def test_output_dir_is_inside_the_ignored_outputs_folder():
+    path = data.output_dir("unit-test")
+    try:
+        assert path.is_dir() and path.parent == data.OUTPUT_DIR
+        assert data.OUTPUT_DIR.name == "outputs"
+    finally:
+        path.rmdir()
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="name must be one of 'grace_hopper'"):
+        data.sample_image("lena")
+    with pytest.raises(ValueError, match="n_train must be smaller"):
+        data.blobs(n_samples=100, n_train=100)
+    with pytest.raises(ValueError, match="cluster_std"):
+        data.blobs(cluster_std=0)
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.digits(test_fraction=1.5)
+    with pytest.raises(TypeError, match="seed"):
+        data.digits(seed="0")
