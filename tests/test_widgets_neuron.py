@@ -24,8 +24,10 @@ def test_update_rejects_bad_controls():
         neuron.update("1", 0.0)
 
 
-def test_explorer_builds_the_controls():
-    pytest.importorskip("ipywidgets")
+def test_explorer_builds_the_controls_and_redraws():
     widget = neuron.explorer()
-    descriptions = [c.description for c in widget.children[:-1]]
-    assert descriptions == ["weight w", "bias b", "activation"]
+    assert [c.description for c in widget.controls] == ["weight w", "bias b", "activation"]
+    assert repr(widget) == "Explorer(controls: weight w, bias b, activation)"
+    before = widget.children[1].outputs[0]["data"]["image/png"]
+    widget.controls[0].value = -2.0
+    assert widget.children[1].outputs[0]["data"]["image/png"] != before

@@ -6,6 +6,9 @@ import numpy as np
 
 from .. import _validate
 from ..nn import ACTIVATIONS
+from . import _core
+
+__all__ = ["update", "draw", "explorer"]
 
 X_RANGE = (-4.0, 4.0)
 
@@ -20,7 +23,7 @@ def update(w: float, b: float, activation: str = "sigmoid", n: int = 201):
 
 
 def draw(w: float = 1.0, b: float = 0.0, activation: str = "sigmoid"):
-    """Plot the neuron's response for one setting of the controls."""
+    """The neuron's response for one setting of the controls, as a Figure."""
     import matplotlib.pyplot as plt
 
     x, a = update(w, b, activation)
@@ -28,14 +31,14 @@ def draw(w: float = 1.0, b: float = 0.0, activation: str = "sigmoid"):
     ax.plot(x, a, lw=2.5)
     ax.set(title=f"a = {activation}({w:.1f}·x + {b:.1f})", xlabel="input x",
            ylabel="activation a", xlim=X_RANGE)
-    plt.show()
+    return fig
 
 
 def explorer():
     """Sliders for ``w`` and ``b`` and a menu of activations, wired to :func:`draw`."""
     import ipywidgets as widgets
 
-    return widgets.interactive(
+    return _core.explorer(
         draw,
         w=widgets.FloatSlider(value=1.0, min=-5.0, max=5.0, step=0.1, description="weight w"),
         b=widgets.FloatSlider(value=0.0, min=-5.0, max=5.0, step=0.1, description="bias b"),

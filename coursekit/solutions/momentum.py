@@ -1,0 +1,31 @@
+"""Reference solutions to the exercises of notebook 04 (momentum as an EWA).
+
+Try the exercises first: the checks tell you what is wrong without giving the answer away.
+"""
+
+import numpy as np
+
+
+def ewa_corrected(values, beta):
+    """Bias-corrected EWA of a 1-D sequence: ``v_t / (1 - beta**t)`` with ``v_0 = 0``."""
+    out = np.empty(len(values))
+    v = 0.0
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out[t - 1] = v / (1 - beta**t)
+    return out
+
+
+def momentum_step(x, buf, grad, lr, beta):
+    """One step of PyTorch's SGD with momentum: returns ``(new_x, new_buf)``."""
+    buf = beta * buf + grad
+    return x - lr * buf, buf
+
+
+def adam_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step (``t`` counts from 1): returns ``(new_x, new_m, new_v)``."""
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
