@@ -30,6 +30,8 @@ import numpy as np
 
 from . import _validate
 
+__all__ = ["fans", "expected_std", "initialize", "to_torch", "to_keras"]
+
 SCHEMES = (
     "zeros", "constant", "uniform", "normal", "lecun_normal", "lecun_uniform",
     "xavier_normal", "xavier_uniform", "he_normal", "he_uniform", "torch_default",
@@ -76,8 +78,9 @@ def fans(shape) -> tuple[int, int]:
     ):
         raise TypeError(f"shape must be a tuple of ints, got {shape!r}")
     if len(shape) < 2:
-        raise ValueError(f"shape must have at least 2 dimensions (n_in, n_out), got {tuple(shape)}; "
-                         "a bias vector has no fan-in/fan-out: initialise it with 'zeros'")
+        raise ValueError(f"shape must have at least 2 dimensions (n_in, n_out), got "
+                         f"{tuple(shape)}; a bias vector has no fan-in/fan-out: initialise it "
+                         "with 'zeros'")
     if any(d <= 0 for d in shape):
         raise ValueError(f"shape must have positive dimensions, got {tuple(shape)}")
     receptive_field = math.prod(shape[:-2])
@@ -91,10 +94,16 @@ def _scaling_std(scheme: str, fan_in: int, fan_out: int, gain: float) -> float:
 
 
 def expected_std(scheme: str, fan_in: int, fan_out: int, **kw) -> float:
-    """The standard deviation of the weights that ``scheme`` draws for these fans."""
+    """The standard deviation of the weights that ``scheme`` draws for these fans.
+
+    ``kw`` are the scheme's keywords (``value``, ``bound``, ``std`` or ``gain``), as for
+    :func:`initialize`; e.g. ``expected_std("he_normal", 256, 128)`` is ``sqrt(2/256)``.
+    """
     scheme = _canonical(scheme, kw)
     _validate.positive_int(fan_in, "fan_in")
     _validate.positive_int(fan_out, "fan_out")
+    if scheme == "constant":
+        _validate.real(kw["value"], "value")
     if scheme in ("zeros", "constant"):
         return 0.0
     if scheme == "uniform":
@@ -144,6 +153,7 @@ def to_torch(scheme: str, **kw):
     ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")``.
     """
     scheme = _canonical(scheme, kw)
+    expected_std(scheme, 1, 1, **kw)  # check the keywords' values now, not at the first call
 
     def fill(tensor):
         import torch

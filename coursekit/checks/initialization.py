@@ -1,0 +1,128 @@
+"""Checks for the exercises of notebook 02 (initialisation schemes)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..solutions import initialization as ref
+from ._core import compare, run_checks
+
+# fan_in != fan_out everywhere, so that using the wrong fan changes the answer
+_FANS = [(256, 64), (576, 1152), (100, 10), (3, 30)]
+_CONV_SHAPES = [(3, 3, 16, 32), (5, 5, 1, 6), (1, 1, 64, 128), (7, 3, 2, 5)]
+
+
+def check_he_std(student_fn):
+    """Exercise: ``he_std(fan_in, fan_out)`` -> the standard deviation of He normal weights."""
+
+    def test(fn):
+        got = [fn(fan_in, fan_out) for fan_in, fan_out in _FANS]
+        try:
+            got = np.asarray(got, dtype=np.float64).reshape(len(_FANS))
+        except (TypeError, ValueError):
+            return "return one number (a float) for each call"
+        fi = np.array([f[0] for f in _FANS], dtype=float)
+        fo = np.array([f[1] for f in _FANS], dtype=float)
+        return compare("the standard deviation", got, np.sqrt(2 / fi), mistakes={
+            "you used fan_out: He initialisation keeps the forward signal's variance, so it "
+            "divides by fan_in (the number of inputs each unit sums over)": np.sqrt(2 / fo),
+            "that is the variance 2/fan_in: the standard deviation is its square root":
+                2 / fi,
+            "that is the variance computed with fan_out: use fan_in, and take the square root":
+                2 / fo,
+            "that is LeCun's std sqrt(1/fan_in): ReLU zeroes half of its inputs, so He doubles "
+            "the variance to 2/fan_in": np.sqrt(1 / fi),
+            "that is Xavier/Glorot's std sqrt(2/(fan_in+fan_out)): He uses fan_in only":
+                np.sqrt(2 / (fi + fo)),
+            "the square root must cover the whole fraction: sqrt(2 / fan_in), not sqrt(2) / fan_in":
+                np.sqrt(2) / fi,
+        })
+
+    return run_checks("he_std", student_fn, [test],
+                      hint="fan_in and fan_out are positive integers; return a float")
+
+
+def check_conv_fans(student_fn):
+    """Exercise: ``conv_fans(shape)`` -> ``(fan_in, fan_out)`` of a Keras conv kernel."""
+
+    def test(fn):
+        for shape in _CONV_SHAPES:
+            kh, kw, c_in, c_out = shape
+            result = fn(shape)
+            if not isinstance(result, (tuple, list)) or len(result) != 2:
+                return "return a tuple of two integers: (fan_in, fan_out)"
+            expected = np.array(ref.conv_fans(shape), dtype=float)
+            problem = compare(f"(fan_in, fan_out) for shape {shape}", np.array(result, float),
+                              expected, mistakes={
+                "you forgot the kernel's receptive field: each output of a convolution sums over "
+                "kh·kw·c_in inputs, so multiply the channels by kh·kw": np.array([c_in, c_out]),
+                "fan_in and fan_out are swapped: fan_in counts the inputs of one output unit "
+                "(kh·kw·c_in)": expected[::-1],
+                "you read the shape in PyTorch's (out, in, kh, kw) order: Keras kernels are "
+                "(kh, kw, in, out)": np.array([kw * c_in * c_out, kh * c_in * c_out]),
+                "that is the total number of weights: fan_in is kh·kw·c_in, fan_out kh·kw·c_out":
+                    np.array([kh * kw * c_in * c_out] * 2),
+            }, rtol=0, atol=0)
+            if problem:
+                return problem
+        return None
+
+    return run_checks("conv_fans", student_fn, [test],
+                      hint="shape is a tuple (kh, kw, c_in, c_out); return (fan_in, fan_out)")
+
+
+def check_he_normal(student_fn):
+    """Exercise: ``he_normal(shape, rng)`` -> weights from N(0, 2/fan_in), Keras layout."""
+    shapes = [(3, 3, 64, 96), (400, 100)]  # fan_out != 2·fan_in: sqrt(2/fan_out) != LeCun
+
+    def test_shape_and_rng(fn):
+        a = fn((5, 5, 3, 8), np.random.default_rng(0))
+        if not isinstance(a, np.ndarray):
+            return f"return a NumPy array, got {type(a).__name__}"
+        if a.shape != (5, 5, 3, 8):
+            return f"the weights must have the requested shape (5, 5, 3, 8), yours have {a.shape}"
+        if not np.issubdtype(a.dtype, np.floating):
+            return f"the weights must be floats, yours have dtype {a.dtype}"
+        b = fn((5, 5, 3, 8), np.random.default_rng(0))
+        if not np.array_equal(a, b):
+            return ("two calls with the same seed gave different weights: draw the numbers with "
+                    "the rng you are given (rng.normal(...)), not with np.random")
+        return None
+
+    def test_std(fn):
+        for shape in shapes:
+            w = np.asarray(fn(shape, np.random.default_rng(1)), dtype=float)
+            receptive_field = math.prod(shape[:-2])
+            fan_in, fan_out = shape[-2] * receptive_field, shape[-1] * receptive_field
+            got = w.std()
+            want = math.sqrt(2 / fan_in)
+            if abs(got / want - 1) < 0.03 and abs(w.mean()) < 0.05 * want:
+                kurtosis = np.mean(w**4) / np.mean(w**2) ** 2  # 3 for a normal, 1.8 for uniform
+                if kurtosis < 2.4:
+                    return ("the variance is right but the weights are uniform: He *normal* "
+                            "draws from a normal distribution (rng.normal)")
+                continue
+            candidates = {
+                "you used the variance 2/fan_in as the standard deviation: rng.normal takes "
+                "the std, i.e. sqrt(2/fan_in)": 2 / fan_in,
+                "your weights have std sqrt(2/fan_out): use fan_in": math.sqrt(2 / fan_out),
+                "your weights have std sqrt(1/fan_in) (LeCun): He uses 2/fan_in":
+                    math.sqrt(1 / fan_in),
+                "fan_in must include the kernel's receptive field (kh·kw·c_in), not only c_in":
+                    math.sqrt(2 / shape[-2]),
+                "your weights look like N(0, 1): scale them by sqrt(2/fan_in)": 1.0,
+            }
+            for message, std in candidates.items():
+                if abs(got / std - 1) < 0.03:
+                    return message
+            if abs(w.mean()) >= 0.05 * want:
+                return f"the weights should have mean 0, yours have mean {w.mean():.3g}"
+            return (f"for shape {shape} the weights' std is {got:.4g}, expected "
+                    f"sqrt(2/fan_in) = {want:.4g}")
+        return None
+
+    return run_checks("he_normal", student_fn, [test_shape_and_rng, test_std],
+                      hint="shape is (n_in, n_out) or (kh, kw, c_in, c_out); rng is a "
+                           "numpy Generator: use rng.normal(mean, std, size=shape)")
