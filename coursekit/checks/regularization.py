@@ -1,0 +1,186 @@
+"""Checks for the exercises of notebook 03 (L2 regularisation, weight decay and dropout).
+
+The dropout checks do not insist on one particular way of drawing the mask: they look at what
+fraction of the entries survives (over 100 000 entries, so the count is precise to about 0.5%),
+by how much the survivors are scaled, and what happens at test time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..solutions import regularization as ref
+from ._core import compare, run_checks
+
+__all__ = ["check_l2_update", "check_vanilla_dropout", "check_inverted_dropout"]
+
+# A weight vector with both signs, and a data gradient that is not parallel to it.
+_W = np.array([2.0, -1.5, 0.5, -0.25, 0.0, 3.0])
+_G = np.array([0.4, 0.1, -0.3, 0.2, -0.5, -0.1])
+_LR, _LAM = 0.1, 0.5
+
+
+def check_l2_update(student_fn):
+    """Exercise: ``l2_update(w, grad, lr, lam)``, one step on ``loss + (lam/2)·‖w‖²``."""
+
+    def test(fn):
+        w, g, lr, lam = _W, _G, _LR, _LAM
+        got = fn(w.copy(), g.copy(), lr, lam)
+        return compare("the updated w", got, ref.l2_update(w, g, lr, lam), mistakes={
+            "the decay has the wrong sign: the penalty's gradient lam·w is *subtracted* "
+            "(times lr), so the weight is multiplied by (1 - lr·lam), a number below 1":
+                (1 + lr * lam) * w - lr * g,
+            "the decay is missing the learning rate: the step is lr times the whole gradient "
+            "(grad + lam·w), so the factor is (1 - lr·lam), not (1 - lam)":
+                (1 - lam) * w - lr * g,
+            "the decay is twice too strong: the gradient of (lam/2)·w² is lam·w, not 2·lam·w":
+                (1 - 2 * lr * lam) * w - lr * g,
+            "the decay is half as strong as it should be: the gradient of (lam/2)·w² is lam·w":
+                (1 - lr * lam / 2) * w - lr * g,
+            "you shrank the data-gradient step too: only the old weight is multiplied by "
+            "(1 - lr·lam); then subtract lr·grad": (1 - lr * lam) * (w - lr * g),
+            "the data-loss step is missing: subtract lr·grad as well":
+                (1 - lr * lam) * w,
+            "the data-loss step goes uphill: subtract lr·grad, do not add it":
+                (1 - lr * lam) * w + lr * g,
+            "that is the L1 update (lam·sign(w)); here the penalty is (lam/2)·w², "
+            "whose gradient is lam·w": w - lr * lam * np.sign(w) - lr * g,
+        })
+
+    return run_checks("l2_update", student_fn, [test],
+                      hint="w and grad are arrays of the same shape; lr and lam are floats")
+
+
+def _survival(fn, x, param, name):
+    """Call ``fn`` in training mode; return (output, fraction kept, survivor scale) or a message."""
+    x_in = x.copy()
+    out = fn(x_in, param, np.random.default_rng(7))
+    if not np.array_equal(x_in, x):
+        return "x was changed in place: return a new array (e.g. x * mask), leave x as it was"
+    try:
+        out = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"return an array, got {type(out).__name__}"
+    if out.shape != x.shape:
+        return f"the output should have x's shape {x.shape}, yours has shape {out.shape}"
+    kept = out != 0
+    if not kept.any():
+        return f"every entry was dropped (with {name}={param})"
+    ratios = out[kept] / x[kept]
+    if not np.allclose(ratios, ratios[0], rtol=1e-6):
+        return ("each entry must be either 0 or the input times one common factor; yours are "
+                "scaled by different amounts (use one mask of 0/1 and one scale)")
+    return out, float(kept.mean()), float(ratios[0])
+
+
+def _uses_rng(fn, x, param):
+    a = fn(x.copy(), param, np.random.default_rng(3))
+    b = fn(x.copy(), param, np.random.default_rng(3))
+    c = fn(x.copy(), param, np.random.default_rng(4))
+    if not np.array_equal(a, b) or np.array_equal(a, c):
+        return ("draw the random numbers from the rng argument (e.g. rng.random(x.shape)), "
+                "not from np.random: the same rng seed must give the same mask")
+    return None
+
+
+_X = 1.0 + np.random.default_rng(11).random((200, 500))    # all entries nonzero
+
+
+def check_vanilla_dropout(student_fn):
+    """Exercise: ``vanilla_dropout(x, keep_prob, rng, training=True)`` (the original form)."""
+    keep_prob = 0.8
+
+    def test_training(fn):
+        result = _survival(fn, _X, keep_prob, "keep_prob")
+        if isinstance(result, str):
+            return result
+        _, kept, scale = result
+        if abs(kept - (1 - keep_prob)) < 0.02:
+            return (f"only {kept:.0%} of the entries survived: you dropped with probability "
+                    "keep_prob. keep_prob is the probability to KEEP a unit: keep where "
+                    "rng.random(x.shape) < keep_prob")
+        if abs(kept - keep_prob) > 0.02:
+            return (f"{kept:.0%} of the entries survived; with keep_prob={keep_prob} about 80% "
+                    "should")
+        if np.isclose(scale, 1 / keep_prob):
+            return ("you scaled the survivors by 1/keep_prob during training: that is inverted "
+                    "dropout. Vanilla dropout keeps survivors as they are and scales at test time")
+        if np.isclose(scale, keep_prob):
+            return ("you multiplied by keep_prob during training: that scaling belongs to test "
+                    "time; during training keep the survivors as they are")
+        if not np.isclose(scale, 1.0):
+            return ("survivors must keep their value during training; yours are scaled by "
+                    f"{scale:.3g}")
+        return None
+
+    def test_test_time(fn):
+        out = fn(_X.copy(), keep_prob, np.random.default_rng(0), training=False)
+        return compare("the test-time output", out, _X * keep_prob, mistakes={
+            "at test time every unit is present, so the next layer would get 1/keep_prob times "
+            "more input than during training: multiply x by keep_prob": _X,
+            "at test time multiply by keep_prob, do not divide (the units were present only a "
+            "fraction keep_prob of the time during training)": _X / keep_prob,
+        })
+
+    def test_keep_all(fn):
+        out = fn(_X.copy(), 1.0, np.random.default_rng(0))
+        if not np.array_equal(np.asarray(out), _X):
+            return "with keep_prob = 1 nothing is dropped: training must return x unchanged"
+        return None
+
+    return run_checks("vanilla_dropout", student_fn,
+                      [test_training, test_test_time, test_keep_all,
+                       lambda fn: _uses_rng(fn, _X, keep_prob)],
+                      hint="x is an array; keep_prob a float in (0, 1]; rng a numpy Generator")
+
+
+def check_inverted_dropout(student_fn):
+    """Exercise: ``inverted_dropout(x, rate, rng, training=True)`` (PyTorch/Keras convention)."""
+    rate = 0.3
+
+    def test_training(fn):
+        result = _survival(fn, _X, rate, "rate")
+        if isinstance(result, str):
+            return result
+        _, kept, scale = result
+        if abs(kept - rate) < 0.02:
+            return (f"only {kept:.0%} of the entries survived: you dropped with the keep "
+                    "probability 1 - rate. rate is the probability to DROP a unit: keep where "
+                    "rng.random(x.shape) >= rate")
+        if abs(kept - (1 - rate)) > 0.02:
+            return f"{kept:.0%} of the entries survived; with rate={rate} about 70% should"
+        if np.isclose(scale, 1.0):
+            return ("the survivors are not scaled: inverted dropout divides them by (1 - rate) "
+                    "during training, so the expected output equals x")
+        if np.isclose(scale, 1 - rate):
+            return "divide the survivors by (1 - rate), do not multiply by it"
+        if np.isclose(scale, 1 / rate):
+            return "divide by the keep probability (1 - rate), not by rate"
+        if not np.isclose(scale, 1 / (1 - rate)):
+            return (f"survivors should be scaled by 1/(1 - rate) = {1 / (1 - rate):.4g}, yours "
+                    f"by {scale:.4g}")
+        return None
+
+    def test_eval(fn):
+        out = fn(_X.copy(), rate, np.random.default_rng(0), training=False)
+        wrong_time = ("scaling at the wrong time: inverted dropout already scaled during "
+                      "training, so in evaluation mode return x unchanged")
+        problem = compare("the evaluation output", out, _X, mistakes={
+            wrong_time: _X * (1 - rate), wrong_time + " (no division either)": _X / (1 - rate),
+        })
+        if problem is None and not np.array_equal(np.asarray(out), _X):
+            return "in evaluation mode return x itself, exactly unchanged"
+        if problem and np.any(np.asarray(out) == 0):
+            return "nothing is dropped in evaluation mode: return x unchanged"
+        return problem
+
+    def test_rate_zero(fn):
+        out = fn(_X.copy(), 0.0, np.random.default_rng(0))
+        if not np.array_equal(np.asarray(out), _X):
+            return "with rate = 0 nothing is dropped and nothing scaled: return x exactly"
+        return None
+
+    return run_checks("inverted_dropout", student_fn,
+                      [test_training, test_eval, test_rate_zero,
+                       lambda fn: _uses_rng(fn, _X, rate)],
+                      hint="x is an array; rate a float in [0, 1); rng a numpy Generator")

@@ -1,0 +1,32 @@
+"""Reference solutions to the exercises of notebook 03 (L2 regularisation and dropout).
+
+Try the exercises first: the checks tell you what is wrong without giving the answer away.
+"""
+
+
+def l2_update(w, grad, lr, lam):
+    """One gradient-descent step on ``loss + (lam/2)·‖w‖²``: ``(1 - lr·lam)·w - lr·grad``.
+
+    ``grad`` is the gradient of the data loss alone (without the penalty).
+    """
+    return (1 - lr * lam) * w - lr * grad
+
+
+def vanilla_dropout(x, keep_prob, rng, training=True):
+    """Original dropout (keep probability): keep entries with probability ``keep_prob`` during
+    training, unscaled; at test time multiply everything by ``keep_prob``."""
+    if not training:
+        return x * keep_prob
+    if keep_prob == 1:
+        return x
+    mask = rng.random(x.shape) < keep_prob
+    return x * mask
+
+
+def inverted_dropout(x, rate, rng, training=True):
+    """Inverted dropout (drop rate): zero entries with probability ``rate`` during training and
+    divide the survivors by ``1 - rate``; at test time return ``x`` untouched."""
+    if not training or rate == 0:
+        return x
+    mask = rng.random(x.shape) >= rate
+    return x * mask / (1 - rate)
