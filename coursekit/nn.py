@@ -18,6 +18,15 @@ def affine_forward(x, W, b):
 
     x: (N, D), W: (D, H), b: (H,). Returns ``out`` (N, H) and ``cache = (x, W)``.
     """
+    x = _validate.float_array(x, "x", ndim=2)
+    W = _validate.float_array(W, "W", ndim=2)
+    b = _validate.float_array(b, "b", ndim=1)
+    if W.shape[0] != x.shape[1]:
+        raise ValueError(f"W must have {x.shape[1]} rows (one per column of x {x.shape}), "
+                         f"got shape {W.shape}")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b must have {W.shape[1]} entries (one per column of W {W.shape}), "
+                         f"got shape {b.shape}")
     return x @ W + b, (x, W)
 
 
@@ -27,7 +36,14 @@ def affine_backward(dout, cache):
     dout: (N, H) gradient of the loss with respect to the layer's output.
     Returns ``dx`` (N, D), ``dW`` (D, H), ``db`` (H,).
     """
+    if not (isinstance(cache, tuple) and len(cache) == 2):
+        raise TypeError("cache must be the (x, W) tuple that affine_forward returned, "
+                        f"got {_validate._describe(cache)}")
     x, W = cache
+    dout = _validate.float_array(dout, "dout", ndim=2)
+    if dout.shape != (x.shape[0], W.shape[1]):
+        raise ValueError(f"dout must have the shape of the layer's output "
+                         f"{(x.shape[0], W.shape[1])}, got {dout.shape}")
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 
 
@@ -55,12 +71,20 @@ def activation_forward(z, name: str):
 
 def activation_backward(da, cache):
     """Backward pass of :func:`activation_forward`: ``dz = da * f'(z)`` (same shape as ``da``)."""
+    if not (isinstance(cache, tuple) and len(cache) == 3 and isinstance(cache[2], str)):
+        raise TypeError("cache must be the (z, a, name) tuple that activation_forward returned, "
+                        f"got {_validate._describe(cache)}")
     z, a, name = cache
+    da = _validate.float_array(da, "da")
+    if da.shape != np.shape(z):
+        raise ValueError(f"da must have the shape of the activation's output {np.shape(z)}, "
+                         f"got {da.shape}")
     return ACTIVATIONS[name][1](da, z, a)
 
 
 def softmax(logits):
     """Row-wise softmax of (N, C) logits, computed stably by subtracting each row's max."""
+    logits = _validate.float_array(logits, "logits", ndim=2)
     shifted = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     return e / e.sum(axis=1, keepdims=True)

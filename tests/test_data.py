@@ -87,3 +87,11 @@ def test_bad_arguments_are_named():
         data.digits(test_fraction=1.5)
     with pytest.raises(TypeError, match="seed"):
         data.digits(seed="0")
+
+
+def test_corrupted_digits_file_is_refused(tmp_path, monkeypatch):
+    broken = tmp_path / "digits.csv.gz"
+    broken.write_bytes(data.digits_path().read_bytes()[:500])
+    monkeypatch.setattr(data, "digits_path", lambda: broken)
+    with pytest.raises(ValueError, match="digits data .* corrupted; reinstall scikit-learn"):
+        data.digits()

@@ -41,6 +41,8 @@ def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str =
     if not callable(student_fn):
         raise TypeError(f"pass your function itself to the check, e.g. check(my_function), "
                         f"not {type(student_fn).__name__} {student_fn!r:.60}")
+    if not isinstance(tests, (list, tuple)) or not all(callable(t) for t in tests):
+        raise TypeError(f"tests must be a list of test functions, got {tests!r:.60}")
     for test in tests:
         try:
             problem = test(student_fn)
@@ -78,6 +80,9 @@ def compare(name: str, got, expected, *, mistakes: dict | None = None, rtol: flo
     ``mistakes`` maps a message to the array that a typical mistake would produce: when ``got``
     equals one of them, that message is returned, so the student learns what they did.
     """
+    if mistakes is not None and not isinstance(mistakes, dict):
+        raise TypeError(f"mistakes must be a dict {{message: wrong array}}, "
+                        f"got {type(mistakes).__name__}")
     expected = np.asarray(expected)
     try:
         got = np.asarray(got, dtype=np.float64)
