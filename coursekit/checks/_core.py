@@ -39,8 +39,8 @@ def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str =
     ``hint`` is added when the student's function raises an error (e.g. a reminder of the shapes).
     """
     if not callable(student_fn):
-        raise TypeError(f"pass your function itself to the check, e.g. check(my_function), "
-                        f"not {type(student_fn).__name__} {student_fn!r:.60}")
+        raise TypeError(f"pass your function itself to the check (argument student_fn), e.g. "
+                        f"check(my_function), not {type(student_fn).__name__} {student_fn!r:.60}")
     if not isinstance(tests, (list, tuple)) or not all(callable(t) for t in tests):
         raise TypeError(f"tests must be a list of test functions, got {tests!r:.60}")
     for test in tests:

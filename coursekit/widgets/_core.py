@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import io
 
-__all__ = ["Explorer", "explorer", "figure_output"]
+__all__ = ["explorer", "figure_output"]
 
 
 def figure_output(fig) -> dict:
