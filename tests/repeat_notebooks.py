@@ -42,10 +42,17 @@ def _sanitize(text: str, sanitizers) -> str:
 def cell_texts(cell, sanitizers) -> list[str]:
     """The compared outputs of one code cell, sanitised, as a list of strings."""
     texts = []
+    previous_stream = None
     for out in cell.get("outputs", []):
         kind = out["output_type"]
+        if kind == "stream" and out["name"] == previous_stream:
+            # a stream arrives in chunks whose boundaries depend on timing: merge them, as
+            # Jupyter front ends and nbval do, before sanitising
+            texts[-1] = (texts[-1][0], texts[-1][1] + out["text"])
+            continue
+        previous_stream = out["name"] if kind == "stream" else None
         if kind == "stream":
-            texts.append(f"[{out['name']}] " + _sanitize(out["text"], sanitizers))
+            texts.append((f"[{out['name']}] ", out["text"]))
         elif kind in ("execute_result", "display_data"):
             for mime in COMPARED:
                 if mime in out.get("data", {}):
@@ -54,7 +61,7 @@ def cell_texts(cell, sanitizers) -> list[str]:
                     texts.append(f"[{mime}] " + _sanitize(value, sanitizers))
         elif kind == "error":
             texts.append(f"[error] {out['ename']}: " + _sanitize(out["evalue"], sanitizers))
-    return texts
+    return [t if isinstance(t, str) else t[0] + _sanitize(t[1], sanitizers) for t in texts]
 
 
 def differences(first, second, sanitizers=()) -> list[str]:

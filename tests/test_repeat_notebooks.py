@@ -41,6 +41,14 @@ def test_a_changed_number_is_reported_with_its_cell():
     assert "array([1, 2])" in found[0] and "array([1, 3])" in found[0]
 
 
+def test_a_stream_split_into_chunks_equals_the_whole_stream():
+    a = _executed([_stream("line 1\nline 2\n")])
+    b = _executed([_stream("line 1\n"), _stream("line 2\n")])
+    assert rn.differences(a, b) == []
+    c = _executed([_stream("line 1\n"), _stream("line 2\n", "stderr")])
+    assert rn.differences(a, c), "stdout and stderr chunks must not be merged"
+
+
 def test_missing_output_and_stderr_count():
     a = _executed([_stream("ok\n"), _stream("warning\n", "stderr")])
     b = _executed([_stream("ok\n")])
