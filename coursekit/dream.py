@@ -26,7 +26,7 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 from . import _validate
-from .data import sha256
+from .data import verify
 from .efficientnet import LAYER_CHANNELS, LAYERS, EfficientNetLite0
 
 __all__ = [
@@ -72,15 +72,7 @@ def load_pretrained(path=None) -> EfficientNetLite0:
         path = weights_path()
     elif not isinstance(path, str | Path):
         raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"the weights file {path} is missing; it ships with the package "
-                                f"{WEIGHTS_PACKAGE}: {_install_hint(WEIGHTS_PACKAGE)}")
-    digest = sha256(path)
-    if digest != WEIGHTS_SHA256:
-        raise ValueError(f"the weights file {path} is corrupted or not the expected one "
-                         f"(SHA-256 {digest[:16]}..., expected {WEIGHTS_SHA256[:16]}...); "
-                         f"it was not loaded; {_install_hint(WEIGHTS_PACKAGE)}")
+    verify(Path(path), WEIGHTS_SHA256, "the weights file of EfficientNet-Lite0", WEIGHTS_PACKAGE)
     state = torch.load(path, map_location="cpu", weights_only=True)
     model = EfficientNetLite0()
     model.load_state_dict(state)

@@ -71,7 +71,8 @@ def test_verify_names_a_missing_file_and_a_wrong_checksum(tmp_path):
         data.verify(tmp_path / "absent.bin", "0" * 64, "the test file", "somepackage")
     present = tmp_path / "present.bin"
     present.write_bytes(b"course")
-    with pytest.raises(ValueError, match="the test file .* corrupted; reinstall somepackage"):
+    with pytest.raises(ValueError,
+                       match="the test file .* corrupted and was not read; reinstall somepackage"):
         data.verify(present, "0" * 64, "the test file", "somepackage")
 
 

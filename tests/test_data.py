@@ -57,7 +57,7 @@ def test_corrupted_image_is_refused(tmp_path, monkeypatch):
     with open(broken, "r+b") as fh:
         fh.truncate(1000)
     monkeypatch.setattr(data, "sample_image_path", lambda name="grace_hopper": broken)
-    with pytest.raises(ValueError, match="corrupted; reinstall matplotlib"):
+    with pytest.raises(ValueError, match="corrupted and was not read; reinstall matplotlib"):
         data.sample_image("grace_hopper")
 
 
@@ -93,5 +93,6 @@ def test_corrupted_digits_file_is_refused(tmp_path, monkeypatch):
     broken = tmp_path / "digits.csv.gz"
     broken.write_bytes(data.digits_path().read_bytes()[:500])
     monkeypatch.setattr(data, "digits_path", lambda: broken)
-    with pytest.raises(ValueError, match="digits data .* corrupted; reinstall scikit-learn"):
+    with pytest.raises(ValueError,
+                       match="digits data .* corrupted and was not read; reinstall scikit-learn"):
         data.digits()
