@@ -138,17 +138,6 @@ def test_sample_image_rejects_an_unknown_name():
         data.sample_image("lena")
 
 
-def test_blobs_and_digits_reject_bad_sizes():
-    with pytest.raises(ValueError, match="n_train"):
-        data.blobs(n_samples=100, n_train=100)
-    with pytest.raises(ValueError, match="cluster_std"):
-        data.blobs(cluster_std=0)
-    with pytest.raises(ValueError, match="test_fraction"):
-        data.digits(test_fraction=1.5)
-    with pytest.raises(TypeError, match="seed"):
-        data.digits(seed="0")
-
-
 # ---- coursekit.plotting -------------------------------------------------------------------
 
 def test_line_plot_rejects_bad_curves_and_labels():
