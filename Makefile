@@ -49,7 +49,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) $(if $(NO_BROWSER),--no-browser) notebooks/00_start_here.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check coursekit tests notebooks
+	$(BIN)/ruff check coursekit tests tools notebooks
 
 unit: $(STAMP)
 	$(BIN)/pytest tests
