@@ -673,6 +673,14 @@ def dream_model(model):
     return model
 
 
+def classify(model, top):
+    """``(model, top)`` with 1 <= top <= 1000, the number of ImageNet classes."""
+    top = positive_int(top, "top")
+    if top > 1000:
+        raise ValueError(f"top must be at most 1000 (the number of classes), got {top}")
+    return dream_model(model), top
+
+
 def layer_and_channel(layer, channel, layer_channels):
     """A layer name and, optionally, a channel index below that layer's width."""
     choice(layer, "layer", layer_channels)
