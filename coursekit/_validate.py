@@ -450,9 +450,10 @@ def vector(x, shape, name: str = "x") -> np.ndarray:
 def relative_errors(iterates, x_star):
     """``(iterates (T, d), x_star (d,))``; x_star defaults to the origin."""
     xs = float_array(iterates, "iterates", ndim=2)
-    if x_star is None:
-        return xs, np.zeros(xs.shape[1])
-    return xs, vector(x_star, xs.shape[1:], "x_star")
+    x_star = np.zeros(xs.shape[1]) if x_star is None else vector(x_star, xs.shape[1:], "x_star")
+    if np.array_equal(xs[0], x_star):
+        raise ValueError("iterates[0] is already x_star: the relative error is undefined")
+    return xs, x_star
 
 
 def rate_window(errors, start, stop):
@@ -681,6 +682,11 @@ def classify(model, top):
     return dream_model(model), top
 
 
+def classifier_head(num_classes, dropout):
+    """``(num_classes >= 1, dropout in [0, 1))`` of a classifier head."""
+    return positive_int(num_classes, "num_classes"), unit_interval(dropout, "dropout")
+
+
 def layer_and_channel(layer, channel, layer_channels):
     """A layer name and, optionally, a channel index below that layer's width."""
     choice(layer, "layer", layer_channels)
@@ -723,9 +729,14 @@ def octaves(height, width, count, scale):
                                                  low_open=True))
 
 
-def deepdream(model, img, layer, channel, layer_channels, *, octaves_, octave_scale, steps,
-              step_size, jitter, seed, normalize, max_pixels, min_side, sizes_of):
+def deepdream(model, img, layer, channel, octaves_, octave_scale, steps, step_size, jitter, seed,
+              normalize):
     """Everything deepdream takes; returns ``(image, channel, sizes, rng)``."""
+    from .dream import LAYER_CHANNELS as layer_channels
+    from .dream import MAX_PIXELS as max_pixels
+    from .dream import MIN_SIDE as min_side
+    from .dream import octave_sizes as sizes_of
+
     dream_model(model)
     img = image(img)
     layer, channel = layer_and_channel(layer, channel, layer_channels)
@@ -760,11 +771,12 @@ def torch_module(model, name: str = "model", hint: str = ""):
     return model
 
 
-def keras_model(model, name: str):
-    """A Keras model (something with ``layers`` and ``get_layer``, not a torch module)."""
-    if not _frameworks.is_keras_like(model):
-        raise TypeError(f"{name} must be a Keras model, got {type(model).__name__}")
-    return model
+def keras_models(*models):
+    """``(source, target)``: Keras models (with ``layers`` and ``get_layer``, not torch)."""
+    for model, name in zip(models, ("source", "target"), strict=False):
+        if not _frameworks.is_keras_like(model):
+            raise TypeError(f"{name} must be a Keras model, got {type(model).__name__}")
+    return models
 
 
 def named_arrays(obj, name: str) -> Mapping:

@@ -147,9 +147,8 @@ def octave_sizes(height: int, width: int, octaves: int, octave_scale: float = 1.
     >>> octave_sizes(224, 224, 3)
     [(114, 114), (160, 160), (224, 224)]
     """
-    height, width, octaves, octave_scale = _validate.octaves(height, width, octaves,
-                                                             octave_scale)
-    return [(round(height / octave_scale**k), round(width / octave_scale**k))
+    height, width, octaves, scale = _validate.octaves(height, width, octaves, octave_scale)
+    return [(round(height / scale**k), round(width / scale**k))
             for k in reversed(range(octaves))]
 
 
@@ -178,10 +177,9 @@ def deepdream(model, image, layer: str, *, octaves: int = 4, octave_scale: float
     uint8 (H, W, 3); with ``return_history`` also the objective before each step, an array of
     shape (octaves, steps).
     """
-    image, channel, sizes, rng = _validate.deepdream(
-        model, image, layer, channel, LAYER_CHANNELS, octaves_=octaves,
-        octave_scale=octave_scale, steps=steps, step_size=step_size, jitter=jitter, seed=seed,
-        normalize=normalize, max_pixels=MAX_PIXELS, min_side=MIN_SIDE, sizes_of=octave_sizes)
+    image, channel, sizes, rng = _validate.deepdream(model, image, layer, channel, octaves,
+                                                     octave_scale, steps, step_size, jitter,
+                                                     seed, normalize)
     net = _dream_fast.frozen_copy(model)  # the same network, BatchNorm folded in: faster
     base = preprocess(image)
     history = np.zeros((octaves, steps))

@@ -158,8 +158,6 @@ def relative_errors(iterates, x_star=None) -> np.ndarray:
     """
     xs, x_star = _validate.relative_errors(iterates, x_star)
     dist = np.linalg.norm(xs - x_star, axis=1)
-    if dist[0] == 0:
-        raise ValueError("iterates[0] is already x_star: the relative error is undefined")
     return dist / dist[0]
 
 
