@@ -85,8 +85,7 @@ def save_checkpoint(obj, filename, *, folder: str = DEFAULT_FOLDER) -> Path:
     ``.weights.h5`` for a Keras model. An existing file of that name is replaced only once the new
     one is completely written.
     """
-    path = checkpoint_path(filename, folder)
-    suffix = _validate.file_suffix(path.name, FORMATS, "it picks the format")
+    filename, folder, suffix = _validate.checkpoint_name(filename, folder, FORMATS)
     content = _validate.checkpoint_object(obj, suffix)
 
     def write(tmp):
@@ -102,7 +101,7 @@ def save_checkpoint(obj, filename, *, folder: str = DEFAULT_FOLDER) -> Path:
         else:
             content.save_weights(tmp)
 
-    return atomic_write(path, write)
+    return atomic_write(data.output_dir(folder) / filename, write)
 
 
 def load_checkpoint(filename, *, folder: str = DEFAULT_FOLDER, model=None):
@@ -112,11 +111,11 @@ def load_checkpoint(filename, *, folder: str = DEFAULT_FOLDER, model=None):
     on the CPU); ``.keras`` -> Keras model (``safe_mode=True``); ``.weights.h5`` -> loads into
     the Keras ``model`` you pass (required) and returns it.
     """
-    path = checkpoint_path(filename, folder)
-    suffix = _validate.file_suffix(path.name, FORMATS, "it picks the format")
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint {path.name!r} in outputs/{folder}/")
+    filename, folder, suffix = _validate.checkpoint_name(filename, folder, FORMATS)
     _validate.checkpoint_model(model, suffix)
+    path = data.output_dir(folder) / filename
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint {filename!r} in outputs/{folder}/")
     if suffix == ".weights.h5":
         model.load_weights(path)
         return model

@@ -170,12 +170,12 @@ def keras_epoch_loop(model, optimizer, loss_fn, X, y, *, batch_size: int = 32):
     does, without its fixed cost per call and per epoch (about 100 times faster for a small
     model). ``optimizer`` must be built for ``model.trainable_variables``.
     """
-    import tensorflow as tf
-
     X = _validate.float_array(X, "X", ndim=2)
     n = X.shape[0]
     y = _validate.labels(y, "y", n_classes=int(np.max(y)) + 1, n_samples=n)
     batch_size = _validate.positive_int(batch_size, "batch_size")
+    import tensorflow as tf
+
     X_tf, y_tf = tf.constant(X, tf.float32), tf.constant(y)
 
     @tf.function(input_signature=[tf.TensorSpec([None, n], tf.int32)])
