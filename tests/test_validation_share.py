@@ -1,8 +1,15 @@
 """Argument checks stay a small share of the teaching code (tools/validation_share.py)."""
 
+import importlib.util
 import textwrap
+from pathlib import Path
 
-from tools import validation_share
+# tools/ is run from the repo root (python -m tools.validation_share); load it by its path so
+# the test does not depend on the working directory
+_PATH = Path(__file__).resolve().parent.parent / "tools" / "validation_share.py"
+_SPEC = importlib.util.spec_from_file_location("validation_share", _PATH)
+validation_share = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(validation_share)
 
 
 def test_the_counter_counts_raises_guards_and_validate_calls_but_not_docstrings():
