@@ -887,3 +887,58 @@ def image_grid(images, titles, ncols):
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"titles has {len(titles)} entries for {len(images)} images")
     return images, positive_int(ncols, "ncols") if ncols else len(images)
+
+
+# ---------------------------------------------------------------------------- experiments
+
+
+def _per_network(values, name: str, *, high=None) -> list[float]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, np.ndarray)):
+        raise TypeError(f"{name} must be a list with one value per network, got {values!r:.80}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must have at least one entry (one per network)")
+    return [real(v, f"{name} entry", low=0, high=high, high_open=high is not None)
+            for v in values]
+
+
+def train_mlps(X_train, y_train, X_test, y_test, l2, dropout, hidden, epochs, lr, momentum, seed,
+               record_every):
+    """The arguments of experiments.train_mlps, checked, with the number of classes after y_test
+    and one l2 and one dropout rate per network."""
+    X_train = float_array(X_train, "X_train", ndim=2)
+    n_classes = int(np.max(y_train)) + 1 if np.size(y_train) else 1
+    y_train = labels(y_train, "y_train", n_classes=n_classes, n_samples=X_train.shape[0])
+    if (X_test is None) != (y_test is None):
+        raise ValueError("give both X_test and y_test, or neither")
+    if X_test is not None:
+        X_test = float_array(X_test, "X_test", ndim=2)
+        if X_test.shape[1] != X_train.shape[1]:
+            raise ValueError(f"X_test must have {X_train.shape[1]} columns like X_train, "
+                             f"got shape {X_test.shape}")
+        y_test = labels(y_test, "y_test", n_classes=n_classes, n_samples=X_test.shape[0])
+    l2 = _per_network(l2, "l2")
+    rates = _per_network(dropout, "dropout", high=1)
+    if len(l2) == 1:
+        l2 = l2 * len(rates)
+    if len(rates) == 1:
+        rates = rates * len(l2)
+    if len(l2) != len(rates):
+        raise ValueError(f"l2 and dropout need one entry per network: got {len(l2)} and "
+                         f"{len(rates)} entries")
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple)):
+        raise TypeError(f"hidden must be a tuple of layer widths like (128, 128), got {hidden!r}")
+    widths = [positive_int(h, "hidden entry") for h in hidden]
+    epochs = positive_int(epochs, "epochs")
+    lr = real(lr, "lr", low=0, low_open=True)
+    momentum = real(momentum, "momentum", low=0, high=1, high_open=True)
+    seed = positive_int(seed, "seed", minimum=0)
+    record_every = positive_int(record_every, "record_every")
+    return (X_train, y_train, X_test, y_test, n_classes, l2, rates, widths, epochs, lr, momentum,
+            seed, record_every)
+
+
+def keras_epoch_loop(X, y, batch_size):
+    """``(X (N, D), y (N,) integer labels, batch_size)``."""
+    X = float_array(X, "X", ndim=2)
+    y = labels(y, "y", n_classes=int(np.max(y)) + 1, n_samples=X.shape[0])
+    return X, y, positive_int(batch_size, "batch_size")

@@ -21,15 +21,6 @@ from . import _validate
 __all__ = ["train_mlps", "keras_epoch_loop"]
 
 
-def _per_network(values, name: str, *, high=None) -> list[float]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, np.ndarray)):
-        raise TypeError(f"{name} must be a list with one value per network, got {values!r:.80}")
-    if len(values) == 0:
-        raise ValueError(f"{name} must have at least one entry (one per network)")
-    return [_validate.real(v, f"{name} entry", low=0, high=high, high_open=high is not None)
-            for v in values]
-
-
 def train_mlps(X_train, y_train, X_test=None, y_test=None, *, l2=(0.0,), dropout=(0.0,),
                hidden=(128, 128), epochs: int = 500, lr: float = 0.05, momentum: float = 0.9,
                seed: int = 0, record_every: int = 10):
@@ -52,36 +43,9 @@ def train_mlps(X_train, y_train, X_test=None, y_test=None, *, l2=(0.0,), dropout
     """
     import torch
 
-    X_train = _validate.float_array(X_train, "X_train", ndim=2)
-    n_classes = int(np.max(y_train)) + 1 if np.size(y_train) else 1
-    y_train = _validate.labels(y_train, "y_train", n_classes=n_classes,
-                               n_samples=X_train.shape[0])
-    if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
-    if X_test is not None:
-        X_test = _validate.float_array(X_test, "X_test", ndim=2)
-        if X_test.shape[1] != X_train.shape[1]:
-            raise ValueError(f"X_test must have {X_train.shape[1]} columns like X_train, "
-                             f"got shape {X_test.shape}")
-        y_test = _validate.labels(y_test, "y_test", n_classes=n_classes,
-                                  n_samples=X_test.shape[0])
-    l2 = _per_network(l2, "l2")
-    rates = _per_network(dropout, "dropout", high=1)
-    if len(l2) == 1:
-        l2 = l2 * len(rates)
-    if len(rates) == 1:
-        rates = rates * len(l2)
-    if len(l2) != len(rates):
-        raise ValueError(f"l2 and dropout need one entry per network: got {len(l2)} and "
-                         f"{len(rates)} entries")
-    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple)):
-        raise TypeError(f"hidden must be a tuple of layer widths like (128, 128), got {hidden!r}")
-    widths = [_validate.positive_int(h, "hidden entry") for h in hidden]
-    epochs = _validate.positive_int(epochs, "epochs")
-    lr = _validate.real(lr, "lr", low=0, low_open=True)
-    momentum = _validate.real(momentum, "momentum", low=0, high=1, high_open=True)
-    seed = _validate.positive_int(seed, "seed", minimum=0)
-    record_every = _validate.positive_int(record_every, "record_every")
+    (X_train, y_train, X_test, y_test, n_classes, l2, rates, widths, epochs, lr, momentum, seed,
+     record_every) = _validate.train_mlps(X_train, y_train, X_test, y_test, l2, dropout, hidden,
+                                          epochs, lr, momentum, seed, record_every)
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)   # same result on every machine; small matrices gain nothing from more
@@ -150,9 +114,7 @@ def _train(torch, X_train, y_train, X_test, y_test, l2, rates, widths, n_classes
 
     def predict(X):
         """Class probabilities (M, n, C) of every network for X (n, D), dropout off."""
-        X = _validate.float_array(X, "X", ndim=2)
-        if X.shape[1] != sizes[0]:
-            raise ValueError(f"X must have {sizes[0]} columns, got shape {X.shape}")
+        X = _validate.mlp_input(X, sizes[0])
         with torch.no_grad():
             return torch.softmax(logits(torch.tensor(X, dtype=torch.float32), False),
                                  dim=2).numpy().astype(np.float64)
@@ -170,10 +132,8 @@ def keras_epoch_loop(model, optimizer, loss_fn, X, y, *, batch_size: int = 32):
     does, without its fixed cost per call and per epoch (about 100 times faster for a small
     model). ``optimizer`` must be built for ``model.trainable_variables``.
     """
-    X = _validate.float_array(X, "X", ndim=2)
+    X, y, batch_size = _validate.keras_epoch_loop(X, y, batch_size)
     n = X.shape[0]
-    y = _validate.labels(y, "y", n_classes=int(np.max(y)) + 1, n_samples=n)
-    batch_size = _validate.positive_int(batch_size, "batch_size")
     import tensorflow as tf
 
     X_tf, y_tf = tf.constant(X, tf.float32), tf.constant(y)
