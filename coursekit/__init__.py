@@ -53,7 +53,7 @@ def setup(seed: int = 0) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an integer >= 0, got {type(seed).__name__} {seed!r}")
     if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed}")
+        raise ValueError(f"seed must be at least 0, got {seed}")
     _seed_everything(seed)
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
 

@@ -26,25 +26,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from . import data
+from . import _validate, data
 
 __all__ = ["FORMATS", "checkpoint_path", "atomic_write", "save_checkpoint", "load_checkpoint"]
 
 FORMATS = (".npz", ".pt", ".pth", ".keras", ".weights.h5")
 DEFAULT_FOLDER = "checkpoints"
-
-
-def _suffix(filename: str) -> str:
-    for suffix in sorted(FORMATS, key=len, reverse=True):  # ".weights.h5" before ".h5"
-        if filename.endswith(suffix):
-            return suffix
-    raise ValueError(f"filename must end with one of {', '.join(FORMATS)} (it picks the format), "
-                     f"got {filename!r}")
 
 
 def checkpoint_path(filename, folder: str = DEFAULT_FOLDER) -> Path:
@@ -53,19 +45,7 @@ def checkpoint_path(filename, folder: str = DEFAULT_FOLDER) -> Path:
     ``filename`` is a plain file name with one of the endings in ``FORMATS``; ``folder`` is a
     relative folder name under ``outputs/`` (e.g. ``"06_weight_averaging"``).
     """
-    if not isinstance(filename, (str, os.PathLike)):
-        raise TypeError(f"filename must be a file name (str), got {type(filename).__name__}")
-    filename = os.fspath(filename)
-    if not filename or Path(filename).name != filename or filename in (".", ".."):
-        raise ValueError(f"filename must be a plain file name without folders, got {filename!r}; "
-                         f"use folder= for the folder")
-    _suffix(filename)
-    if not isinstance(folder, str) or not folder:
-        raise ValueError(f"folder must be a non-empty folder name under outputs/, got {folder!r}")
-    parts = Path(folder).parts
-    if Path(folder).is_absolute() or ".." in parts:
-        raise ValueError(f"folder must be a relative folder name under outputs/ (no absolute "
-                         f"path, no '..'), got {folder!r}")
+    filename, folder, _ = _validate.checkpoint_name(filename, folder, FORMATS)
     return data.output_dir(folder) / filename
 
 
@@ -77,14 +57,7 @@ def atomic_write(path, write: Callable[[Path], None]) -> Path:
     ``path`` is left as it was (the previous version, or absent) and the error propagates.
     Returns ``path`` as a Path.
     """
-    if not callable(write):
-        raise TypeError(f"write must be a function of the temporary path, got "
-                        f"{type(write).__name__}")
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ValueError(f"path's folder does not exist: {path.parent.name!r}")
+    path = _validate.atomic_write(path, write)
     ending = "".join(path.suffixes) or ".tmp"
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                     suffix=f".tmp{ending}")
@@ -104,20 +77,6 @@ def atomic_write(path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def _is_torch_module(obj) -> bool:
-    import sys
-
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(obj, torch.nn.Module)
-
-
-def _is_keras_model(obj) -> bool:
-    import sys
-
-    keras = sys.modules.get("keras")
-    return keras is not None and isinstance(obj, keras.Model)
-
-
 def save_checkpoint(obj, filename, *, folder: str = DEFAULT_FOLDER) -> Path:
     """Save ``obj`` atomically to ``outputs/<folder>/<filename>``; return the path.
 
@@ -126,40 +85,23 @@ def save_checkpoint(obj, filename, *, folder: str = DEFAULT_FOLDER) -> Path:
     ``.weights.h5`` for a Keras model. An existing file of that name is replaced only once the new
     one is completely written.
     """
-    path = checkpoint_path(filename, folder)
-    suffix = _suffix(path.name)
-    if suffix == ".npz":
-        if isinstance(obj, (str, bytes, Mapping)) or not isinstance(obj, Sequence):
-            raise TypeError(f"a .npz checkpoint holds a Keras weight list (model.get_weights()), "
-                            f"got {type(obj).__name__}")
-        arrays = [np.asarray(a) for a in obj]
-        for i, arr in enumerate(arrays):
-            if not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
-                raise TypeError(f"obj[{i}] must be a numeric array, got dtype {arr.dtype}")
+    filename, folder, suffix = _validate.checkpoint_name(filename, folder, FORMATS)
+    content = _validate.checkpoint_object(obj, suffix)
 
-        def write(tmp):
+    def write(tmp):
+        if suffix == ".npz":
             with open(tmp, "wb") as fh:  # a file handle: np.savez would append ".npz" to a name
-                np.savez(fh, *arrays)
-    elif suffix in (".pt", ".pth"):
-        import torch
+                np.savez(fh, *content)
+        elif suffix in (".pt", ".pth"):
+            import torch
 
-        state = obj.state_dict() if _is_torch_module(obj) else obj
-        if not isinstance(state, Mapping):
-            raise TypeError(f"a {suffix} checkpoint holds a PyTorch state dict or nn.Module, got "
-                            f"{type(obj).__name__}")
+            torch.save(content, tmp)
+        elif suffix == ".keras":
+            content.save(tmp)
+        else:
+            content.save_weights(tmp)
 
-        def write(tmp):
-            torch.save(dict(state), tmp)
-    else:
-        if not _is_keras_model(obj):
-            raise TypeError(f"a {suffix} checkpoint holds a Keras model, got {type(obj).__name__}")
-
-        def write(tmp):
-            if suffix == ".keras":
-                obj.save(tmp)
-            else:
-                obj.save_weights(tmp)
-    return atomic_write(path, write)
+    return atomic_write(data.output_dir(folder) / filename, write)
 
 
 def load_checkpoint(filename, *, folder: str = DEFAULT_FOLDER, model=None):
@@ -169,18 +111,14 @@ def load_checkpoint(filename, *, folder: str = DEFAULT_FOLDER, model=None):
     on the CPU); ``.keras`` -> Keras model (``safe_mode=True``); ``.weights.h5`` -> loads into
     the Keras ``model`` you pass (required) and returns it.
     """
-    path = checkpoint_path(filename, folder)
-    suffix = _suffix(path.name)
+    filename, folder, suffix = _validate.checkpoint_name(filename, folder, FORMATS)
+    _validate.checkpoint_model(model, suffix)
+    path = data.output_dir(folder) / filename
     if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint {path.name!r} in outputs/{folder}/")
+        raise FileNotFoundError(f"no checkpoint {filename!r} in outputs/{folder}/")
     if suffix == ".weights.h5":
-        if not _is_keras_model(model):
-            raise TypeError("model must be the Keras model to load a .weights.h5 file into, got "
-                            f"{type(model).__name__}")
         model.load_weights(path)
         return model
-    if model is not None:
-        raise ValueError(f"model is only used for .weights.h5 files, not for {suffix}")
     if suffix == ".npz":
         with np.load(path, allow_pickle=False) as archive:
             names = sorted(archive.files, key=lambda name: int(name.rsplit("_", 1)[1]))

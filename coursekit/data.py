@@ -8,12 +8,16 @@ SHA-256 recorded in ``SAMPLE_IMAGES`` before it is decoded.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
 
 from . import _validate
+
+__all__ = [
+    "DATA_DIR", "OUTPUT_DIR", "SAMPLE_IMAGES", "output_dir", "sha256", "sample_image_path",
+    "sample_image", "digits_path", "verify", "blobs", "digits",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -38,12 +42,7 @@ DIGITS_FILE = ("scikit-learn", "data/digits.csv.gz",
 
 def output_dir(name: str | None = None) -> Path:
     """A git-ignored folder ``outputs/<name>`` for files the notebooks write (created if needed)."""
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"name must be a folder name like 'dream' or None, got {name!r}")
-    if name is not None and (not name.strip() or Path(name).is_absolute()
-                             or ".." in Path(name).parts):
-        raise ValueError(f"name must be a folder inside outputs/ (no '..', not absolute), "
-                         f"got {name!r}")
+    name = _validate.folder_name(name)
     path = OUTPUT_DIR if name is None else OUTPUT_DIR / name
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -51,9 +50,7 @@ def output_dir(name: str | None = None) -> Path:
 
 def sha256(path) -> str:
     """Hex SHA-256 of a file, read in chunks."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__} "
-                        f"{path!r}")
+    path = _validate.path(path)
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -117,14 +114,10 @@ def blobs(n_samples: int = 1100, n_train: int = 100, *, centers: int = 3, n_feat
     """
     from sklearn.datasets import make_blobs
 
-    n_samples = _validate.positive_int(n_samples, "n_samples", minimum=2)
-    n_train = _validate.positive_int(n_train, "n_train")
-    if n_train >= n_samples:
-        raise ValueError(f"n_train must be smaller than n_samples={n_samples}, got {n_train}")
-    X, y = make_blobs(n_samples=n_samples, centers=_validate.positive_int(centers, "centers"),
-                      n_features=_validate.positive_int(n_features, "n_features"),
-                      cluster_std=_validate.real(cluster_std, "cluster_std", low=0, low_open=True),
-                      random_state=random_state)
+    n_samples, n_train, centers, n_features, cluster_std = _validate.blobs(
+        n_samples, n_train, centers, n_features, cluster_std)
+    X, y = make_blobs(n_samples=n_samples, centers=centers, n_features=n_features,
+                      cluster_std=cluster_std, random_state=random_state)
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
 
@@ -140,13 +133,13 @@ def digits(test_fraction: float = 0.25, *, standardize: bool = True, images: boo
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    test_fraction = _validate.real(test_fraction, "test_fraction", low=0, high=1,
-                                   low_open=True, high_open=True)
+    test_fraction, standardize, images, seed = _validate.digits(test_fraction, standardize,
+                                                                images, seed)
     verify(digits_path(), DIGITS_FILE[2], "the digits data", DIGITS_FILE[0])
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X.astype(np.float64), y, test_size=test_fraction, stratify=y,
-        random_state=_validate.positive_int(seed, "seed", minimum=0))
+        random_state=seed)
     if standardize:
         mean, std = X_train.mean(axis=0), X_train.std(axis=0)
         std[std == 0] = 1.0

@@ -23,26 +23,9 @@ import numpy as np
 
 from . import _validate
 from .init import expected_std, initialize
+from .nn import ACTIVATIONS, batchnorm_backward, batchnorm_forward
 
 __all__ = ["layer_stats", "theory_std"]
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-# name -> (f, f') ; f' takes z
-ACTIVATIONS = {
-    "relu": (_relu, lambda z: (z > 0).astype(z.dtype)),
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
-    "linear": (lambda z: z, np.ones_like),
-}
 
 # Gauss-Hermite nodes for E[g(z)], z ~ N(0, q): E = Σ w_i g(sqrt(2q)·x_i) / sqrt(pi)
 _GH_X, _GH_W = np.polynomial.hermite.hermgauss(80)
@@ -62,12 +45,10 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def _check(scheme, activation, depth, width, kw):
-    _validate.choice(activation, "activation", ACTIVATIONS)
-    depth = _validate.positive_int(depth, "depth")
-    width = _validate.positive_int(width, "width", minimum=2)
-    std = expected_std(scheme, width, width, **kw)  # validates scheme and its keywords
-    return depth, width, std
+def _check(scheme, activation, depth, width, kw, **more):
+    """The checked arguments and the scheme's weight std for square (width × width) layers."""
+    checked = _validate.deep_stack(activation, ACTIVATIONS, depth, width, **more)
+    return *checked, expected_std(scheme, checked[1], checked[1], **kw)
 
 
 def theory_std(scheme: str, activation: str, depth: int = 50, width: int = 512, *,
@@ -79,9 +60,9 @@ def theory_std(scheme: str, activation: str, depth: int = 50, width: int = 512, 
     ``"grad"`` std of ``dL/dz_l`` for an upstream gradient ``dL/dh_depth ~ N(0, 1)``.
     ``kw`` are the scheme's keywords (``gain``, ``std``, ...).
     """
-    depth, width, std = _check(scheme, activation, depth, width, kw)
-    bias = _validate.real(bias, "bias")
-    f, df = ACTIVATIONS[activation]
+    depth, width, _, _, bias, _, std = _check(scheme, activation, depth, width, kw, bias=bias)
+    f, slope = ACTIVATIONS[activation]
+    df = lambda z: slope(z, f(z))
     s = width * std**2  # n·Var(w)
     pre, act, slope2 = np.zeros(depth), np.zeros(depth), np.zeros(depth)
     second_moment = 1.0  # E[x²] of the N(0, 1) input
@@ -116,39 +97,31 @@ def layer_stats(scheme: str, activation: str, depth: int = 50, width: int = 512,
     With ``batchnorm=True`` each ``z_l`` is standardised over the batch (no scale or shift)
     before the activation, as a batch-norm layer does at training time.
     """
-    depth, width, _ = _check(scheme, activation, depth, width, kw)
-    n = _validate.positive_int(n, "n", minimum=2)
-    bias = _validate.real(bias, "bias")
-    keep = tuple(keep)
-    for layer in keep:
-        _validate.positive_int(layer, "keep entry")
-        if layer > depth:
-            raise ValueError(f"keep entries must be layer numbers in 1..{depth}, got {layer}")
-    f, df = ACTIVATIONS[activation]
-    rng = np.random.default_rng(_validate.positive_int(seed, "seed", minimum=0))
+    depth, width, n, seed, bias, keep, _ = _check(scheme, activation, depth, width, kw, n=n,
+                                                  seed=seed, bias=bias, keep=keep)
+    f, slope = ACTIVATIONS[activation]
+    rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, width))
-    weights, zs, hs, norm = [], [], [x], []
+    weights, zs, hs, bn_caches = [], [], [x], []
     with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
         for _ in range(depth):
             W = initialize((width, width), scheme, rng=rng, **kw)
             z = hs[-1] @ W + bias
             if batchnorm:
-                sd = np.sqrt(z.var(axis=0) + 1e-5)
-                z = (z - z.mean(axis=0)) / sd
-                norm.append(sd)
+                z, bn_cache = batchnorm_forward(z)
+                bn_caches.append(bn_cache)
             weights.append(W)
             zs.append(z)
             hs.append(f(z))
         dh = rng.normal(size=(n, width))
         grad, wgrad = np.zeros(depth), np.zeros(depth)
         for layer in range(depth - 1, -1, -1):
-            dz = dh * df(zs[layer])
+            dz = dh * slope(zs[layer], hs[layer + 1])
             grad[layer] = dz.std()
             if weight_grads:
                 wgrad[layer] = (hs[layer].T @ dz).std()
-            if batchnorm:  # backward through the standardisation, per unit over the batch
-                z_hat = zs[layer]
-                dz = (dz - dz.mean(axis=0) - z_hat * (dz * z_hat).mean(axis=0)) / norm[layer]
+            if batchnorm:
+                dz = batchnorm_backward(dz, bn_caches[layer])
             dh = dz @ weights[layer].T
     out = {
         "pre": np.array([z.std() for z in zs]),

@@ -99,8 +99,7 @@ class EfficientNetLite0(nn.Module):
     """
 
     def __init__(self, num_classes: int = 1000, dropout: float = 0.2):
-        num_classes = _validate.positive_int(num_classes, "num_classes")
-        dropout = _validate.real(dropout, "dropout", low=0, high=1, high_open=True)
+        num_classes, dropout = _validate.classifier_head(num_classes, dropout)
         super().__init__()
         self._conv_stem, self._bn0 = SameConv2d(3, 32, 3, stride=2), _bn(32)
         blocks = []

@@ -19,25 +19,27 @@ from . import _validate
 __all__ = ["ewa", "ewa_weights", "effective_window"]
 
 
-def _beta(beta) -> float:
-    return _validate.real(beta, "beta", low=0, high=1, high_open=True)
-
-
 def ewa(values, beta: float, *, bias_correction: bool = False) -> np.ndarray:
     """Exponentially weighted average of ``values`` along axis 0, one average per time step.
 
-    ``values`` has shape ``(T,)`` or ``(T, ...)`` (time first); the result has the same shape and
-    holds ``v_1, ..., v_T`` with ``v_0 = 0`` and ``v_t = beta*v_{t-1} + (1-beta)*x_t``.
-    With ``bias_correction=True`` it holds ``v_t / (1 - beta**t)`` instead, which for a constant
-    sequence equals that constant from the first step on. ``beta`` must lie in [0, 1).
+    Inputs
+    ------
+    values : (T,) or (T, ...), time first
+    beta : in [0, 1)
+    bias_correction : divide ``v_t`` by ``1 - beta**t`` (then a constant sequence averages to
+        that constant from the first step on)
+
+    Returns
+    -------
+    v : shape of ``values``, holding ``v_1, ..., v_T`` with ``v_0 = 0`` and
+        ``v_t = beta*v_{t-1} + (1-beta)*x_t``
+
+    >>> ewa([1.0, 1.0, 1.0], 0.5)
+    array([0.5  , 0.75 , 0.875])
+    >>> ewa([1.0, 1.0, 1.0], 0.5, bias_correction=True)
+    array([1., 1., 1.])
     """
-    beta = _beta(beta)
-    if not isinstance(bias_correction, (bool, np.bool_)):
-        raise TypeError(f"bias_correction must be True or False, got {bias_correction!r}")
-    x = _validate.float_array(values, "values")
-    if x.ndim == 0 or x.shape[0] == 0:
-        raise ValueError(f"values must hold at least one time step (time along axis 0), "
-                         f"got shape {x.shape}")
+    x, beta, bias_correction = _validate.ewa(values, beta, bias_correction)
     out = np.empty(x.shape, dtype=np.result_type(x.dtype, np.float64))
     v = np.zeros(x.shape[1:], dtype=out.dtype)
     for t in range(x.shape[0]):
@@ -52,14 +54,20 @@ def ewa(values, beta: float, *, bias_correction: bool = False) -> np.ndarray:
 def ewa_weights(beta: float, n: int) -> np.ndarray:
     """The weights ``(1 - beta) * beta**k``, k = 0..n-1, that ``v_t`` puts on ``x_t, x_{t-1}, ...``.
 
-    Returns shape ``(n,)``, newest first. For ``t = n``, ``ewa(x, beta)[-1]`` equals
-    ``ewa_weights(beta, n) @ x[::-1]``; the weights sum to ``1 - beta**n``.
+    Inputs: ``beta`` in [0, 1), ``n >= 1``. Returns shape ``(n,)``, newest first; they sum to
+    ``1 - beta**n``, and ``ewa(x, beta)[-1] == ewa_weights(beta, len(x)) @ x[::-1]``.
+
+    >>> ewa_weights(0.9, 3)
+    array([0.1  , 0.09 , 0.081])
     """
-    beta = _beta(beta)
-    n = _validate.positive_int(n, "n")
+    beta, n = _validate.unit_interval(beta, "beta"), _validate.positive_int(n, "n")
     return (1.0 - beta) * beta ** np.arange(n, dtype=np.float64)
 
 
 def effective_window(beta: float) -> float:
-    """About how many recent steps an EWA averages over: ``1 / (1 - beta)`` (10 for beta = 0.9)."""
-    return 1.0 / (1.0 - _beta(beta))
+    """About how many recent steps an EWA averages over: ``1 / (1 - beta)``.
+
+    >>> round(effective_window(0.9), 6)
+    10.0
+    """
+    return 1.0 / (1.0 - _validate.unit_interval(beta, "beta"))

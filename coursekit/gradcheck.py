@@ -6,21 +6,29 @@ import numpy as np
 
 from . import _validate
 
+__all__ = ["numerical_gradient", "relative_error"]
+
 
 def numerical_gradient(f, x, h: float = 1e-5) -> np.ndarray:
     """Centred-difference gradient of the scalar function ``f`` at ``x``.
 
-    Each entry is ``(f(x + h·e_i) - f(x - h·e_i)) / (2h)``. ``x`` is changed in place while the
-    function runs (so ``f`` may close over it, like a network's parameter array) and restored
-    afterwards. Use float64: in float32 the difference of two nearly equal losses cancels.
+    Each entry is ``(f(x + h·e_i) - f(x - h·e_i)) / (2h)``.
+
+    Inputs
+    ------
+    f : function from the array ``x`` to a float (it may close over ``x``, like a network's
+        parameter array: ``x`` is changed in place while this runs and restored afterwards)
+    x : float ndarray, any shape; use float64: in float32 the two nearly equal losses cancel
+    h : step, > 0
+
+    Returns
+    -------
+    grad : array of x's shape
+
+    >>> numerical_gradient(lambda v: float(np.sum(v**2)), np.array([1.0, -2.0])).round(6)
+    array([ 2., -4.])
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function from the array to a float, got {type(f).__name__}")
-    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError("x must be a floating-point numpy array (it is perturbed in place), "
-                        f"got {type(x).__name__}" + (f" of dtype {x.dtype}"
-                                                    if isinstance(x, np.ndarray) else ""))
-    h = _validate.real(h, "h", low=0, low_open=True)
+    h = _validate.numerical_gradient(f, x, h)
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
         original = x[idx]
@@ -36,14 +44,15 @@ def numerical_gradient(f, x, h: float = 1e-5) -> np.ndarray:
 def relative_error(a, b) -> float:
     """``max|a - b| / max(max|a|, max|b|)``: 0 for identical arrays, about 1 for unrelated ones.
 
-    Scaling by the larger of the two arrays' magnitudes makes the number independent of units;
-    it is defined as 0 when both arrays are all zeros. Rough guide for float64 gradient checks:
-    below 1e-7 good, 1e-4 to 1e-2 suspicious, above 1e-2 wrong.
+    Inputs: ``a`` and ``b`` of the same shape. Returns a float, defined as 0 when both arrays
+    are all zeros. Scaling by the larger magnitude makes the number independent of units. Rough
+    guide for float64 gradient checks: below 1e-7 good, 1e-4 to 1e-2 suspicious, above 1e-2
+    wrong.
+
+    >>> round(relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.5])), 6)
+    0.2
     """
-    a = _validate.float_array(a, "a")
-    b = _validate.float_array(b, "b")
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    a, b = _validate.same_shape(a, b)
     scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
     if scale == 0:
         return 0.0

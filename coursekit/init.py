@@ -37,7 +37,7 @@ SCHEMES = (
     "xavier_normal", "xavier_uniform", "he_normal", "he_uniform", "torch_default",
 )
 ALIASES = {"glorot_normal": "xavier_normal", "glorot_uniform": "xavier_uniform"}
-# scheme -> (variance scale, fan mode, distribution); variance = scale / fan
+# scheme -> (variance scale, fan mode, distribution); variance = gain² · scale / fan
 _VARIANCE_SCALING = {
     "lecun_normal": (1.0, "fan_in", "normal"),
     "lecun_uniform": (1.0, "fan_in", "uniform"),
@@ -47,102 +47,81 @@ _VARIANCE_SCALING = {
     "he_uniform": (2.0, "fan_in", "uniform"),
     "torch_default": (1.0 / 3.0, "fan_in", "uniform"),
 }
-_ALLOWED_KW = {"constant": {"value"}, "uniform": {"bound"}, "normal": {"std"},
-               "xavier_normal": {"gain"}, "xavier_uniform": {"gain"}}
-
-
-def _canonical(scheme, kw: dict) -> str:
-    if isinstance(scheme, str) and scheme in ALIASES:
-        scheme = ALIASES[scheme]
-    _validate.choice(scheme, "scheme", SCHEMES + tuple(ALIASES))
-    unexpected = set(kw) - _ALLOWED_KW.get(scheme, set())
-    if unexpected:
-        allowed = sorted(_ALLOWED_KW.get(scheme, set())) or ["none"]
-        raise TypeError(f"scheme {scheme!r} takes no argument {sorted(unexpected)}; "
-                        f"allowed: {', '.join(allowed)}")
-    required = {"constant": "value", "uniform": "bound"}.get(scheme)
-    if required and required not in kw:
-        raise TypeError(f"scheme {scheme!r} needs the keyword argument {required!r}, "
-                        f"e.g. initialize(shape, {scheme!r}, {required}=0.1)")
-    return scheme
 
 
 def fans(shape) -> tuple[int, int]:
     """Return ``(fan_in, fan_out)`` of a kernel in Keras layout.
 
-    ``(n_in, n_out)`` gives ``(n_in, n_out)``; a convolution kernel ``(kh, kw, c_in, c_out)``
-    gives ``(kh·kw·c_in, kh·kw·c_out)``: every output sees ``kh·kw·c_in`` inputs.
+    Inputs: ``(n_in, n_out)``, or a convolution kernel ``(kh, kw, c_in, c_out)``.
+    Returns ``(n_in, n_out)``, or ``(kh·kw·c_in, kh·kw·c_out)``: every output of a
+    convolution sees ``kh·kw·c_in`` inputs.
+
+    >>> fans((3, 3, 16, 32))
+    (144, 288)
     """
-    if not isinstance(shape, (tuple, list)) or not all(
-        isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in shape
-    ):
-        raise TypeError(f"shape must be a tuple of ints, got {shape!r}")
-    if len(shape) < 2:
-        raise ValueError(f"shape must have at least 2 dimensions (n_in, n_out), got "
-                         f"{tuple(shape)}; a bias vector has no fan-in/fan-out: initialise it "
-                         "with 'zeros'")
-    if any(d <= 0 for d in shape):
-        raise ValueError(f"shape must have positive dimensions, got {tuple(shape)}")
+    shape = _validate.kernel_shape(shape)
     receptive_field = math.prod(shape[:-2])
-    return int(shape[-2] * receptive_field), int(shape[-1] * receptive_field)
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-def _scaling_std(scheme: str, fan_in: int, fan_out: int, gain: float) -> float:
+def _std(scheme: str, fan_in: int, fan_out: int, p: dict) -> float:
+    """The standard deviation of ``scheme`` for these fans (``p``: its checked keywords)."""
+    if scheme in ("zeros", "constant"):
+        return 0.0
+    if scheme == "uniform":
+        return p["bound"] / math.sqrt(3)
+    if scheme == "normal":
+        return p["std"]
     scale, mode, _ = _VARIANCE_SCALING[scheme]
-    fan = {"fan_in": fan_in, "fan_avg": (fan_in + fan_out) / 2}[mode]
-    return gain * math.sqrt(scale / fan)
+    fan = fan_in if mode == "fan_in" else (fan_in + fan_out) / 2
+    return p.get("gain", 1.0) * math.sqrt(scale / fan)
 
 
 def expected_std(scheme: str, fan_in: int, fan_out: int, **kw) -> float:
     """The standard deviation of the weights that ``scheme`` draws for these fans.
 
     ``kw`` are the scheme's keywords (``value``, ``bound``, ``std`` or ``gain``), as for
-    :func:`initialize`; e.g. ``expected_std("he_normal", 256, 128)`` is ``sqrt(2/256)``.
+    :func:`initialize`.
+
+    >>> round(expected_std("he_normal", 256, 128), 4)  # sqrt(2 / 256)
+    0.0884
     """
-    scheme = _canonical(scheme, kw)
-    _validate.positive_int(fan_in, "fan_in")
-    _validate.positive_int(fan_out, "fan_out")
-    if scheme == "constant":
-        _validate.real(kw["value"], "value")
-    if scheme in ("zeros", "constant"):
-        return 0.0
-    if scheme == "uniform":
-        return _validate.real(kw["bound"], "bound", low=0) / math.sqrt(3)
-    if scheme == "normal":
-        return _validate.real(kw.get("std", 0.01), "std", low=0)
-    gain = _validate.real(kw.get("gain", 1.0), "gain", low=0, low_open=True)
-    return _scaling_std(scheme, fan_in, fan_out, gain)
+    scheme, p = _validate.scheme(scheme, kw, SCHEMES, ALIASES, fans=(fan_in, fan_out))
+    return _std(scheme, fan_in, fan_out, p)
 
 
-def _distribution(scheme: str, fan_in: int, fan_out: int, kw: dict) -> tuple[str, float]:
+def _distribution(scheme: str, fan_in: int, fan_out: int, p: dict) -> tuple[str, float]:
     """Return ('constant', value), ('normal', std) or ('uniform', bound) for a scheme."""
-    if scheme == "zeros":
-        return "constant", 0.0
-    if scheme == "constant":
-        return "constant", _validate.real(kw["value"], "value")
+    if scheme in ("zeros", "constant"):
+        return "constant", p.get("value", 0.0)
     if scheme == "uniform":
-        return "uniform", _validate.real(kw["bound"], "bound", low=0)
-    std = expected_std(scheme, fan_in, fan_out, **kw)
+        return "uniform", p["bound"]
+    std = _std(scheme, fan_in, fan_out, p)
     if scheme == "normal" or _VARIANCE_SCALING[scheme][2] == "normal":
         return "normal", std
-    return "uniform", std * math.sqrt(3)
+    return "uniform", std * math.sqrt(3)  # U(-a, a) has std a / sqrt(3)
 
 
 def initialize(shape, scheme: str, *, rng=None, **kw) -> np.ndarray:
     """Draw a float64 weight array of ``shape`` (Keras layout) from ``scheme``.
 
-    >>> initialize((256, 128), "he_normal", rng=0).std()  # close to sqrt(2/256) = 0.088
+    Inputs: ``shape`` as for :func:`fans`; ``scheme`` from the table above with its keywords
+    ``kw``; ``rng`` None, an int seed or a ``numpy.random.Generator``.
+    Returns a float64 array of ``shape``.
+
+    >>> W = initialize((256, 128), "he_normal", rng=0)
+    >>> W.shape, round(float(W.std()), 2)  # sqrt(2/256) = 0.088
+    ((256, 128), 0.09)
     """
-    scheme = _canonical(scheme, kw)
-    shape = tuple(shape) if isinstance(shape, (tuple, list)) else shape
+    scheme, p = _validate.scheme(scheme, kw, SCHEMES, ALIASES, rng_value=rng)
     fan_in, fan_out = fans(shape)
-    kind, param = _distribution(scheme, fan_in, fan_out, kw)
-    gen = _validate.rng(rng)
+    kind, param = _distribution(scheme, fan_in, fan_out, p)
+    shape = tuple(shape)
     if kind == "constant":
         return np.full(shape, param, dtype=np.float64)
     if kind == "normal":
-        return gen.normal(0.0, param, size=shape)
-    return gen.uniform(-param, param, size=shape)
+        return p["rng"].normal(0.0, param, size=shape)
+    return p["rng"].uniform(-param, param, size=shape)
 
 
 def to_torch(scheme: str, **kw):
@@ -152,20 +131,15 @@ def to_torch(scheme: str, **kw):
     exactly as ``torch.nn.init`` does, so ``to_torch("he_normal")`` matches
     ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")``.
     """
-    scheme = _canonical(scheme, kw)
-    expected_std(scheme, 1, 1, **kw)  # check the keywords' values now, not at the first call
+    scheme, p = _validate.scheme(scheme, kw, SCHEMES, ALIASES)
 
     def fill(tensor):
         import torch
 
-        if not isinstance(tensor, torch.Tensor):
-            raise TypeError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
-        if tensor.dim() < 2:
-            raise ValueError(f"tensor must have at least 2 dimensions, got shape "
-                             f"{tuple(tensor.shape)}; initialise biases with torch.nn.init.zeros_")
+        _validate.torch_kernel(tensor)
         receptive_field = math.prod(tensor.shape[2:])
         fan_in, fan_out = tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
-        kind, param = _distribution(scheme, fan_in, fan_out, kw)
+        kind, param = _distribution(scheme, fan_in, fan_out, p)
         with torch.no_grad():
             if kind == "constant":
                 return tensor.fill_(param)
@@ -183,20 +157,16 @@ def to_keras(scheme: str, **kw):
     Keras draws its variance-scaling normals from a normal truncated at two standard
     deviations, rescaled so that the variance is still ``scale / fan``.
     """
-    scheme = _canonical(scheme, kw)
+    scheme, p = _validate.scheme(scheme, kw, SCHEMES, ALIASES)
     import keras
 
     inits = keras.initializers
-    if scheme == "zeros":
-        return inits.Zeros()
-    if scheme == "constant":
-        return inits.Constant(_validate.real(kw["value"], "value"))
+    if scheme in ("zeros", "constant"):
+        return inits.Constant(p["value"]) if scheme == "constant" else inits.Zeros()
     if scheme == "uniform":
-        bound = _validate.real(kw["bound"], "bound", low=0)
-        return inits.RandomUniform(-bound, bound)
+        return inits.RandomUniform(-p["bound"], p["bound"])
     if scheme == "normal":
-        return inits.RandomNormal(stddev=_validate.real(kw.get("std", 0.01), "std", low=0))
-    gain = _validate.real(kw.get("gain", 1.0), "gain", low=0, low_open=True)
+        return inits.RandomNormal(stddev=p["std"])
     scale, mode, dist = _VARIANCE_SCALING[scheme]
-    return inits.VarianceScaling(scale=scale * gain**2, mode=mode,
+    return inits.VarianceScaling(scale=scale * p.get("gain", 1.0) ** 2, mode=mode,
                                  distribution="truncated_normal" if dist == "normal" else "uniform")

@@ -31,126 +31,97 @@ __all__ = [
 FORMS = ("torch", "keras", "ewa")
 
 
-def _grad(grad_fn: Callable, x: np.ndarray, step: int) -> np.ndarray:
-    g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
-    if g.shape != x.shape:
-        raise ValueError(f"grad_fn must return an array of x's shape {x.shape}, "
-                         f"got shape {g.shape} at step {step}")
-    if not np.all(np.isfinite(g)):
-        raise ValueError(f"grad_fn returned NaN or inf at step {step}: the iteration diverged "
-                         f"(try a smaller lr)")
-    return g
-
-
-def _finite(x: np.ndarray, step: int) -> np.ndarray:
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"the iterate became NaN or inf at step {step}: the iteration diverged "
-                         f"(try a smaller lr)")
-    return x
-
-
-def _start(grad_fn, x0, steps) -> tuple[np.ndarray, int]:
-    if not callable(grad_fn):
-        raise TypeError(f"grad_fn must be a function x -> gradient, got {type(grad_fn).__name__}")
-    x = _validate.float_array(x0, "x0").astype(np.float64)
-    if x.size == 0:
-        raise ValueError(f"x0 must hold at least one number, got shape {x.shape}")
-    return x, _validate.positive_int(steps, "steps")
-
-
 def sgd_momentum(grad_fn: Callable, x0, *, lr: float, beta: float, steps: int,
                  form: str = "torch") -> np.ndarray:
     """Run ``steps`` steps of SGD with momentum from ``x0``; return all iterates.
 
-    ``grad_fn(x)`` returns the gradient at ``x`` (same shape as ``x0``). The result has shape
-    ``(steps + 1, *x0.shape)``: row 0 is ``x0``, row t the point after t steps. ``form`` is
-    ``"torch"`` (``b = beta*b + g; x -= lr*b``, the same iterates as
-    ``torch.optim.SGD(momentum=beta, lr=lr)``), ``"keras"`` (``v = beta*v - lr*g; x += v``, as
-    ``keras.optimizers.SGD``) or ``"ewa"`` (``m = beta*m + (1-beta)*g; x -= lr*m``), with every
-    buffer starting at 0. ``beta = 0`` is plain gradient descent in every form.
+    The update of each ``form``, every buffer starting at 0 (``beta = 0`` is plain gradient
+    descent in every form)::
+
+        "torch":  b = beta*b + g;            x -= lr*b   (torch.optim.SGD(momentum=beta))
+        "keras":  v = beta*v - lr*g;         x += v      (keras.optimizers.SGD)
+        "ewa":    m = beta*m + (1-beta)*g;   x -= lr*m
+
+    Inputs
+    ------
+    grad_fn : function x -> gradient at x (same shape as x0)
+    x0 : starting point, any shape
+    lr > 0, beta in [0, 1), steps >= 1
+
+    Returns
+    -------
+    iterates : (steps + 1, *x0.shape); row 0 is x0, row t the point after t steps. A diverging
+        run shows inf or NaN in its later rows.
+
+    >>> sgd_momentum(lambda x: x, [1.0], lr=0.5, beta=0.5, steps=2)
+    array([[1. ],
+           [0.5],
+           [0. ]])
     """
-    x, steps = _start(grad_fn, x0, steps)
-    lr = _validate.real(lr, "lr", low=0, low_open=True)
-    beta = _validate.real(beta, "beta", low=0, high=1, high_open=True)
-    _validate.choice(form, "form", FORMS)
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by _finite
-        return _run_momentum(grad_fn, x, lr, beta, steps, form)
-
-
-def _run_momentum(grad_fn, x, lr, beta, steps, form):
+    x, lr, beta, steps = _validate.sgd_momentum(grad_fn, x0, lr, beta, steps, form, FORMS)
     buf = np.zeros_like(x)
     out = np.empty((steps + 1,) + x.shape)
     out[0] = x
-    for t in range(1, steps + 1):
-        g = _grad(grad_fn, x, t)
-        if form == "torch":
-            buf = beta * buf + g
-            x = x - lr * buf
-        elif form == "keras":
-            buf = beta * buf - lr * g
-            x = x + buf
-        else:
-            buf = beta * buf + (1.0 - beta) * g
-            x = x - lr * buf
-        out[t] = _finite(x, t)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run overflows to inf/NaN
+        for t in range(1, steps + 1):
+            g = _validate.gradient(grad_fn(x.copy()), x.shape, t)
+            if form == "torch":
+                buf = beta * buf + g
+                x = x - lr * buf
+            elif form == "keras":
+                buf = beta * buf - lr * g
+                x = x + buf
+            else:
+                buf = beta * buf + (1.0 - beta) * g
+                x = x - lr * buf
+            out[t] = x
     return out
 
 
 def adam(grad_fn: Callable, x0, *, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
          steps: int) -> np.ndarray:
-    """Adam as two EWAs: return the iterates, shape ``(steps + 1, *x0.shape)``.
+    """Adam as two bias-corrected EWAs: return the iterates, shape ``(steps + 1, *x0.shape)``.
 
     ``m`` is the EWA of the gradients (``beta1``), ``v`` the EWA of their squares (``beta2``); both
-    start at 0 and are bias-corrected: ``x -= lr * m_hat / (sqrt(v_hat) + eps)`` with
-    ``m_hat = m / (1 - beta1**t)``, ``v_hat = v / (1 - beta2**t)``. The defaults are PyTorch's
-    (Keras uses ``eps = 1e-7``).
+    start at 0::
+
+        m = beta1*m + (1-beta1)*g;   v = beta2*v + (1-beta2)*g²
+        x -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m/(1-beta1**t),  v_hat = v/(1-beta2**t)
+
+    The defaults are PyTorch's (Keras uses ``eps = 1e-7``). Inputs as for :func:`sgd_momentum`.
     """
-    x, steps = _start(grad_fn, x0, steps)
-    lr = _validate.real(lr, "lr", low=0, low_open=True)
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    b1 = _validate.real(betas[0], "betas[0]", low=0, high=1, high_open=True)
-    b2 = _validate.real(betas[1], "betas[1]", low=0, high=1, high_open=True)
-    eps = _validate.real(eps, "eps", low=0)
+    x, lr, b1, b2, eps, steps = _validate.adam(grad_fn, x0, lr, betas, eps, steps)
     m, v = np.zeros_like(x), np.zeros_like(x)
     out = np.empty((steps + 1,) + x.shape)
     out[0] = x
-    for t in range(1, steps + 1):
-        g = _grad(grad_fn, x, t)
-        m = b1 * m + (1.0 - b1) * g
-        v = b2 * v + (1.0 - b2) * g * g
-        m_hat, v_hat = m / (1.0 - b1**t), v / (1.0 - b2**t)
-        x = x - lr * m_hat / (np.sqrt(v_hat) + eps)
-        out[t] = _finite(x, t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(1, steps + 1):
+            g = _validate.gradient(grad_fn(x.copy()), x.shape, t)
+            m = b1 * m + (1.0 - b1) * g
+            v = b2 * v + (1.0 - b2) * g * g
+            m_hat, v_hat = m / (1.0 - b1**t), v / (1.0 - b2**t)
+            x = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+            out[t] = x
     return out
-
-
-def _eigenvalues(eigenvalues) -> np.ndarray:
-    lam = _validate.float_array(eigenvalues, "eigenvalues", ndim=1)
-    if lam.size == 0 or np.any(lam <= 0):
-        raise ValueError(f"eigenvalues must be a non-empty list of positive numbers, got {lam}")
-    return lam.astype(np.float64)
 
 
 def quadratic(eigenvalues):
     """The test problem ``f(x) = 1/2 * sum_i lam_i * x_i**2`` (minimum 0 at ``x = 0``).
 
-    ``eigenvalues`` is a 1-D list of positive curvatures ``lam_i`` (shape ``(d,)``); returns the
-    pair ``(f, grad_fn)`` of functions of ``x`` (shape ``(d,)``), with ``grad_fn(x) = lam * x``.
-    """
-    lam = _eigenvalues(eigenvalues)
+    Inputs: ``eigenvalues`` (d,), the positive curvatures ``lam_i``.
+    Returns the pair ``(f, grad_fn)`` of functions of ``x`` (d,), with ``grad_fn(x) = lam * x``.
 
-    def _x(x):
-        x = _validate.float_array(x, "x", ndim=1)
-        if x.shape != lam.shape:
-            raise ValueError(f"x must have shape {lam.shape}, got {x.shape}")
-        return x
+    >>> f, grad_fn = quadratic([1.0, 10.0])
+    >>> f([1.0, 1.0]), grad_fn([1.0, 1.0])
+    (5.5, array([ 1., 10.]))
+    """
+    lam = _validate.eigenvalues(eigenvalues)
 
     def f(x):
-        return float(0.5 * np.sum(lam * _x(x) ** 2))
+        return float(0.5 * np.sum(lam * _validate.vector(x, lam.shape) ** 2))
 
     def grad_fn(x):
-        return lam * _x(x)
+        return lam * _validate.vector(x, lam.shape)
 
     return f, grad_fn
 
@@ -161,7 +132,7 @@ def optimal_gd(eigenvalues) -> dict:
     Returns ``{"lr": 2/(lam_min + lam_max), "rate": (kappa - 1)/(kappa + 1), "kappa": kappa}``:
     the error shrinks by ``rate`` per step (``eigenvalues``: shape ``(d,)``, positive).
     """
-    lam = _eigenvalues(eigenvalues)
+    lam = _validate.eigenvalues(eigenvalues)
     lo, hi = lam.min(), lam.max()
     kappa = hi / lo
     return {"lr": 2.0 / (lo + hi), "rate": (kappa - 1) / (kappa + 1), "kappa": kappa}
@@ -173,7 +144,7 @@ def optimal_momentum(eigenvalues) -> dict:
     ``lr = (2/(sqrt(lam_min) + sqrt(lam_max)))**2``, ``beta = ((sqrt(lam_max) - sqrt(lam_min)) /
     (sqrt(lam_max) + sqrt(lam_min)))**2``, ``rate = (sqrt(kappa) - 1)/(sqrt(kappa) + 1)``.
     """
-    lam = _eigenvalues(eigenvalues)
+    lam = _validate.eigenvalues(eigenvalues)
     lo, hi = np.sqrt(lam.min()), np.sqrt(lam.max())
     sk = hi / lo
     return {"lr": (2.0 / (lo + hi)) ** 2, "beta": ((hi - lo) / (hi + lo)) ** 2,
@@ -185,21 +156,14 @@ def relative_errors(iterates, x_star=None) -> np.ndarray:
 
     ``x_star`` (shape ``(d,)``) defaults to the origin, the minimum of :func:`quadratic`.
     """
-    xs = _validate.float_array(iterates, "iterates", ndim=2)
-    x_star = np.zeros(xs.shape[1]) if x_star is None else _validate.float_array(
-        x_star, "x_star", ndim=1)
-    if x_star.shape != xs.shape[1:]:
-        raise ValueError(f"x_star must have shape {xs.shape[1:]}, got {x_star.shape}")
+    xs, x_star = _validate.relative_errors(iterates, x_star)
     dist = np.linalg.norm(xs - x_star, axis=1)
-    if dist[0] == 0:
-        raise ValueError("iterates[0] is already x_star: the relative error is undefined")
     return dist / dist[0]
 
 
 def iterations_to(errors, tol: float) -> int:
     """First index t with ``errors[t] <= tol`` (``errors``: shape ``(T,)``); ValueError if never."""
-    errors = _validate.float_array(errors, "errors", ndim=1)
-    tol = _validate.real(tol, "tol", low=0, low_open=True)
+    errors, tol = _validate.float_array(errors, "errors", ndim=1), _validate.positive(tol, "tol")
     hit = np.flatnonzero(errors <= tol)
     if hit.size == 0:
         raise ValueError(f"errors never reach tol={tol:g} in {errors.size} entries "
@@ -213,11 +177,5 @@ def measured_rate(errors, start: int, stop: int) -> float:
     ``(errors[stop] / errors[start]) ** (1 / (stop - start))`` for ``0 <= start < stop < T``,
     ``errors`` of shape ``(T,)``, positive at both ends.
     """
-    errors = _validate.float_array(errors, "errors", ndim=1)
-    start = _validate.positive_int(start, "start", minimum=0)
-    stop = _validate.positive_int(stop, "stop", minimum=start + 1)
-    if stop >= errors.size:
-        raise ValueError(f"stop must be < len(errors) = {errors.size}, got {stop}")
-    if errors[start] <= 0 or errors[stop] <= 0:
-        raise ValueError("errors must be positive at start and stop")
+    errors, start, stop = _validate.rate_window(errors, start, stop)
     return float((errors[stop] / errors[start]) ** (1.0 / (stop - start)))

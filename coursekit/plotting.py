@@ -12,6 +12,8 @@ import numpy as np
 
 from . import _validate
 
+__all__ = ["PALETTE", "STYLE", "use_style", "line_plot", "image_grid"]
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 STYLE = {
@@ -36,21 +38,13 @@ def use_style() -> None:
     mpl.rcParams.update(STYLE)
 
 
-def _label(value, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name} must be a non-empty string (every figure is titled and its "
-                         f"axes labelled, with units), got {value!r}")
-    return value
-
-
 def line_plot(curves: dict, *, title: str, xlabel: str, ylabel: str, logy: bool = False,
               ax=None, **line_kw):
     """Plot several curves on one labelled axis and return the axis.
 
     ``curves`` maps a legend label to ``y`` (plotted against 0, 1, 2, ...) or to ``(x, y)``.
     """
-    if not isinstance(curves, dict) or not curves:
-        raise ValueError("curves must be a non-empty dict {label: y or (x, y)}")
+    curves, title, xlabel, ylabel = _validate.line_plot(curves, title, xlabel, ylabel)
     ax = ax if ax is not None else plt.subplots()[1]
     for label, data in curves.items():
         if isinstance(data, tuple) and len(data) == 2:
@@ -59,9 +53,9 @@ def line_plot(curves: dict, *, title: str, xlabel: str, ylabel: str, logy: bool 
             y = np.asarray(data)
             x = np.arange(len(y))
         ax.plot(x, y, label=str(label), **line_kw)
-    ax.set_title(_label(title, "title"))
-    ax.set_xlabel(_label(xlabel, "xlabel"))
-    ax.set_ylabel(_label(ylabel, "ylabel"))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     if logy:
         ax.set_yscale("log")
     ax.legend()
@@ -74,12 +68,7 @@ def image_grid(images, titles=None, *, suptitle: str | None = None, ncols: int |
 
     Images may be uint8 RGB, floats in [0, 1], or 2-D arrays (shown in grey).
     """
-    images = list(images)
-    if not images:
-        raise ValueError("images must contain at least one image")
-    if titles is not None and len(titles) != len(images):
-        raise ValueError(f"titles has {len(titles)} entries for {len(images)} images")
-    ncols = _validate.positive_int(ncols, "ncols") if ncols else len(images)
+    images, ncols = _validate.image_grid(images, titles, ncols)
     nrows = -(-len(images) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.4),
                              squeeze=False)

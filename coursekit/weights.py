@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-# StateDictReport (what the comparison functions return) and WEIGHT_SUFFIXES are public too,
-# but are not functions to call with arguments.
+from . import _frameworks, _validate
+
 __all__ = [
-    "compare_state_dict", "load_matching", "copy_layers_by_name", "load_weights_file",
-    "extract_features",
+    "StateDictReport", "WEIGHT_SUFFIXES", "compare_state_dict", "load_matching",
+    "copy_layers_by_name", "load_weights_file", "extract_features",
 ]
 
 #: file endings :func:`load_weights_file` accepts, and how it reads them
@@ -82,32 +81,13 @@ def _shorten(names, limit: int = 5) -> str:
     return shown + (f", ... and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _is_torch_module(obj) -> bool:
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a course dependency
-        return False
-    return isinstance(obj, torch.nn.Module)
-
-
 def _shapes(obj, name: str) -> dict:
     """name -> shape tuple for a torch module, a Keras model or a mapping of arrays."""
-    if _is_torch_module(obj):
+    if _frameworks.is_torch_module(obj):
         return {k: tuple(v.shape) for k, v in obj.state_dict().items()}
     if not isinstance(obj, Mapping) and hasattr(obj, "weights") and hasattr(obj, "layers"):
         return {w.path: tuple(w.shape) for w in obj.weights}  # a Keras model
-    if not isinstance(obj, Mapping):
-        raise TypeError(f"{name} must be a torch.nn.Module, a Keras model or a mapping of "
-                        f"names to arrays (a state_dict), got {type(obj).__name__}")
-    shapes = {}
-    for key, value in obj.items():
-        if not isinstance(key, str):
-            raise TypeError(f"{name} must have string keys, got {type(key).__name__} {key!r}")
-        if not hasattr(value, "shape"):
-            raise TypeError(f"{name}[{key!r}] must be an array or tensor, got "
-                            f"{type(value).__name__}")
-        shapes[key] = tuple(value.shape)
-    return shapes
+    return {k: tuple(v.shape) for k, v in _validate.named_arrays(obj, name).items()}
 
 
 def compare_state_dict(model, state_dict) -> StateDictReport:
@@ -137,9 +117,7 @@ def load_matching(model, state_dict) -> StateDictReport:
     read what was skipped. (``model.load_state_dict(sd, strict=False)`` alone still raises on a
     shape mismatch; this filters those entries out first.)
     """
-    if not _is_torch_module(model):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}; "
-                        "for Keras models use copy_layers_by_name")
+    _validate.torch_module(model, hint="; for Keras models use copy_layers_by_name")
     report = compare_state_dict(model, state_dict)
     subset = OrderedDict((k, state_dict[k]) for k in report.matched)
     model.load_state_dict(subset, strict=False)
@@ -154,9 +132,7 @@ def copy_layers_by_name(source, target) -> StateDictReport:
     in ``source`` only, ``mismatched`` = same name, different shapes). This is what Keras 2's
     ``load_weights(path, by_name=True, skip_mismatch=True)`` did.
     """
-    for obj, name in ((source, "source"), (target, "target")):
-        if not (hasattr(obj, "layers") and hasattr(obj, "get_layer")) or _is_torch_module(obj):
-            raise TypeError(f"{name} must be a Keras model, got {type(obj).__name__}")
+    source, target = _validate.keras_models(source, target)
     src = {layer.name: layer for layer in source.layers if layer.weights}
     report = StateDictReport()
     for layer in target.layers:
@@ -199,16 +175,7 @@ def load_weights_file(path):
     Raises ``ValueError`` for any other suffix, and for a file that would need to run code
     (a pickled model object, a lambda layer) or that holds more than tensors.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
-    path = Path(path)
-    suffix = _suffix(path)
-    if suffix is None:
-        raise ValueError(f"path {path.name!r} is not a weights file this function reads: "
-                         f"expected one of {', '.join(WEIGHT_SUFFIXES)} (a .pkl or .pickle "
-                         "file can run any code when loaded, so it is refused)")
-    if not path.is_file():
-        raise FileNotFoundError(f"path {str(path)!r} does not exist")
+    path, suffix = _validate.weights_file(path, _suffix, WEIGHT_SUFFIXES)
     if suffix in (".pt", ".pth", ".bin"):
         return _load_torch(path)
     if suffix == ".keras":
@@ -291,32 +258,12 @@ def extract_features(model, images, *, layer=None, batch_size: int = 128) -> np.
     """
     import torch
 
-    from . import _validate
-
-    if not _is_torch_module(model):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    batch_size = _validate.positive_int(batch_size, "batch_size")
-    if isinstance(images, torch.Tensor):
-        x = images.detach().to(torch.float32)
-    else:
-        x = torch.from_numpy(np.ascontiguousarray(
-            _validate.float_array(images, "images", ndim=4), dtype=np.float32))
-    if x.ndim != 4:
-        raise ValueError(f"images must have 4 dimensions (N, C, H, W), got shape {tuple(x.shape)}")
+    model, x, layer, batch_size = _validate.feature_args(model, images, layer, batch_size)
     capture_input = layer is None
-    if layer is None:
-        linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
-        if not linears:
-            raise ValueError("model has no torch.nn.Linear layer: pass layer= explicitly")
-        layer = linears[-1]
+    if layer is None:  # the last Linear layer: capture what goes into it
+        layer = [m for m in model.modules() if isinstance(m, torch.nn.Linear)][-1]
     elif isinstance(layer, str):
-        try:
-            layer = model.get_submodule(layer)
-        except AttributeError as err:
-            raise ValueError(f"layer {layer!r} is not a submodule of the model") from err
-    elif not isinstance(layer, torch.nn.Module):
-        raise TypeError(f"layer must be None, a submodule name or a torch.nn.Module, "
-                        f"got {type(layer).__name__}")
+        layer = model.get_submodule(layer)
     captured = []
 
     def hook(module, inputs, output):
@@ -326,10 +273,8 @@ def extract_features(model, images, *, layer=None, batch_size: int = 128) -> np.
             raise _Stop
 
     handle = layer.register_forward_hook(hook)
-    was_training = model.training
-    model.eval()
     try:
-        with torch.no_grad():
+        with _frameworks.eval_mode(model):
             for start in range(0, x.shape[0], batch_size):
                 try:
                     model(x[start:start + batch_size])
@@ -337,7 +282,6 @@ def extract_features(model, images, *, layer=None, batch_size: int = 128) -> np.
                     pass
     finally:
         handle.remove()
-        model.train(was_training)
     if len(captured) != -(-x.shape[0] // batch_size):
         raise ValueError("the chosen layer was not called during the forward pass")
     return torch.cat(captured).numpy()

@@ -183,8 +183,10 @@ def test_preprocess_matches_training_and_round_trips():
 def test_preprocess_and_deprocess_reject_bad_input():
     with pytest.raises(ValueError, match="image"):
         dream.preprocess(np.zeros((4, 4), np.uint8))
-    with pytest.raises(ValueError, match="x must be a tensor"):
+    with pytest.raises(TypeError, match="x must be a tensor"):
         dream.deprocess(np.zeros((1, 3, 4, 4)))
+    with pytest.raises(ValueError, match="x must be a tensor"):
+        dream.deprocess(torch.zeros(1, 4, 4))
 
 
 def test_resize_and_rejects_bad_size(small_image):

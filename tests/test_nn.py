@@ -130,8 +130,22 @@ def test_mlp_rejects_wrong_input_width_and_bad_labels(rng):
         net.loss_and_grads(np.zeros((2, 4)), [0, 1], l2=-1)
     with pytest.raises(TypeError, match="X must be a numeric array"):
         net.forward([["a", "b", "c", "d"]])
-    with pytest.raises(ValueError, match="X contains NaN"):
-        net.forward(np.full((1, 4), np.nan))
+
+
+def test_a_diverging_run_shows_a_nan_loss_instead_of_raising(rng):
+    """Gradient descent with a huge learning rate blows up: the loss becomes inf or NaN (the
+    classic symptom a student should learn to recognise), and nothing raises on the way."""
+    X, y = _problem(rng, n=20)
+    net = nn.MLP([4, 16, 3], activation="relu", seed=0)
+    losses = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(30):
+            loss, grads = net.loss_and_grads(X, y)
+            losses.append(loss)
+            for key, grad in grads.items():
+                net.params[key] -= 1e6 * grad
+        assert np.isnan(net.forward(np.full((1, 4), np.nan))).all()
+    assert np.isfinite(losses[0]) and np.isnan(losses[-1])
 
 
 def test_softmax_cross_entropy_rejects_bad_labels():

@@ -133,21 +133,19 @@ def test_sgd_momentum_rejects_bad_input():
         optim.sgd_momentum(grad, X0, lr=0.1, beta=0.9, steps=3, form="nesterov")
     with pytest.raises(ValueError, match="x0"):
         optim.sgd_momentum(grad, [], lr=0.1, beta=0.9, steps=3)
-    with pytest.raises(ValueError, match="x0"):
-        optim.sgd_momentum(grad, [1.0, np.nan, 0.0], lr=0.1, beta=0.9, steps=3)
     with pytest.raises(TypeError, match="grad_fn"):
         optim.sgd_momentum("grad", X0, lr=0.1, beta=0.9, steps=3)
     with pytest.raises(ValueError, match="grad_fn.*shape"):
         optim.sgd_momentum(lambda x: x[:2], X0, lr=0.1, beta=0.9, steps=3)
-    with pytest.raises(ValueError, match="grad_fn.*NaN"):
-        optim.sgd_momentum(lambda x: x * np.nan, X0, lr=0.1, beta=0.9, steps=3)
 
 
-def test_divergence_is_reported_not_returned_as_inf():
+def test_a_diverging_run_returns_inf_or_nan_iterates_instead_of_raising():
+    """Too large a learning rate: the iterates blow up, as they would in PyTorch or Keras."""
     _, grad = optim.quadratic(EIGS)
-    with pytest.raises(ValueError, match="diverged"):
-        optim.sgd_momentum(lambda x: 1e200 * x, X0, lr=1e200, beta=0.9, steps=50)
-    grad(X0)  # the quadratic itself stays usable
+    xs = optim.sgd_momentum(grad, X0, lr=1e3, beta=0.9, steps=300)
+    assert np.all(np.isfinite(xs[0])) and not np.all(np.isfinite(xs[-1]))
+    xs = optim.adam(lambda x: x * np.nan, X0, lr=0.1, steps=3)
+    assert np.isnan(xs[1:]).all()
 
 
 def test_adam_matches_torch_adam():

@@ -1,6 +1,6 @@
 """L2 strength and dropout rate → decision regions and learning curves (notebook 03).
 
-:func:`update` trains one small MLP (see :func:`coursekit.regularization.train_mlps`) on the
+:func:`update` trains one small MLP (see :func:`coursekit.experiments.train_mlps`) on the
 100 training points of :func:`coursekit.data.blobs` (standardised with the training mean and
 standard deviation; SGD with momentum 0.9, learning rate 0.1) and returns what :func:`draw`
 plots: the predicted class on a grid, the accuracy curves and the final accuracies. Results are
@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _validate
 from ..data import blobs
-from ..regularization import train_mlps
+from ..experiments import train_mlps
 
 __all__ = ["LAMBDAS", "RATES", "update", "draw", "explorer"]
 
