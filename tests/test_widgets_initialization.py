@@ -8,7 +8,7 @@ from coursekit.widgets import initialization as w
 
 
 def test_registered():
-    assert widgets.initialization is w and "initialization" in widgets.__all__
+    assert widgets.initialization is w
 
 
 def test_update_shapes_and_layers():
@@ -75,3 +75,16 @@ def test_draw_and_explorer():
 def test_draw_rejects_bad_input():
     with pytest.raises(ValueError, match="scheme"):
         w.draw("nope")
+
+
+def test_draw_uses_log_counts_and_counts_zeros_apart():
+    import matplotlib.pyplot as plt
+
+    fig = w.draw("He normal", "relu", 3)
+    first = fig.axes[0]
+    assert first.get_yscale() == "log"
+    assert "exactly 0" in first.get_title()          # ReLU: about half the values are 0
+    plt.close(fig)
+    fig = w.draw("He normal", "tanh", 3)
+    assert "exactly 0" not in fig.axes[0].get_title()
+    plt.close(fig)

@@ -3,6 +3,8 @@
 Try the exercises first: the checks tell you what is wrong without giving the answer away.
 """
 
+import numpy as np
+
 
 def l2_update(w, grad, lr, lam):
     """One gradient-descent step on ``loss + (lam/2)·‖w‖²``: ``(1 - lr·lam)·w - lr·grad``.
@@ -21,6 +23,26 @@ def vanilla_dropout(x, keep_prob, rng, training=True):
         return x
     mask = rng.random(x.shape) < keep_prob
     return x * mask
+
+
+def dropout_forward(x, rate, rng, training=True):
+    """Inverted dropout, forward pass, keeping what the backward pass needs.
+
+    Inputs: ``x`` an array, ``rate`` the drop probability in [0, 1), ``rng`` a NumPy Generator.
+    Returns ``(out, keep)``: ``keep`` is the boolean mask of the surviving entries (all True in
+    evaluation mode or with rate 0) and ``out = x * keep / (1 - rate)`` in training, ``x`` in
+    evaluation.
+    """
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep / (1 - rate), keep
+
+
+def dropout_backward(dout, keep, rate):
+    """Backward pass of :func:`dropout_forward`: ``out = x·keep/(1 - rate)`` is linear in ``x``,
+    so ``dL/dx = dL/dout · keep / (1 - rate)`` with the *same* mask as the forward pass."""
+    return dout * keep / (1 - rate)
 
 
 def inverted_dropout(x, rate, rng, training=True):

@@ -64,11 +64,16 @@ def draw(scheme: str = "He normal", activation: str = "relu", depth: int = 20):
     fig, axes = plt.subplots(1, len(layers) + 1, figsize=(2.8 * (len(layers) + 1), 3.4))
     for ax, layer, color in zip(axes, layers, PALETTE, strict=False):
         values = result["samples"][layer]
+        values = values[np.isfinite(values)]
+        zeros = float(np.mean(values == 0)) if values.size else 0.0
+        # exact zeros (ReLU's inactive units) would dwarf every other bar: count them apart;
         # values outside the common range are piled up in the first and last bins
-        clipped = np.clip(values[np.isfinite(values)], lower, upper)
-        ax.hist(clipped, bins=40, range=(lower, upper), color=color)
-        ax.set(title=f"layer {layer}: rms {result['std'][layer - 1]:.2g}",
-               xlabel="activation value", ylabel="count" if layer == 1 else None)
+        shown = np.clip(values[values != 0], lower, upper)
+        ax.hist(shown, bins=40, range=(lower, upper), color=color, log=True)
+        title = f"layer {layer}: rms {result['std'][layer - 1]:.2g}"
+        ax.set(title=title + (f"\n{zeros:.0%} exactly 0 (not shown)" if zeros else ""),
+               xlabel="activation (end bins: beyond ±range)",
+               ylabel="count (log scale)" if layer == 1 else None)
     ax = axes[-1]
     x = np.arange(1, depth + 1)
     ax.semilogy(x, result["std"], "o-", ms=3, label="measured")
