@@ -177,3 +177,8 @@ def test_he_fan_out_is_named_as_the_backward_variant():
     w = ci.check_he_normal(
         lambda s, rng: rng.normal(0, math.sqrt(2 / (s[-1] * math.prod(s[:-2]))), size=s))
     assert 'mode="fan_out"' in w.message
+
+
+def test_check_predict_std_rejects_a_non_function():
+    with pytest.raises(TypeError, match="student_fn"):
+        ci.check_predict_std([1.0, 2.0])

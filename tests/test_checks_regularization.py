@@ -203,3 +203,10 @@ def test_dropout_backward_is_the_gradient_with_a_fixed_mask():
     assert np.array_equal(out != 0, keep)
     numeric = numerical_gradient(lambda x_: float(np.sum(dout * x_ * keep / 0.5)), x.copy())
     assert relative_error(ref.dropout_backward(dout, keep, 0.5), numeric) < 1e-9
+
+
+def test_dropout_checks_reject_a_non_function():
+    with pytest.raises(TypeError, match="student_fn"):
+        checks.check_dropout_forward(0.5)
+    with pytest.raises(TypeError, match="student_fn"):
+        checks.check_dropout_backward("dout * keep")
