@@ -210,3 +210,63 @@ def test_dropout_checks_reject_a_non_function():
         checks.check_dropout_forward(0.5)
     with pytest.raises(TypeError, match="student_fn"):
         checks.check_dropout_backward("dout * keep")
+
+
+# ---------------------------------------------------------------- Adam + L2 vs AdamW step
+
+def test_adam_step_reference_matches_torch():
+    import torch
+
+    h, c = np.array([0.1, 1.0, 10.0]), np.array([2.0, -3.0, 1.0])
+    for decoupled, opt_class in [(False, torch.optim.Adam), (True, torch.optim.AdamW)]:
+        p = torch.tensor([1.5, 1.0, -1.0], dtype=torch.float64, requires_grad=True)
+        opt = opt_class([p], lr=0.1, weight_decay=0.2)
+        w, m, v = np.array([1.5, 1.0, -1.0]), np.zeros(3), np.zeros(3)
+        for t in range(1, 6):
+            g = h * (w - c)
+            p.grad = torch.tensor(g)
+            opt.step()
+            w, m, v = ref.adam_step(w, g, m, v, t, lr=0.1, lam=0.2, decoupled=decoupled)
+        np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def _adam(decoupled_rule, *, correction=True, square=True, lr_in_decay=True, after=False):
+    def fn(w, g, m, v, t, *, lr, lam, decoupled):
+        dec = decoupled_rule(decoupled)
+        if dec and not after:
+            w = w * (1 - (lr if lr_in_decay else 1) * lam)
+        elif not dec:
+            g = g + lam * w
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * (g**2 if square else g)
+        m_hat = m / (1 - 0.9**t) if correction else m
+        v_hat = v / (1 - 0.999**t) if correction else v
+        w = w - lr * m_hat / (np.sqrt(np.abs(v_hat)) + 1e-8)
+        if dec and after:
+            w = w * (1 - lr * lam)
+        return w, m, v
+    return fn
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (_adam(lambda d: not d), "swapped"),
+    (_adam(lambda d: False), "AdamW (decoupled=True): coupled and decoupled are swapped"),
+    (_adam(lambda d: d, correction=False), "bias correction is missing"),
+    (_adam(lambda d: d, square=False), "squared"),
+    (_adam(lambda d: d, lr_in_decay=False), "multiplied by the learning rate"),
+    (_adam(lambda d: d, after=True), "before the Adam step"),
+    (lambda w, g, m, v, t, **kw: w - 0.1 * g, "return the three arrays"),
+])
+def test_adam_step_check_names_the_mistake(wrong, phrase, capsys):
+    result = _message(checks.check_adam_step, wrong, capsys)
+    assert result.passed is False
+    assert phrase in result.message, result.message
+
+
+def test_adam_step_check_accepts_reference_rejects_non_function(capsys):
+    assert _message(checks.check_adam_step, ref.adam_step, capsys).passed is True
+    todo = _message(checks.check_adam_step, lambda *a, **k: (_ for _ in ()).throw(
+        NotImplementedError), capsys)
+    assert "[TODO]" in todo.message
+    with pytest.raises(TypeError, match="student_fn"):
+        checks.check_adam_step("adamw")

@@ -13,7 +13,7 @@ from ..solutions import regularization as ref
 from ._core import compare, run_checks
 
 __all__ = ["check_l2_update", "check_vanilla_dropout", "check_dropout_forward",
-           "check_dropout_backward", "check_inverted_dropout"]
+           "check_dropout_backward", "check_inverted_dropout", "check_adam_step"]
 
 # A weight vector with both signs, and a data gradient that is not parallel to it.
 _W = np.array([2.0, -1.5, 0.5, -0.25, 0.0, 3.0])
@@ -320,3 +320,75 @@ def check_inverted_dropout(student_fn):
                       [test_training, test_eval, test_rate_zero,
                        lambda fn: _uses_rng(fn, _X, rate)],
                       hint="x is an array; rate a float in [0, 1); rng a numpy Generator")
+
+
+def check_adam_step(student_fn):
+    """Exercise: ``adam_step(w, g, m, v, t, *, lr, lam, decoupled)`` -> ``(w, m, v)``, Adam + L2
+    (coupled) or AdamW (decoupled), run for three steps on a quadratic and compared."""
+    h, c = np.array([0.1, 1.0, 10.0]), np.array([2.0, -3.0, 1.0])
+    lr, lam = 0.1, 0.2
+
+    def run(fn, decoupled, steps=3):
+        w, m, v = np.array([1.5, 1.0, -1.0]), np.zeros(3), np.zeros(3)
+        for t in range(1, steps + 1):
+            out = fn(w.copy(), h * (w - c), m.copy(), v.copy(), t, lr=lr, lam=lam,
+                     decoupled=decoupled)
+            if not isinstance(out, (tuple, list)) or len(out) != 3:
+                raise _Feedback("return the three arrays (w, m, v)")
+            w, m, v = (np.asarray(a, dtype=float) for a in out)
+        return w
+
+    def variant(decoupled, **change):
+        def fn(w, g, m, v, t, *, lr, lam, decoupled=decoupled):
+            b1, b2, eps = 0.9, 0.999, 1e-8
+            if change.get("swap"):
+                decoupled = not decoupled
+            if decoupled and not change.get("after"):
+                w = w * (1 - (1 if change.get("no_lr") else lr) * lam)
+            elif not decoupled:
+                g = g + lam * w
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * (g if change.get("v_not_squared") else g**2)
+            if change.get("no_correction"):
+                m_hat, v_hat = m, v
+            else:
+                m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+            w = w - lr * m_hat / (np.sqrt(np.abs(v_hat)) + eps)
+            if decoupled and change.get("after"):
+                w = w * (1 - lr * lam)
+            return w, m, v
+        return fn
+
+    def test(fn):
+        for decoupled in (False, True):
+            try:
+                got = run(fn, decoupled)
+            except _Feedback as feedback:
+                return str(feedback)
+            name = "AdamW (decoupled=True)" if decoupled else "Adam + L2 (decoupled=False)"
+            with np.errstate(all="ignore"):
+                mistakes = {
+                    "coupled and decoupled are swapped: decoupled=True shrinks w directly "
+                    "(w *= 1 - lr·lam), decoupled=False adds lam·w to the gradient":
+                        run(variant(decoupled, swap=True), decoupled),
+                    "the bias correction is missing: divide m by (1 - b1**t) and v by "
+                    "(1 - b2**t)": run(variant(decoupled, no_correction=True), decoupled),
+                    "v is the running average of the *squared* gradient (g**2)":
+                        run(variant(decoupled, v_not_squared=True), decoupled),
+                }
+                if decoupled:
+                    mistakes["the decoupled decay is multiplied by the learning rate in "
+                             "PyTorch and Keras: w *= 1 - lr·lam, not 1 - lam"] = run(
+                        variant(decoupled, no_lr=True), decoupled)
+                    mistakes["shrink w before the Adam step (as torch.optim.AdamW does), "
+                             "not after it: otherwise the step itself is shrunk too"] = run(
+                        variant(decoupled, after=True), decoupled)
+            problem = compare(f"w after 3 steps of {name}", got, run(ref.adam_step, decoupled),
+                              mistakes=mistakes, rtol=1e-7, atol=1e-10)
+            if problem:
+                return f"{name}: {problem}"
+        return None
+
+    return run_checks("adam_step", student_fn, [test],
+                      hint="w, g, m, v are arrays of one shape, t starts at 1; return the new "
+                           "(w, m, v)")

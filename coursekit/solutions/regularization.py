@@ -52,3 +52,20 @@ def inverted_dropout(x, rate, rng, training=True):
         return x
     mask = rng.random(x.shape) >= rate
     return x * mask / (1 - rate)
+
+
+def adam_step(w, g, m, v, t, *, lr, lam, decoupled, b1=0.9, b2=0.999, eps=1e-8):
+    """One step of Adam with L2 (``decoupled=False``, like ``torch.optim.Adam(weight_decay=lam)``)
+    or of AdamW (``decoupled=True``, like ``torch.optim.AdamW(weight_decay=lam)``).
+
+    Inputs: ``w``, ``g`` (the data gradient at ``w``), ``m``, ``v`` arrays of one shape; ``t`` the
+    step number, starting at 1. Returns the new ``(w, m, v)``.
+    """
+    if decoupled:
+        w = w * (1 - lr * lam)             # shrink the weight itself, outside Adam
+    else:
+        g = g + lam * w                    # L2: the decay is part of the gradient Adam rescales
+    m = b1 * m + (1 - b1) * g
+    v = b2 * v + (1 - b2) * g**2
+    m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
