@@ -13,14 +13,16 @@ def _not_attempted(*args):
     raise NotImplementedError
 
 
-@pytest.mark.parametrize("check", [ci.check_he_std, ci.check_conv_fans, ci.check_he_normal])
+@pytest.mark.parametrize("check", [ci.check_he_std, ci.check_conv_fans, ci.check_he_normal,
+                                   ci.check_predict_std])
 def test_unattempted_exercise_says_todo(check, capsys):
     result = check(_not_attempted)
     assert result.passed is False and "[TODO]" in result.message
     assert "[TODO]" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("check", [ci.check_he_std, ci.check_conv_fans, ci.check_he_normal])
+@pytest.mark.parametrize("check", [ci.check_he_std, ci.check_conv_fans, ci.check_he_normal,
+                                   ci.check_predict_std])
 def test_checks_reject_non_callables(check):
     with pytest.raises(TypeError, match="pass your function"):
         check(42)
@@ -118,3 +120,65 @@ def test_reference_he_normal_std():
     w = ref.he_normal((3, 3, 64, 128), np.random.default_rng(0))
     assert w.shape == (3, 3, 64, 128)
     assert w.std() == pytest.approx(math.sqrt(2 / 576), rel=0.02)
+
+
+# ---------------------------------------------------------------- predict_std
+
+def test_predict_std_accepts_reference_and_a_list():
+    assert ci.check_predict_std(ref.predict_std).passed is True
+    assert ci.check_predict_std(lambda w, v: list(ref.predict_std(w, v))).passed is True
+
+
+def test_predict_std_reference_values():
+    # He on square layers keeps Var(z) = 2; Xavier on 100/400 layers loses 0.64 per pair
+    assert np.allclose(ref.predict_std([64] * 6, [2 / 64] * 5), math.sqrt(2))
+    got = ref.predict_std([100, 400, 100], [4 / 500, 4 / 500])
+    assert np.allclose(got ** 2, [0.8, 0.8 * 400 * 4 / 500 / 2])
+
+
+def _stack(widths, variances, *, fan="in", half=0.5, half_first=False, root=True):
+    q, m, out = 0.0, 1.0, []
+    for k, var in enumerate(variances):
+        n = widths[k] if fan == "in" else widths[k + 1]
+        q = n * var * m * (half if (k == 0 and half_first) else 1.0)
+        out.append(q)
+        m = q * half
+    out = np.array(out)
+    return np.sqrt(out) if root else out
+
+
+def _std_halved(widths, variances):
+    out = [math.sqrt(widths[0] * variances[0])]
+    for k in range(1, len(variances)):
+        out.append(out[-1] * math.sqrt(widths[k] * variances[k]) / 2)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("wrong,phrase", [
+    (lambda w, v: _stack(w, v, fan="out"), "you used fan_out"),
+    (lambda w, v: _stack(w, v, half=1.0), "you forgot the ReLU"),
+    (lambda w, v: _stack(w, v, half_first=True), "the first layer gets no factor 1/2"),
+    (lambda w, v: _stack(w, v, root=False), "those are variances"),
+    (_std_halved, "you halved the standard deviation"),
+    (lambda w, v: np.r_[1.0, ref.predict_std(w, v)], "leave out the input's std"),
+    (lambda w, v: ref.predict_std(w, v)[-1], "not only one number"),
+    (lambda w, v: ref.predict_std(w, v) * 1.3, "wrong values"),
+    (lambda w, v: "big", "return an array"),
+])
+def test_predict_std_rejects_typical_mistakes(wrong, phrase):
+    result = ci.check_predict_std(wrong)
+    assert result.passed is False
+    assert phrase in result.message, result.message
+
+
+def test_he_fan_out_is_named_as_the_backward_variant():
+    result = ci.check_he_std(lambda fi, fo: math.sqrt(2 / fo))
+    assert 'mode="fan_out"' in result.message and "backward" in result.message
+    w = ci.check_he_normal(
+        lambda s, rng: rng.normal(0, math.sqrt(2 / (s[-1] * math.prod(s[:-2]))), size=s))
+    assert 'mode="fan_out"' in w.message
+
+
+def test_check_predict_std_rejects_a_non_function():
+    with pytest.raises(TypeError, match="student_fn"):
+        ci.check_predict_std([1.0, 2.0])

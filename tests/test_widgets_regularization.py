@@ -14,8 +14,8 @@ def test_update_returns_what_draw_needs():
     assert r["xx"].shape == r["yy"].shape == r["region"].shape == (12, 12)
     assert set(np.unique(r["region"])) <= {0, 1, 2}
     assert r["X_train"].shape == (100, 2) and r["y_train"].shape == (100,)
-    assert r["epoch"][-1] == 60 and r["train_acc"].shape == r["test_acc"].shape == r["epoch"].shape
-    assert r["final_train"] == r["train_acc"][-1] and 0.5 < r["final_test"] <= 1.0
+    assert r["epoch"][-1] == 60 and r["train_acc"].shape == r["val_acc"].shape == r["epoch"].shape
+    assert r["final_train"] == r["train_acc"][-1] and 0.5 < r["final_val"] <= 1.0
     with pytest.raises(ValueError):
         r["region"][0, 0] = 5        # cached results are read-only
 

@@ -26,8 +26,12 @@ def check_he_std(student_fn):
         fi = np.array([f[0] for f in _FANS], dtype=float)
         fo = np.array([f[1] for f in _FANS], dtype=float)
         return compare("the standard deviation", got, np.sqrt(2 / fi), mistakes={
-            "you used fan_out: He initialisation keeps the forward signal's variance, so it "
-            "divides by fan_in (the number of inputs each unit sums over)": np.sqrt(2 / fo),
+            "you used fan_out: that is He's backward variant "
+            "(kaiming_normal_(w, mode=\"fan_out\"), used by torchvision's ResNets), which "
+            "keeps the gradients' variance and is just as valid (He et al., section 2.2). "
+            "This exercise asks for the default forward variant, "
+            "mode=\"fan_in\": divide by the number of inputs each unit sums over":
+                np.sqrt(2 / fo),
             "that is the variance 2/fan_in: the standard deviation is its square root":
                 2 / fi,
             "that is the variance computed with fan_out: use fan_in, and take the square root":
@@ -107,7 +111,9 @@ def check_he_normal(student_fn):
             candidates = {
                 "you used the variance 2/fan_in as the standard deviation: rng.normal takes "
                 "the std, i.e. sqrt(2/fan_in)": 2 / fan_in,
-                "your weights have std sqrt(2/fan_out): use fan_in": math.sqrt(2 / fan_out),
+                "your weights have std sqrt(2/fan_out): that is He's backward variant "
+                "(mode=\"fan_out\"), valid but not what is asked here: use the default, fan_in":
+                    math.sqrt(2 / fan_out),
                 "your weights have std sqrt(1/fan_in) (LeCun): He uses 2/fan_in":
                     math.sqrt(1 / fan_in),
                 "fan_in must include the kernel's receptive field (kh·kw·c_in), not only c_in":
@@ -126,3 +132,66 @@ def check_he_normal(student_fn):
     return run_checks("he_normal", student_fn, [test_shape_and_rng, test_std],
                       hint="shape is (n_in, n_out) or (kh, kw, c_in, c_out); rng is a "
                            "numpy Generator: use rng.normal(mean, std, size=shape)")
+
+
+# (widths, variances) of ReLU stacks where every typical mistake gives a different answer
+_STACKS = [
+    ([100, 400, 100, 400], [2 / 500, 2 / 500, 2 / 500]),          # Xavier on alternating widths
+    ([50, 50, 200, 20, 80], [0.02, 0.01, 0.03, 0.2]),
+]
+
+
+def check_predict_std(student_fn):
+    """Exercise: ``predict_std(widths, variances)`` -> std of z_1..z_L of a ReLU stack."""
+
+    def test(fn):
+        for widths, variances in _STACKS:
+            got = fn(list(widths), list(variances))
+            try:
+                got = np.asarray(got, dtype=np.float64)
+            except (TypeError, ValueError):
+                return "return an array (or list) of numbers, one standard deviation per layer"
+            n = np.array(widths[:-1], dtype=float)      # fan_in of layer l: n_{l-1}
+            n_out = np.array(widths[1:], dtype=float)   # fan_out of layer l: n_l
+            v = np.array(variances, dtype=float)
+            expected = ref.predict_std(widths, variances)
+            layers = len(variances)
+            if got.ndim == 0:
+                return (f"return the std of every layer (an array of {layers} values), not only "
+                        "one number")
+            if got.shape == (layers + 1,) and np.allclose(got[1:], expected, rtol=1e-6):
+                return (f"return one value per layer (z_1 .. z_{layers}, {layers} values): leave "
+                        "out the input's std")
+
+            def stack(n_used, half_first=False, half=0.5, v=v):
+                q, m, out = 0.0, 1.0, []
+                for k in range(len(v)):
+                    q = n_used[k] * v[k] * m * (half if (k == 0 and half_first) else 1.0)
+                    out.append(q)
+                    m = q * half
+                return np.array(out)
+
+            std_halving = [math.sqrt(n[0] * v[0])]
+            for k in range(1, layers):
+                std_halving.append(std_halving[-1] * math.sqrt(n[k] * v[k]) / 2)
+            problem = compare("the predicted standard deviations", got, expected, mistakes={
+                "you used fan_out (the layer's output width n_l): each unit of z_l sums over its "
+                "n_{l-1} inputs, so Var(z_l) = n_{l-1}·Var(W_l)·E[h_{l-1}²]":
+                    np.sqrt(stack(n_out)),
+                "you forgot the ReLU: after a ReLU E[h²] = Var(z)/2 (half of the inputs are "
+                "zeroed), so every layer after the first gets a factor 1/2":
+                    np.sqrt(stack(n, half=1.0)),
+                "the first layer gets no factor 1/2: its input x ~ N(0, 1) is not a ReLU output, "
+                "so E[x²] = 1": np.sqrt(stack(n, half_first=True)),
+                "those are variances: return their square roots (standard deviations)":
+                    stack(n),
+                "you halved the standard deviation: the ReLU halves the second moment E[h²], so "
+                "the std is multiplied by sqrt(1/2), not by 1/2": np.array(std_halving),
+            })
+            if problem:
+                return f"for widths {widths}: {problem}"
+        return None
+
+    return run_checks("predict_std", student_fn, [test],
+                      hint="widths = [n_0, ..., n_L] (L + 1 numbers), variances = [Var(W_1), ..., "
+                           "Var(W_L)] (L numbers); return L standard deviations")

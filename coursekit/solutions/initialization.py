@@ -22,3 +22,21 @@ def he_normal(shape, rng):
     receptive_field = math.prod(shape[:-2])
     fan_in = shape[-2] * receptive_field
     return rng.normal(0.0, math.sqrt(2.0 / fan_in), size=shape)
+
+
+def predict_std(widths, variances):
+    """Predicted std of the pre-activations ``z_1 .. z_L`` of a ReLU stack with N(0, 1) input.
+
+    Inputs: ``widths`` = ``[n_0, n_1, ..., n_L]`` (``n_0`` the input size), ``variances`` =
+    ``[Var(W_1), ..., Var(W_L)]``, ``W_l`` of shape ``(n_{l-1}, n_l)``, ReLU after every layer.
+    Returns: a float array of shape ``(L,)``. Var(z_1) = n_0·Var(W_1)·E[x²] with E[x²] = 1;
+    after a ReLU E[h²] = Var(z)/2, so Var(z_l) = n_{l-1}·Var(W_l)·Var(z_{l-1})/2.
+    """
+    import numpy as np
+
+    second_moment, stds = 1.0, []
+    for n_in, var in zip(widths[:-1], variances, strict=True):
+        q = n_in * var * second_moment
+        stds.append(math.sqrt(q))
+        second_moment = q / 2
+    return np.array(stds)

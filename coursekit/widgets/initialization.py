@@ -61,14 +61,21 @@ def draw(scheme: str = "He normal", activation: str = "relu", depth: int = 20):
     result = update(scheme, activation, depth)
     layers = result["layers"]
     lower, upper = result["range"]
-    fig, axes = plt.subplots(1, len(layers) + 1, figsize=(2.8 * (len(layers) + 1), 3.4))
+    fig, axes = plt.subplots(1, len(layers) + 1, figsize=(2.8 * (len(layers) + 1), 3.6),
+                             layout="constrained")
     for ax, layer, color in zip(axes, layers, PALETTE, strict=False):
         values = result["samples"][layer]
+        values = values[np.isfinite(values)]
+        zeros = float(np.mean(values == 0)) if values.size else 0.0
+        # exact zeros (ReLU's inactive units) would dwarf every other bar: count them apart;
         # values outside the common range are piled up in the first and last bins
-        clipped = np.clip(values[np.isfinite(values)], lower, upper)
-        ax.hist(clipped, bins=40, range=(lower, upper), color=color)
+        shown = np.clip(values[values != 0], lower, upper)
+        ax.hist(shown, bins=40, range=(lower, upper), color=color, log=True)
         ax.set(title=f"layer {layer}: rms {result['std'][layer - 1]:.2g}",
-               xlabel="activation value", ylabel="count" if layer == 1 else None)
+               xlabel="activation value", ylabel="count (log scale)" if layer == 1 else None)
+        if zeros:
+            ax.text(0.97, 0.95, f"{zeros:.0%} exactly 0\n(not shown)", transform=ax.transAxes,
+                    ha="right", va="top", fontsize=9)
     ax = axes[-1]
     x = np.arange(1, depth + 1)
     ax.semilogy(x, result["std"], "o-", ms=3, label="measured")
@@ -79,7 +86,8 @@ def draw(scheme: str = "He normal", activation: str = "relu", depth: int = 20):
         ax.set_ylim(both.min() / 10, both.max() * 10)
     ax.set(title="activation scale", xlabel="layer", ylabel="rms of activations")
     ax.legend()
-    fig.suptitle(result["title"])
+    fig.suptitle(result["title"] + " (histograms: exact zeros left out, the end bins collect "
+                 "values beyond the range)")
     return fig
 
 

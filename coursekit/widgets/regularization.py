@@ -3,7 +3,9 @@
 :func:`update` trains one small MLP (see :func:`coursekit.experiments.train_mlps`) on the
 100 training points of :func:`coursekit.data.blobs` (standardised with the training mean and
 standard deviation; SGD with momentum 0.9, learning rate 0.1) and returns what :func:`draw`
-plots: the predicted class on a grid, the accuracy curves and the final accuracies. Results are
+plots: the predicted class on a grid, the accuracy curves and the final accuracies. Accuracy
+is measured on the *validation* half of the held-out points (the first 500), as in notebook
+03: the other 500 are the test set, kept for one final evaluation. Results are
 cached, so moving a slider back to a value already seen is instant.
 """
 
@@ -29,8 +31,8 @@ def update(lam: float, rate: float, *, hidden=(64, 64), epochs: int = 500, seed:
 
     Returns a dict: ``xx``, ``yy`` (n_grid, n_grid) grid coordinates; ``region`` (n_grid, n_grid)
     predicted class on the grid; ``X_train`` (100, 2), ``y_train`` (100,); ``epoch`` (T,),
-    ``train_acc`` (T,), ``test_acc`` (T,) curves; ``final_train``, ``final_test`` floats and
-    ``weight_norm`` (√Σ‖W‖² at the end).
+    ``train_acc`` (T,), ``val_acc`` (T,) curves (validation: the first 500 held-out points);
+    ``final_train``, ``final_val`` floats and ``weight_norm`` (√Σ‖W‖² at the end).
     """
     lam = _validate.real(lam, "lam", low=0)
     rate = _validate.real(rate, "rate", low=0, high=1, high_open=True)
@@ -48,7 +50,8 @@ def _cached(lam, rate, hidden, epochs, seed, n_grid):
     X_train, y_train, X_test, y_test = blobs()
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)     # standardise with training stats
     X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
-    predict, hist = train_mlps(X_train, y_train, X_test, y_test, l2=[lam], dropout=[rate],
+    X_val, y_val = X_test[:500], y_test[:500]                 # the rest is the test set
+    predict, hist = train_mlps(X_train, y_train, X_val, y_val, l2=[lam], dropout=[rate],
                                hidden=hidden, epochs=epochs, lr=0.1, seed=seed)
     X_all = np.vstack([X_train, X_test])
     lo, hi = X_all.min(axis=0) - 1.0, X_all.max(axis=0) + 1.0
@@ -57,9 +60,9 @@ def _cached(lam, rate, hidden, epochs, seed, n_grid):
     result = {
         "xx": xx, "yy": yy, "region": region.reshape(xx.shape),
         "X_train": X_train, "y_train": y_train, "epoch": hist["epoch"],
-        "train_acc": hist["train_acc"][:, 0], "test_acc": hist["test_acc"][:, 0],
+        "train_acc": hist["train_acc"][:, 0], "val_acc": hist["test_acc"][:, 0],
         "final_train": float(hist["train_acc"][-1, 0]),
-        "final_test": float(hist["test_acc"][-1, 0]),
+        "final_val": float(hist["test_acc"][-1, 0]),
         "weight_norm": float(hist["weight_norm"][-1, 0]),
     }
     for value in result.values():          # the cache hands out the same arrays: protect them
@@ -89,7 +92,7 @@ def draw(lam: float = 0.0, rate: float = 0.0):
             xlabel="feature x₁ (standardised)", ylabel="feature x₂ (standardised)")
     ax1.legend(loc="upper right")
     ax2.plot(r["epoch"], r["train_acc"], label=f"train ({r['final_train']:.2f})")
-    ax2.plot(r["epoch"], r["test_acc"], label=f"test ({r['final_test']:.2f})")
+    ax2.plot(r["epoch"], r["val_acc"], label=f"validation ({r['final_val']:.2f})")
     ax2.set(title="accuracy during training", xlabel="epoch (full-batch steps)",
             ylabel="accuracy", ylim=(0.6, 1.01))
     ax2.legend(loc="lower right")
