@@ -89,6 +89,13 @@ def _max_subtracted_log_of_p(logits, y):
     return -np.log(p[np.arange(n), y]).mean(), d / n
 
 
+def _epsilon_in_the_log(logits, y):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    _, grad = ref.softmax_cross_entropy(logits, y)
+    return -np.log(p[np.arange(len(y)), y] + 1e-12).mean(), grad
+
+
 def _whole_columns(logits, y):
     loss, _ = ref.softmax_cross_entropy(logits, y)
     p = np.exp(logits - logits.max(1, keepdims=True))
@@ -113,6 +120,7 @@ def _flipped_gradient(logits, y):
     (_summed_loss, "take the mean over the batch"),
     (_no_onehot, "subtract 1 at the true class"),
     (_max_subtracted_log_of_p, "log-sum-exp"),
+    (_epsilon_in_the_log, "added inside the log (or a clipped p) caps it"),
     (_whole_columns, "d[:, y] -= 1 subtracts 1 in whole columns"),
     (_block_loss, "log_probs[:, y] picks an N x N block"),
     (_flipped_gradient, "dlogits has the wrong sign: your result is the negative"),
