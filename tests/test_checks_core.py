@@ -43,3 +43,9 @@ def test_a_custom_todo_message_is_marked_todo(capsys):
     result = _core.run_checks("answer", abs, [not_yet], todo="set the answer first")
     assert not result.passed and result.message == "[TODO] answer: set the answer first"
     assert "[TODO]" in capsys.readouterr().out
+
+
+def test_the_generic_message_says_how_close_a_right_answer_is():
+    message = _core.compare("loss", np.array(1.01), np.array(1.0))
+    assert message == ("loss has the right shape but wrong values (relative error 0.01, where a "
+                       "right answer stays below 1e-06)")

@@ -107,5 +107,6 @@ def compare(name: str, got, expected, *, mistakes: dict | None = None, rtol: flo
             return (f"{name} has the wrong sign: your result is the negative of the expected one "
                     f"(check which term is subtracted from which)")
         err = np.max(np.abs(got - expected)) / max(np.max(np.abs(expected)), 1e-12)
-        return f"{name} has the right shape but wrong values (relative error {err:.2g})"
+        return (f"{name} has the right shape but wrong values (relative error {err:.2g}, where "
+                f"a right answer stays below {max(rtol, 1e-12):.0e})")
     return None
