@@ -19,7 +19,8 @@ def test_every_check_accepts_its_reference_solution(capsys):
     assert checks.check_centered_difference(ref.centered_difference).passed
     assert checks.check_two_layer_net(ref.two_layer_net).passed
     assert checks.check_gradient_check(ref.gradient_check).passed
-    assert checks.check_planted_bug(ref.planted_bug).passed
+    errors = ref.gradient_check(checks.mystery_net, *checks._net_data())
+    assert checks.check_planted_bug(ref.planted_bug, errors).passed
     assert capsys.readouterr().out.count("[PASS]") == 7
 
 
@@ -161,8 +162,21 @@ def _builds_new_arrays(f, x, h=1e-5):
     return grad
 
 
+def _restores_by_arithmetic(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x[i] += h
+        f_plus = f(x)
+        x[i] -= 2 * h
+        f_minus = f(x)
+        x[i] += h                      # back only up to rounding
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
 @pytest.mark.parametrize("student, phrase", [
     (_forward, "forward difference"), (_by_h, "divide by 2h"), (_no_restore, "x was changed"),
+    (_restores_by_arithmetic, "x[i] is back only up to rounding"),
     (_perturbs_a_copy, "you perturbed a copy"), (_builds_new_arrays, "you perturbed a copy"),
 ])
 def test_centered_difference_mistakes(student, phrase):
@@ -283,11 +297,64 @@ def _check_that_sees_nothing(net_fn, params, X, y, h=1e-5):
     return {name: 0.0 for name in params}
 
 
+def _check_by_norms(net_fn, params, X, y, h=1e-5):
+    """Compares only the sizes of the two gradients: blind to a flipped sign."""
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name in params:
+        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
+        a, n = np.linalg.norm(grads[name]), np.linalg.norm(numerical)
+        errors[name] = abs(a - n) / max(a, n)
+    return errors
+
+
+def _check_first_entry_only(net_fn, params, X, y, h=1e-5):
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name, p in params.items():
+        first = (0,) * p.ndim
+        old = p[first]
+        p[first] = old + h
+        f_plus = net_fn(params, X, y)[0]
+        p[first] = old - h
+        f_minus = net_fn(params, X, y)[0]
+        p[first] = old
+        n = (f_plus - f_minus) / (2 * h)
+        errors[name] = abs(grads[name][first] - n) / max(abs(grads[name][first]), abs(n))
+    return errors
+
+
+def _check_sorted_values(net_fn, params, X, y, h=1e-5):
+    """Compares the sorted values: blind to entries in the wrong places."""
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name in params:
+        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
+        errors[name] = relative_error(np.sort(grads[name].ravel()), np.sort(numerical.ravel()))
+    return errors
+
+
+def _check_elementwise(net_fn, params, X, y, h=1e-5):
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    with np.errstate(invalid="ignore"):
+        for name in params:
+            numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0],
+                                                params[name], h)
+            a = grads[name]
+            errors[name] = (np.abs(a - numerical) / np.maximum(np.abs(a), np.abs(numerical))).max()
+    return errors
+
+
 @pytest.mark.parametrize("student, phrase", [
     (_check_on_a_copy, "the loss never saw the perturbation"),
     (_check_that_leaves_params_changed, "params['b2'] was changed"),
-    (_check_with_float32, "expected below 1e-6"),
+    (_check_with_float32, "expected below 1e-7"),
     (_check_that_sees_nothing, "W2 gradient is 1.5 times too large"),
+    (_check_by_norms, "sign of one entry of b2's gradient flipped"),
+    (_check_first_entry_only, "sign of one entry of b2's gradient flipped"),
+    (_check_sorted_values, "two entries of W1's gradient swapped"),
+    (_check_elementwise, "0/0 where both gradients are 0"),
     (lambda net_fn, params, X, y, h=1e-5: [0.0] * 4, "return a dict"),
 ])
 def test_gradient_check_mistakes(student, phrase):
@@ -307,16 +374,36 @@ def test_mystery_net_has_exactly_one_wrong_gradient():
     assert ref.two_layer_net(params, X, y)[0] == checks.mystery_net(params, X, y)[0]
 
 
-@pytest.mark.parametrize("answer, mark, phrase", [
-    (None, "[TODO]", "set suspect to the name of the parameter"),
-    ("W2", "[FAIL]", "W2's gradient passes the check"),
-    ("dW1", "[FAIL]", "one of W1, b1, W2, b2"),
-    ("b1", "[PASS]", "sums the gradient for b1 before the ReLU mask"),
+_MYSTERY_ERRORS = {"W1": 2e-10, "b1": 0.4, "W2": 6e-11, "b2": 2e-11}
+
+
+@pytest.mark.parametrize("answer, errors, mark, phrase", [
+    (None, None, "[TODO]", "set errors to its result and suspect to the name"),
+    ("dW1", _MYSTERY_ERRORS, "[FAIL]", "one of W1, b1, W2, b2"),
+    ("b1", None, "[FAIL]", "pass the evidence too"),
+    ("W2", _MYSTERY_ERRORS, "[FAIL]", "do not accuse W2"),
+    ("b1", {**_MYSTERY_ERRORS, "W1": 0.3}, "[FAIL]", "do not single out one parameter"),
+    ("W2", {**_MYSTERY_ERRORS, "b1": 1e-10, "W2": 0.4}, "[FAIL]",
+     "these are not the errors of mystery_net"),
+    ("b1", {**_MYSTERY_ERRORS, "W1": float("nan")}, "[FAIL]", "0/0 where both gradients"),
+    ("b1", _MYSTERY_ERRORS, "[PASS]", "sums the gradient for b1 before the ReLU mask"),
 ])
-def test_planted_bug_answers(answer, mark, phrase, capsys):
-    checks.check_planted_bug(answer)
+def test_planted_bug_answers(answer, errors, mark, phrase, capsys):
+    checks.check_planted_bug(answer, errors)
     out = capsys.readouterr().out
     assert mark in out and phrase in out, out
+
+
+def test_checks_buggy_networks_keep_their_bug_away_from_zero():
+    params, X, y = checks._net_data()
+    _, grads = ref.two_layer_net(params, X, y)
+    for name, _, net in checks._BUGGY_NETS:
+        errors = ref.gradient_check(net, checks._copy(params), X, y)
+        assert errors[name] > 0.1 and max(e for k, e in errors.items() if k != name) < 1e-8
+    for name, _, net in checks._BUGGY_NETS[1:]:          # the sign flip and the swap
+        wrong = net(params, X, y)[1][name]
+        assert wrong.flat[0] == grads[name].flat[0]       # first entry intact
+        assert np.isclose(np.linalg.norm(wrong), np.linalg.norm(grads[name]))   # same norm
 
 
 def test_new_checks_reject_a_non_function():

@@ -138,6 +138,10 @@ def check_centered_difference(student_fn):
         x = x0.copy()
         grad = fn(cube_sin, x, 1e-3)
         if not np.array_equal(x, x0):
+            if np.all(np.abs(x - x0) <= 4 * np.spacing(np.abs(x0))):
+                return ("x[i] is back only up to rounding: adding h, subtracting 2h and adding "
+                        "h again can leave the last bit changed. Save old = x[i] before "
+                        "perturbing and assign x[i] = old afterwards")
             return "x was changed: after perturbing x[i], put the original value back"
         return compare("gradient", grad, ref.centered_difference(cube_sin, x0.copy(), 1e-3),
                        mistakes={
@@ -256,6 +260,47 @@ def _net_with_scaled_grad(name, factor):
     return net
 
 
+def _net_with_one_sign_flipped(name, index):
+    """One entry of one gradient negated: the norm of the gradient does not change."""
+    def net(params, X, y):
+        loss, grads = ref.two_layer_net(params, X, y)
+        grads[name] = grads[name].copy()
+        grads[name][index] *= -1
+        return loss, grads
+    return net
+
+
+def _net_with_two_entries_swapped(name, i, j):
+    """Two entries of one gradient swapped: same norm, same set of values."""
+    def net(params, X, y):
+        loss, grads = ref.two_layer_net(params, X, y)
+        g = grads[name] = grads[name].copy()
+        g[i], g[j] = g[j], g[i]
+        return loss, grads
+    return net
+
+
+# The buggy networks the check tries, with the wording of the bug. The flipped and swapped
+# entries are not the first entry of their array (tests check that they are far from 0).
+_BUGGY_NETS = (
+    ("W2", "whose W2 gradient is 1.5 times too large", _net_with_scaled_grad("W2", 1.5)),
+    ("b2", "with the sign of one entry of b2's gradient flipped (same norm)",
+     _net_with_one_sign_flipped("b2", 2)),
+    ("W1", "with two entries of W1's gradient swapped (same norm, same values)",
+     _net_with_two_entries_swapped("W1", (1, 2), (1, 3))),
+)
+
+
+def _non_finite(errors):
+    bad = [k for k in PARAM_NAMES if not np.isfinite(float(errors[k]))]
+    if bad:
+        return (f"your check returned {float(errors[bad[0]])} for {', '.join(bad)}: an "
+                "elementwise |a - n| / max(|a|, |n|) is 0/0 where both gradients are 0 (a "
+                "ReLU unit that is off for every sample). Return relative_error(analytic, "
+                "numerical) for the whole array, or skip the entries where both are 0")
+    return None
+
+
 def check_gradient_check(student_fn):
     """Exercise: ``gradient_check(net_fn, params, X, y, h=1e-5) -> {name: relative error}``."""
     params, X, y = _net_data()
@@ -273,33 +318,44 @@ def check_gradient_check(student_fn):
                     "entry back")
         if not isinstance(errors, dict) or sorted(errors) != sorted(PARAM_NAMES):
             return "return a dict {parameter name: relative error} with one entry per parameter"
+        if message := _non_finite(errors):
+            return message
         values = np.array([float(errors[k]) for k in PARAM_NAMES])
         if np.all(values > 0.5):
             return ("every relative error is about 1 for a correct network: the numerical "
                     "gradient is 0, so the loss never saw the perturbation. The loss function "
                     "must read params[name], the array centered_difference perturbs in place "
                     "(pass params[name] itself, not a copy)")
-        if np.any(values > 1e-6):
+        if np.any(values > 1e-7):
             worst = PARAM_NAMES[int(values.argmax())]
             return (f"for a correct network your check reports {values.max():.1g} for {worst}; "
-                    "expected below 1e-6. Use your centered_difference with h=1e-5 in float64 "
+                    "expected below 1e-7. Use your centered_difference with h=1e-5 in float64 "
                     "and relative_error(analytic, numerical)")
         return None
 
-    def test_buggy_net(fn):
-        errors, _ = run(fn, _net_with_scaled_grad("W2", 1.5))
-        if not float(errors["W2"]) > 1e-2 or max(float(errors[k]) for k in
-                                                  ("W1", "b1", "b2")) > 1e-6:
-            return ("for a network whose W2 gradient is 1.5 times too large your check should "
-                    "report a large error for W2 only; it reported "
-                    + ", ".join(f"{k} {float(v):.1g}" for k, v in errors.items()))
+    def test_buggy_nets(fn):
+        for name, bug, net in _BUGGY_NETS:
+            errors, _ = run(fn, net)
+            if message := _non_finite(errors):
+                return message
+            others = [k for k in PARAM_NAMES if k != name]
+            if not float(errors[name]) > 1e-2 or max(float(errors[k]) for k in others) > 1e-7:
+                return (f"for a network {bug} your check should report a large error for "
+                        f"{name} only; it reported "
+                        + ", ".join(f"{k} {float(v):.1g}" for k, v in errors.items())
+                        + ". Compare the arrays entry by entry (relative_error), not their "
+                          "norms, and perturb every entry of every parameter")
         return None
 
-    return run_checks("gradient_check", student_fn, [test_correct_net, test_buggy_net])
+    return run_checks("gradient_check", student_fn, [test_correct_net, test_buggy_nets])
 
 
-def check_planted_bug(suspect):
-    """Exercise: name the parameter whose gradient ``mystery_net`` gets wrong."""
+def check_planted_bug(suspect, errors=None):
+    """Exercise: name the parameter whose gradient ``mystery_net`` gets wrong, with the evidence.
+
+    ``errors`` is what the student's ``gradient_check`` reported for ``mystery_net``; the check
+    accepts a name only together with errors that single it out.
+    """
     if suspect is not None and not isinstance(suspect, str):
         raise TypeError(f"suspect must be a parameter name such as 'W1' (a string), got "
                         f"{type(suspect).__name__}")
@@ -309,13 +365,27 @@ def check_planted_bug(suspect):
             raise NotImplementedError
         if answer not in PARAM_NAMES:
             return f"answer with one parameter name: one of {', '.join(PARAM_NAMES)}"
+        if not isinstance(errors, dict) or sorted(errors) != sorted(PARAM_NAMES):
+            return ("pass the evidence too: errors = gradient_check(checks.mystery_net, params, "
+                    "X_small, y_small), then check_planted_bug(suspect, errors)")
+        if message := _non_finite(errors):
+            return message
+        values = {k: float(errors[k]) for k in PARAM_NAMES}
+        listed = ", ".join(f"{k} {v:.1g}" for k, v in values.items())
+        if values[answer] <= 1e-2:
+            return (f"your own errors ({listed}) do not accuse {answer}: its error is "
+                    "below 1e-2. The wrong gradient is the one whose error is far above 1e-7")
+        if any(v > 1e-6 for k, v in values.items() if k != answer):
+            return (f"these errors ({listed}) do not single out one parameter: run your "
+                    "gradient_check on your two_layer_net first (every error below 1e-7)")
         if answer != ref.planted_bug:
-            return (f"{answer}'s gradient passes the check: run your gradient_check on "
-                    "mystery_net and look for the error far above 1e-7")
+            return ("these are not the errors of mystery_net: pass what "
+                    "gradient_check(checks.mystery_net, params, X_small, y_small) returns")
         return None
 
     result = run_checks("planted bug", lambda: suspect, [lambda fn: test(fn())],
-                        todo="not attempted yet: set suspect to the name of the parameter "
+                        todo="not attempted yet: run your gradient_check on mystery_net, set "
+                             "errors to its result and suspect to the name of the parameter "
                              "whose gradient is wrong, then run this check again.")
     if result.passed:
         print("  Right: mystery_net sums the gradient for b1 before the ReLU mask, so units that "
