@@ -56,6 +56,15 @@ def nodes(sizes, n: str = "N"):
                   ("backward", x, "$1$", "()")]
 
 
+def _grad_formula(label):
+    """``$dW_k$`` -> ``$= a_{k-1}^T delta_k$`` (``X`` for k = 1); ``$db_k$`` -> the batch sum."""
+    k = int(label.strip("$").split("_")[1])
+    if label.startswith("$dW"):
+        source = "X" if k == 1 else f"a_{k - 1}"
+        return f"$= {source}^\\top\\delta_{k}$"
+    return f"$= \\sum_i \\delta_{k}$"
+
+
 def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
     """Draw the graph of :func:`nodes` and return the Figure (``activation`` labels the arrows)."""
     import matplotlib.pyplot as plt
@@ -79,20 +88,24 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
         if row == "grad":      # weight gradients come from the delta above them
             ax.annotate("", (x, y + 0.32), (round(x), 0.68),
                         arrowprops={**arrow, "color": BACKWARD, "lw": 1.1})
+            ax.text(x, y - 0.48, _grad_formula(label), ha="center", va="center", fontsize=10,
+                    color="0.2")
     for x in range(last):
         if x == last - 1:
             op, back = "softmax +\ncross-entropy", "$(p - \\mathrm{onehot})/N$"
         elif x % 2 == 0:
-            op, back = "$\\cdot W + b$", "$\\cdot W^\\top$"
+            k = x // 2 + 1
+            op, back = f"$\\cdot W_{k} + b_{k}$", f"$\\cdot W_{k}^\\top$"
         else:
             op, back = activation, f"$\\odot$ {activation}$'(z)$"
         ax.annotate("", (x + 1 - 0.4, 2.0), (x + 0.4, 2.0), arrowprops={**arrow, "color": FORWARD})
-        ax.text(x + 0.5, 1.5, op, ha="center", va="center", fontsize=9, color=FORWARD)
+        shift = 0.08 if x == last - 1 else 0.0     # clear of the arrow from the last bias
+        ax.text(x + 0.5 + shift, 2.36, op, ha="center", va="bottom", fontsize=11, color=FORWARD)
         if x > 0:
             ax.annotate("", (x + 0.4, 1.0), (x + 1 - 0.4, 1.0),
                         arrowprops={**arrow, "color": BACKWARD})
-            ax.text(x + 0.5, 0.62, back, ha="center", va="center", fontsize=9, color=BACKWARD)
-    ax.set(xlim=(-0.6, last + 0.6), ylim=(-0.45, 3.45))
+            ax.text(x + 0.5, 1.5, back, ha="center", va="center", fontsize=11, color=BACKWARD)
+    ax.set(xlim=(-0.6, last + 0.6), ylim=(-0.75, 3.45))
     ax.set_yticks(list(ROWS.values()), ["parameters\nand labels", "forward\npass",
                                         "backward pass\n(dL/d array)", "weight\ngradients"])
     ax.set_xticks([])

@@ -39,3 +39,13 @@ def test_bad_sizes_are_refused():
         compgraph.nodes([4])
     with pytest.raises(ValueError, match="layer width"):
         compgraph.draw((2, 0, 3))
+
+
+def test_weight_gradients_are_labelled_with_their_formula():
+    assert compgraph._grad_formula("$dW_1$") == "$= X^\\top\\delta_1$"      # a_0 is the data X
+    assert compgraph._grad_formula("$dW_3$") == "$= a_2^\\top\\delta_3$"
+    assert compgraph._grad_formula("$db_2$") == "$= \\sum_i \\delta_2$"
+    fig = compgraph.draw((2, 8, 8, 3))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "$= a_1^\\top\\delta_2$" in texts and "$\\cdot W_3^\\top$" in texts
+    matplotlib.pyplot.close(fig)
