@@ -35,7 +35,7 @@ def _ewa(values, beta, new, old, power=None, first=False):
     (lambda x, b: _ewa(x, b, b, 1 - b), "wrong term (and the bias correction is missing)"),
     (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t + 1), "off by one"),
     (lambda x, b: _ewa(x, b, 1 - b, b, first=True), "started the average at the first value"),
-    (lambda x, b: -sol.ewa_corrected(x, b), "wrong values"),
+    (lambda x, b: -sol.ewa_corrected(x, b), "wrong sign: your result is the negative"),
     (lambda x, b: sol.ewa_corrected(x, b)[:-1], "shape"),
 ])
 def test_ewa_check_names_the_mistake(wrong, phrase):

@@ -33,10 +33,12 @@ class CheckResult:
         """Show nothing as a cell result: the message has already been printed."""
 
 
-def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str = "") -> CheckResult:
+def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str = "",
+               todo: str = NOT_ATTEMPTED) -> CheckResult:
     """Run ``tests`` on ``student_fn``, print one line saying pass or what is wrong, return it.
 
     ``hint`` is added when the student's function raises an error (e.g. a reminder of the shapes).
+    ``todo`` is the message shown while a test raises ``NotImplementedError`` (not attempted).
     """
     if not callable(student_fn):
         raise TypeError(f"pass your function itself to the check (argument student_fn), e.g. "
@@ -47,13 +49,14 @@ def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str =
         try:
             problem = test(student_fn)
         except NotImplementedError:
-            return _report(title, False, NOT_ATTEMPTED)
+            return _report(title, False, todo, todo=True)
         except Exception as err:  # noqa: BLE001 - any error in student code is feedback
             problem = f"your function raised {type(err).__name__}: {err}{_student_line(err)}"
             problem += f". Hint: {hint}" if hint else ""
         if problem:
             return _report(title, False, problem)
-    return _report(title, True, f"all {len(tests)} tests passed.")
+    passed = "1 test passed." if len(tests) == 1 else f"all {len(tests)} tests passed."
+    return _report(title, True, passed)
 
 
 def _student_line(err: Exception) -> str:
@@ -66,8 +69,8 @@ def _student_line(err: Exception) -> str:
     return ""
 
 
-def _report(title: str, passed: bool, message: str) -> CheckResult:
-    mark = "PASS" if passed else ("TODO" if message == NOT_ATTEMPTED else "FAIL")
+def _report(title: str, passed: bool, message: str, *, todo: bool = False) -> CheckResult:
+    mark = "PASS" if passed else ("TODO" if todo else "FAIL")
     text = f"[{mark}] {title}: {message}"
     print(text)
     return CheckResult(title, passed, text)
@@ -78,7 +81,8 @@ def compare(name: str, got, expected, *, mistakes: dict | None = None, rtol: flo
     """Compare one returned array with the expected one; explain the difference if there is one.
 
     ``mistakes`` maps a message to the array that a typical mistake would produce: when ``got``
-    equals one of them, that message is returned, so the student learns what they did.
+    equals one of them, that message is returned, so the student learns what they did. A result
+    that is exactly the negative of the expected one is named as a sign error.
     """
     if mistakes is not None and not isinstance(mistakes, dict):
         raise TypeError(f"mistakes must be a dict {{message: wrong array}}, "
@@ -99,6 +103,10 @@ def compare(name: str, got, expected, *, mistakes: dict | None = None, rtol: flo
     if not np.all(np.isfinite(got)):
         return f"{name} contains NaN or inf"
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        if np.any(expected != 0) and np.allclose(got, -expected, rtol=rtol, atol=atol):
+            return (f"{name} has the wrong sign: your result is the negative of the expected one "
+                    f"(check which term is subtracted from which)")
         err = np.max(np.abs(got - expected)) / max(np.max(np.abs(expected)), 1e-12)
-        return f"{name} has the right shape but wrong values (relative error {err:.2g})"
+        return (f"{name} has the right shape but wrong values (relative error {err:.2g}, where "
+                f"a right answer stays below {max(rtol, 1e-12):.0e})")
     return None

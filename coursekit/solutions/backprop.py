@@ -5,6 +5,8 @@ Try the exercises first: the checks tell you what is wrong without giving the an
 
 import numpy as np
 
+from ..gradcheck import relative_error
+
 
 def affine_backward(dout, x, W):
     """Gradients of ``out = x @ W + b``: returns ``dx`` (N, D), ``dW`` (D, H), ``db`` (H,)."""
@@ -39,3 +41,39 @@ def centered_difference(f, x, h=1e-5):
         x[i] = old
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def two_layer_net(params, X, y):
+    """Loss and gradients of ``softmax(relu(X W1 + b1) W2 + b2)`` with mean cross-entropy.
+
+    ``params`` holds ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, C), ``b2`` (C,); returns
+    ``(loss, grads)`` with ``grads`` a dict of arrays shaped like ``params``.
+    """
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1                      # forward: keep z1 and a1 for the backward pass
+    a1 = np.maximum(z1, 0)
+    logits = a1 @ W2 + b2
+    loss, dlogits = softmax_cross_entropy(logits, y)
+    da1, dW2, db2 = affine_backward(dlogits, a1, W2)     # backward, in reverse order
+    dz1 = relu_backward(da1, z1)
+    _, dW1, db1 = affine_backward(dz1, X, W1)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def gradient_check(net_fn, params, X, y, h=1e-5):
+    """Relative error between ``net_fn``'s gradient and centred differences, per parameter.
+
+    ``net_fn(params, X, y)`` returns ``(loss, grads)``; the loss function below reads
+    ``params[name]``, the very array that ``centered_difference`` perturbs in place.
+    """
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name in params:
+        numerical = centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
+        errors[name] = relative_error(grads[name], numerical)
+    return errors
+
+
+# Exercise 4, second part: the parameter whose gradient the mystery network gets wrong. Its
+# backward pass sums the gradient for b1 *before* the ReLU mask, so inactive units still get one.
+planted_bug = "b1"
