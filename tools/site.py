@@ -38,6 +38,9 @@ REMOVED_TAGS = ("solution", "remove-cell")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BRANCH = "main"
 SITE_TITLE = "Neural-network weights, from the inside"
+WIDGET_NOTE = ('<p class="course-widget-note">The explorer as it was saved: its controls do not '
+               "recompute anything on this page. Open the notebook (Colab, Binder or your own "
+               "JupyterLab) to move them.</p>")
 
 
 # --------------------------------------------------------------------------- the repository
@@ -243,6 +246,9 @@ def annotate_widget_alt(site: Path, nbs: list[Path]) -> int:
                     f"{match.group(2)}")
         text = re.sub(r'(<script type="application/vnd\.jupyter\.widget-view\+json")>(.*?)'
                       r"(?=</script>)", add, text, flags=re.S)
+        # say that the controls show a saved state (there is no kernel behind the page)
+        text = re.sub(r'(<script type="application/vnd\.jupyter\.widget-view\+json" data-alt='
+                      r'.*?</script>)', lambda m: m.group(1) + WIDGET_NOTE, text, flags=re.S)
         page.write_text(text, encoding="utf-8")
     return done
 

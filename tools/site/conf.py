@@ -49,9 +49,14 @@ nb_ipywidgets_js = {
 html_theme = "sphinx_book_theme"
 html_title = SITE_TITLE
 html_static_path = ["_static"]
+# the theme's search button, with an accessible name that matches its visible text
+templates_path = ["_templates"]
 html_css_files = ["course.css"]
 html_js_files = ["course.js"]
 html_copy_source = False
+# The search page works from the built files; its summaries would fetch() each page, which a
+# browser refuses for file:// pages.
+html_show_search_summary = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_theme_options = {
@@ -64,6 +69,8 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # one search field (the sidebar's), not a second one in an otherwise empty header bar
+    "navbar_persistent": [],
     "launch_buttons": {"colab_url": "https://colab.research.google.com",
                        "binderhub_url": "https://mybinder.org",
                        "notebook_interface": "jupyterlab"},

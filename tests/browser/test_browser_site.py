@@ -1,0 +1,154 @@
+"""The course website of ``make site``, opened offline in Chromium.
+
+Every page of ``build/site/`` must load from ``file://`` with every network request blocked and
+no request failing, draw its formulas, figures and stored widgets, give every image a real alt
+text, and pass axe-core (npm, ``node_modules/axe-core``) without a serious or critical
+violation. Search must work from the built files. Screenshots (desktop and phone width) of the
+landing page and two lessons go to ``build/screenshots/``, with axe's findings per page as JSON.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tools import alt_text, site
+
+SITE = site.REPO / "build" / "site"
+AXE = site.REPO / "node_modules" / "axe-core" / "axe.min.js"
+NOTEBOOKS = site.notebooks()
+PAGES = sorted(p.name for p in SITE.glob("*.html")) if SITE.is_dir() else []
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+BLOCKING = ("serious", "critical")
+# the rules axe-core applies: WCAG 2.x A and AA, and its best practices (heading order, regions)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def built():
+    index = SITE / "index.html"
+    newest = max(p.stat().st_mtime for p in NOTEBOOKS)
+    if not index.is_file() or index.stat().st_mtime < newest:
+        pytest.fail(f"{index} is missing or older than the notebooks: run `make site`")
+    return SITE
+
+
+def _open(page, url):
+    """Go to ``url`` with the network cut off; returns the lists of remote and failed requests."""
+    remote, failed = [], []
+
+    def offline(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            remote.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return remote, failed
+
+
+def _settle(page):
+    """Wait until MathJax has typeset and the stored widgets are drawn (with their alt text)."""
+    page.wait_for_function("!window.MathJax || !MathJax.Hub || (MathJax.Hub.queue.pending === 0"
+                           " && MathJax.Hub.queue.running === 0)")
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if views:
+        page.wait_for_function(
+            f"document.querySelectorAll('.jupyter-widgets').length >= {views}"
+            " && Array.from(document.querySelectorAll('script[data-alt]')).every("
+            "s => s.parentElement.querySelector('img'))")
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))  # inlined: no request
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                           " resultTypes: ['violations']})", AXE_TAGS)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5], "count": len(v["nodes"])}
+            for v in result["violations"]]
+
+
+def test_every_lesson_has_a_page_with_its_links(built):
+    repo_url = site.repository_url()
+    for notebook in NOTEBOOKS:
+        page = built / f"{notebook.stem}.html"
+        assert page.is_file(), f"no page for {notebook.name}"
+        text = page.read_text(encoding="utf-8")
+        deck = f"slides/{notebook.stem}.slides.html"
+        download = f"notebooks/{notebook.name}"
+        for href in (deck, download, *site.launch_links(notebook.name, repo_url).values()):
+            assert f'href="{href}"' in text.replace("&amp;", "&"), f"{page.name} lacks {href}"
+        assert (built / deck).is_file() and (built / download).is_file()
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for notebook in NOTEBOOKS:
+        assert f'href="{notebook.stem}.html"' in index, f"the landing page lacks {notebook.stem}"
+    assert 'href="instructor_guide.html"' in index
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_works_offline_and_passes_axe(built, name, page, shots):
+    remote, failed = _open(page, (built / name).as_uri())
+    _settle(page)
+    broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete &&"
+                           " i.naturalWidth > 0)).map(i => i.src.slice(0, 80))")
+    assert broken == [], f"images that did not load: {broken}"
+    # figures: every image in a notebook output (widget figures included) has a real alt text;
+    # theme icons are left to axe-core's image-alt rule
+    alts = page.evaluate("Array.from(document.querySelectorAll('.cell_output img'))"
+                         ".map(i => [i.src.slice(-40), i.getAttribute('alt')])")
+    bad = [(src, alt) for src, alt in alts if alt_text.problem(alt)]
+    assert bad == [], f"images without a real alt text: {bad[:5]}"
+    if (built / name.replace(".html", ".ipynb")).exists() or re.match(r"\d\d_", name):
+        if "$" in (site.REPO / "notebooks" / name.replace(".html", ".ipynb")).read_text():
+            assert page.locator(".MathJax_CHTML, .mjx-chtml").count() > 0, "no formula typeset"
+        assert page.locator(".MathJax_Error, .mjx-merror").count() == 0, "a formula has an error"
+    violations = _axe(page)
+    (shots / f"axe_{Path(name).stem}.json").write_text(json.dumps(violations, indent=1))
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert blocking == [], "axe-core: " + json.dumps(blocking, indent=1)[:3000]
+    assert remote == [], f"the page requested the network: {remote[:5]}"
+    assert failed == [], f"requests that failed: {failed[:5]}"
+    assert page.errors == [], f"JavaScript errors: {page.errors}"
+
+
+def test_search_finds_a_lesson_offline(built, page):
+    remote, failed = _open(page, (built / "search.html").as_uri() + "?q=momentum")
+    page.wait_for_selector("#search-results li a", state="attached")
+    hits = page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.href)")
+    assert any("04_momentum_as_ewa.html" in h for h in hits), hits[:10]
+    assert remote == [] and failed == [] and page.errors == []
+
+
+def test_widgets_draw_the_stored_figure_with_alt_text(built, page):
+    notebook = next(p for p in NOTEBOOKS if p.name.startswith("04_"))
+    _open(page, (built / f"{notebook.stem}.html").as_uri())
+    _settle(page)
+    assert page.locator(".jupyter-widgets .widget-slider, .jupyter-widgets .widget-hslider"
+                        ).count() > 0, "no slider of the stored widget was drawn"
+    alts = page.eval_on_selector_all("script[data-alt]", "ss => ss.map(s => "
+                                     "s.parentElement.querySelector('img').alt)")
+    assert alts and all(alt_text.problem(a) is None for a in alts), alts
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_screenshots(built, browser, shots, viewport):
+    size = DESKTOP if viewport == "desktop" else PHONE
+    context = browser.new_context(viewport=size, device_scale_factor=1,
+                                  is_mobile=viewport == "phone")
+    try:
+        page = context.new_page()
+        for name in ["index.html", NOTEBOOKS[1].stem + ".html", NOTEBOOKS[4].stem + ".html"]:
+            _open(page, (built / name).as_uri())
+            _settle(page)
+            page.screenshot(path=shots / f"site_{Path(name).stem}_{viewport}.png")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} scrolls sideways by {overflow} px at {size['width']} px"
+            page.unroute("**/*")
+    finally:
+        context.close()
