@@ -67,8 +67,9 @@ def _settle(page):
 
 def _axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))  # inlined: no request
+    # preload off: axe would fetch every style sheet again, which file:// pages refuse
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                           " resultTypes: ['violations']})", AXE_TAGS)
+                           " resultTypes: ['violations'], preload: false})", AXE_TAGS)
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5], "count": len(v["nodes"])}
             for v in result["violations"]]

@@ -43,6 +43,7 @@ mathjax2_config = {
 # Stored widget state is drawn by the local widget manager (MyST-NB's default loads a CDN copy).
 nb_ipywidgets_js = {
     f"{_LIB}/require.js": {},
+    "widgets-config.js": {},
     f"{_LIB}/html-manager/embed-amd.js": {},
 }
 
