@@ -234,23 +234,30 @@ def annotate_widget_alt(site: Path, nbs: list[Path]) -> int:
             for out in cell.get("outputs", []):
                 if alt and WIDGET_VIEW in out.get("data", {}):
                     alts[out["data"][WIDGET_VIEW]["model_id"]] = alt
-        text = page.read_text(encoding="utf-8")
-
-        def add(match):
-            nonlocal done
-            model = re.search(r'"model_id":\s*"([0-9a-f]+)"', match.group(2))
-            if not model or model.group(1) not in alts:
-                return match.group(0)
-            done += 1
-            return (f'{match.group(1)} data-alt="{html.escape(alts[model.group(1)])}">'
-                    f"{match.group(2)}")
-        text = re.sub(r'(<script type="application/vnd\.jupyter\.widget-view\+json")>(.*?)'
-                      r"(?=</script>)", add, text, flags=re.S)
-        # say that the controls show a saved state (there is no kernel behind the page)
-        text = re.sub(r'(<script type="application/vnd\.jupyter\.widget-view\+json" data-alt='
-                      r'.*?</script>)', lambda m: m.group(1) + WIDGET_NOTE, text, flags=re.S)
+        text, count = _annotate(page.read_text(encoding="utf-8"), alts)
         page.write_text(text, encoding="utf-8")
+        done += count
     return done
+
+
+_VIEW_SCRIPT = re.compile(r'(<script type="application/vnd\.jupyter\.widget-view\+json")>'
+                          r"(.*?)(</script>)", re.S)
+
+
+def _annotate(text: str, alts: dict) -> tuple[str, int]:
+    """Add ``data-alt`` (and the saved-state note) to the widget views listed in ``alts``."""
+    count = 0
+
+    def add(match):
+        nonlocal count
+        model = re.search(r'"model_id":\s*"([0-9a-f]+)"', match.group(2))
+        if not model or model.group(1) not in alts:
+            return match.group(0)
+        count += 1
+        # the note says that the controls show a saved state (no kernel behind the page)
+        return (f'{match.group(1)} data-alt="{html.escape(alts[model.group(1)])}">'
+                f"{match.group(2)}{match.group(3)}{WIDGET_NOTE}")
+    return _VIEW_SCRIPT.sub(add, text), count
 
 
 def copy_extras(site: Path, slides: Path, nbs: list[Path]) -> None:

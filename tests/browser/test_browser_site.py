@@ -8,7 +8,6 @@ landing page and two lessons go to ``build/screenshots/``, with axe's findings p
 """
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ SITE = site.REPO / "build" / "site"
 AXE = site.REPO / "node_modules" / "axe-core" / "axe.min.js"
 NOTEBOOKS = site.notebooks()
 PAGES = sorted(p.name for p in SITE.glob("*.html")) if SITE.is_dir() else []
-DESKTOP = {"width": 1280, "height": 800}
+SCREENSHOTS = ["index.html"] + [f"{nb.stem}.html" for nb in NOTEBOOKS[1:5:3]]  # 01 and 04
 PHONE = {"width": 390, "height": 844}
 BLOCKING = ("serious", "critical")
 # the rules axe-core applies: WCAG 2.x A and AA, and its best practices (heading order, regions)
@@ -105,10 +104,24 @@ def test_page_works_offline_and_passes_axe(built, name, page, shots):
                          ".map(i => [i.src.slice(-40), i.getAttribute('alt')])")
     bad = [(src, alt) for src, alt in alts if alt_text.problem(alt)]
     assert bad == [], f"images without a real alt text: {bad[:5]}"
-    if (built / name.replace(".html", ".ipynb")).exists() or re.match(r"\d\d_", name):
-        if "$" in (site.REPO / "notebooks" / name.replace(".html", ".ipynb")).read_text():
+    lesson = site.REPO / "notebooks" / name.replace(".html", ".ipynb")
+    if lesson.is_file():
+        nb = json.loads(lesson.read_text(encoding="utf-8"))
+        shown = [c for c in nb["cells"]
+                 if not set(site.REMOVED_TAGS) & set(c["metadata"].get("tags", []))]
+        figures = sum(site.cell_images(nb, c) for c in shown)
+        assert len(alts) == figures, f"{len(alts)} figures on the page, {figures} in the notebook"
+        if any("$" in "".join(c["source"]) for c in shown if c["cell_type"] == "markdown"):
             assert page.locator(".MathJax_CHTML, .mjx-chtml").count() > 0, "no formula typeset"
         assert page.locator(".MathJax_Error, .mjx-merror").count() == 0, "a formula has an error"
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if views:  # the stored explorers are drawn: controls, and figures with their cell's alt text
+        assert page.locator(".jupyter-widgets [role=slider], .jupyter-widgets input").count() > 0
+        widget_alts = page.eval_on_selector_all(
+            "script[data-alt]", "ss => ss.map(s => s.parentElement.querySelector('img').alt)")
+        assert widget_alts and all(alt_text.problem(a) is None for a in widget_alts)
+    if name in SCREENSHOTS:
+        page.screenshot(path=shots / f"site_{Path(name).stem}_desktop.png")
     violations = _axe(page)
     (shots / f"axe_{Path(name).stem}.json").write_text(json.dumps(violations, indent=1))
     blocking = [v for v in violations if v["impact"] in BLOCKING]
@@ -126,30 +139,17 @@ def test_search_finds_a_lesson_offline(built, page):
     assert remote == [] and failed == [] and page.errors == []
 
 
-def test_widgets_draw_the_stored_figure_with_alt_text(built, page):
-    notebook = next(p for p in NOTEBOOKS if p.name.startswith("04_"))
-    _open(page, (built / f"{notebook.stem}.html").as_uri())
-    _settle(page)
-    assert page.locator(".jupyter-widgets .widget-slider, .jupyter-widgets .widget-hslider"
-                        ).count() > 0, "no slider of the stored widget was drawn"
-    alts = page.eval_on_selector_all("script[data-alt]", "ss => ss.map(s => "
-                                     "s.parentElement.querySelector('img').alt)")
-    assert alts and all(alt_text.problem(a) is None for a in alts), alts
-
-
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_screenshots(built, browser, shots, viewport):
-    size = DESKTOP if viewport == "desktop" else PHONE
-    context = browser.new_context(viewport=size, device_scale_factor=1,
-                                  is_mobile=viewport == "phone")
+def test_phone_width_screenshots_without_sideways_scrolling(built, browser, shots):
+    """The landing page and two lessons at phone width (desktop shots: the test above)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True)
     try:
         page = context.new_page()
-        for name in ["index.html", NOTEBOOKS[1].stem + ".html", NOTEBOOKS[4].stem + ".html"]:
+        for name in SCREENSHOTS:
             _open(page, (built / name).as_uri())
             _settle(page)
-            page.screenshot(path=shots / f"site_{Path(name).stem}_{viewport}.png")
+            page.screenshot(path=shots / f"site_{Path(name).stem}_phone.png")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{name} scrolls sideways by {overflow} px at {size['width']} px"
+            assert overflow <= 1, f"{name} scrolls sideways by {overflow} px at phone width"
             page.unroute("**/*")
     finally:
         context.close()
