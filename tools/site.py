@@ -195,7 +195,7 @@ def stage(src: Path, repo_url: str, nbs: list[Path]) -> None:
         "lesson below is a Jupyter notebook; these pages show it with the outputs that the "
         "course's tests check, so you can read everything here before installing anything.\n",
         "## Lessons\n",
-        _site_links(syllabus.group(0), repo_url),
+        ":::{container} course-syllabus\n" + _site_links(syllabus.group(0), repo_url) + ":::\n",
         "\nEvery lesson page links its slide deck, a download of the notebook and two ways to "
         "run it without installing anything (Colab and Binder). All slide decks are listed on "
         '<a href="slides/index.html">the slides page</a>.\n',
