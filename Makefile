@@ -102,22 +102,20 @@ slides: $(STAMP) node_modules/.package-lock.json
 slides-pdf: $(STAMP) browser-setup node_modules/.package-lock.json
 	$(BIN)/python -m coursekit.slides --out build/slides --pdf
 
-# The course website: Sphinx + MyST-NB in their own environment .venv-site (requirements/site.txt,
-# a full lock; the lab environment's packages are not needed to render stored notebooks). The
-# build runs offline and does not execute the notebooks; it copies the slide decks into the site.
-SITE_VENV := .venv-site
-SITE_STAMP := $(SITE_VENV)/.installed
+# The course website: Sphinx + MyST-NB + sphinx-book-theme (requirements/site.txt, locked by
+# requirements/constraints.txt), added to .venv when a site is first built: `make lab` users do
+# not download them. The build runs offline and does not execute the notebooks; it copies the
+# slide decks into the site.
+SITE_STAMP := $(VENV)/.site-installed
 
 site-setup: $(SITE_STAMP)
 
-$(SITE_STAMP): requirements/site.txt
-	rm -rf $(SITE_VENV)
-	$(PYTHON) -m venv $(SITE_VENV)
-	$(SITE_VENV)/bin/python -m pip install --quiet --no-deps -r requirements/site.txt
+$(SITE_STAMP): $(STAMP) requirements/site.txt
+	$(BIN)/python -m pip install --quiet -r requirements/site.txt -c requirements/constraints.txt
 	touch $(SITE_STAMP)
 
 site: slides $(SITE_STAMP)
-	$(OFFLINE) $(SITE_VENV)/bin/python -m tools.site --out build/site
+	$(OFFLINE) $(BIN)/python -m tools.site --out build/site
 
 # Debian's chromium for the browser tests (playwright drives it; no browser download).
 browser-setup:

@@ -1,7 +1,7 @@
 """The course website: every lesson as a web page, built offline from the stored notebooks.
 
-``make site`` builds the slide decks (``make slides``), creates the site's own environment
-``.venv-site`` from ``requirements/site.txt`` (Sphinx, MyST-NB, sphinx-book-theme) and runs
+``make site`` builds the slide decks (``make slides``), adds ``requirements/site.txt`` (Sphinx,
+MyST-NB, sphinx-book-theme; locked in ``requirements/constraints.txt``) to ``.venv`` and runs
 ``python -m tools.site``, which
 
 1. stages the sources in ``build/site-src/``: a copy of every ``notebooks/NN_*.ipynb`` with a
@@ -15,8 +15,8 @@
    to ``build/site/slides/`` and the notebooks to ``build/site/notebooks/``. The pages load
    MathJax and the widget manager from that copy, so nothing comes from the internet.
 
-Only the standard library is imported at module level: the module runs in ``.venv-site``,
-which has no NumPy, PyTorch or ``coursekit`` dependencies.
+Only the standard library is imported here (Sphinx runs in a subprocess), so the unit tests and
+``tools.alt_text`` can use these helpers without Sphinx installed.
 """
 
 from __future__ import annotations
