@@ -20,7 +20,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 # notebook kernels included, refuses network connections that leave the machine.
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tests/offline$${PYTHONPATH:+:$$PYTHONPATH}"
 
-.PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench
+.PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench site site-setup
 
 help:
 	@echo "make lab      start JupyterLab on the course (PORT=8888, NO_BROWSER=1 for headless)"
@@ -31,6 +31,7 @@ help:
 	@echo "make doctor   print the environment report"
 	@echo "make slides   offline reveal.js decks of every notebook into build/slides/ (npm ci first)"
 	@echo "make slides-pdf    one PDF per deck next to it (Chromium's print of reveal.js ?print-pdf)"
+	@echo "make site    the course website in build/site/ (offline, from the stored outputs)"
 	@echo "make browser-test  decks, JupyterLab, widgets and RISE tested in Chromium"
 	@echo "make clean    remove outputs/, build/ and caches (keeps .venv)"
 
@@ -49,7 +50,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) $(if $(NO_BROWSER),--no-browser) notebooks/00_start_here.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check coursekit tests tools notebooks
+	$(BIN)/ruff check coursekit tools tests notebooks
 
 unit: $(STAMP)
 	$(BIN)/pytest tests
@@ -101,6 +102,21 @@ slides: $(STAMP) node_modules/.package-lock.json
 slides-pdf: $(STAMP) browser-setup node_modules/.package-lock.json
 	$(BIN)/python -m coursekit.slides --out build/slides --pdf
 
+# The course website: Sphinx + MyST-NB + sphinx-book-theme (requirements/site.txt, locked by
+# requirements/constraints.txt), added to .venv when a site is first built: `make lab` users do
+# not download them. The build runs offline and does not execute the notebooks; it copies the
+# slide decks into the site.
+SITE_STAMP := $(VENV)/.site-installed
+
+site-setup: $(SITE_STAMP)
+
+$(SITE_STAMP): $(STAMP) requirements/site.txt
+	$(BIN)/python -m pip install --quiet -r requirements/site.txt -c requirements/constraints.txt
+	touch $(SITE_STAMP)
+
+site: slides $(SITE_STAMP)
+	$(OFFLINE) $(BIN)/python -m tools.site --out build/site
+
 # Debian's chromium for the browser tests (playwright drives it; no browser download).
 browser-setup:
 	@command -v /usr/bin/chromium >/dev/null || { \
@@ -109,7 +125,7 @@ browser-setup:
 			apt-get install -y -qq chromium; }
 
 # Offline like nbval: the JupyterLab server and its kernels may only talk to 127.0.0.1.
-browser-test: $(STAMP) browser-setup slides
+browser-test: $(STAMP) browser-setup slides site
 	$(OFFLINE) COURSE_BROWSER_TESTS=1 $(BIN)/pytest -m browser --durations=0 tests/browser
 
 clean:

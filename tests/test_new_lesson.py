@@ -57,7 +57,7 @@ def test_the_new_lesson_passes_lint_hygiene_its_tests_and_nbval(scaffolded):
     assert "08 Batch normalisation" in "".join(nb["cells"][0]["source"])
     lint = _run(["-m", "ruff", "check", "coursekit", "tests", "tools", "notebooks"], repo)
     assert lint.returncode == 0, lint.stdout[-3000:]
-    tests = _run(["-m", "pytest", "-q", "tests/test_notebook_hygiene.py",
+    tests = _run(["-m", "pytest", "-q", "tests/test_notebook_hygiene.py", "tests/test_syllabus.py",
                   "tests/test_checks_batchnorm.py", "tests/test_widgets_batchnorm.py"], repo)
     assert tests.returncode == 0, tests.stdout[-3000:]
     nbval = _run(["-m", "pytest", "-q", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",

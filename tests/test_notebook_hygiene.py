@@ -174,3 +174,42 @@ def test_readme_maps_every_notebook_to_its_key_and_modules():
             assert (ROOT / "coursekit" / f"{module}.py").is_file(), (
                 f"README lists coursekit.{module} for {path.name}, which does not exist")
             assert (ROOT / "tests" / f"test_{module}.py").is_file(), f"no tests/test_{module}.py"
+
+
+def test_every_figure_has_alt_text(notebook):
+    """Figures (image outputs, and images inside a widget's stored state) carry alt text in the
+    cell metadata ``mystnb.image.alt``, where the course website reads it. Write it into
+    tools/site/alt_text.json and run ``python -m tools.alt_text`` (or edit the cell metadata)."""
+    from tools import alt_text
+
+    path, _ = notebook
+    problems = alt_text.missing(path)
+    assert not problems, "figures without a real alt text:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("alt", [None, "", "image", "Figure 3", "png", "plot.",
+                                 "No description has been provided for this image",
+                                 "TODO: describe", "A loss curve"])
+def test_alt_text_rule_rejects_placeholders(alt):
+    from tools import alt_text
+
+    assert alt_text.problem(alt) is not None
+
+
+def test_alt_text_rule_finds_figure_cells_and_widget_figures():
+    from tools import alt_text
+
+    png = {"output_type": "display_data", "data": {"image/png": "iVBO", "text/plain": "<F>"},
+           "metadata": {}}
+    view = {"output_type": "display_data", "metadata": {}, "data": {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "aa", "version_major": 2}}}
+    state = {"aa": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_bb"]}},
+             "bb": {"model_name": "OutputModel", "state": {"outputs": [png]}}}
+    nb = {"metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {
+        "state": state}}}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [png], "source": ""},
+        {"cell_type": "code", "metadata": {}, "outputs": [view], "source": ""},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": ""},
+        {"cell_type": "markdown", "metadata": {}, "source": "text"}]}
+    assert [i for i, _ in alt_text.figures(nb)] == [0, 1]
+    assert alt_text.problem("Line plot of the training loss falling from 1.0 to 0.3") is None

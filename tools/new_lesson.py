@@ -10,8 +10,9 @@ and the lesson's modules, named by its key::
     coursekit/solutions/<key>.py
     coursekit/widgets/<key>.py       tests/test_widgets_<key>.py
 
-It adds the lesson to both tables of the README, then executes the notebook so that its stored
-outputs are what nbval will compare. It never overwrites a file: an existing number, key or file
+It adds the lesson to both tables of the README and to the syllabus of
+``notebooks/00_start_here.ipynb``, then executes the new notebook so that its stored outputs are
+what nbval will compare. It never overwrites a file: an existing number, key or file
 stops it before anything is written.
 """
 
@@ -83,6 +84,19 @@ def add_to_readme(text: str, number: str, key: str, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def add_to_start_here(nb: dict, number: str, key: str) -> dict:
+    """Notebook 00 with the lesson added at the end of the table in its "## The syllabus" cell."""
+    cell = next((c for c in nb["cells"] if "".join(c["source"]).startswith("## The syllabus")),
+                None)
+    if cell is None:
+        raise ValueError("notebooks/00_start_here.ipynb has no '## The syllabus' cell to extend")
+    lines = "".join(cell["source"]).split("\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith("| `"))
+    lines.insert(last + 1, f"| `{number}_{key}` | what the student does | 30 min |")
+    cell["source"] = "\n".join(lines).splitlines(keepends=True)
+    return nb
+
+
 def execute(notebook: Path) -> None:
     """Run the notebook in place with the current Python, as `make execute` does."""
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
@@ -105,13 +119,17 @@ def main(argv=None) -> int:
         files = plan(root, args.number, args.key, args.title)
         readme = add_to_readme((root / "README.md").read_text(), args.number, args.key,
                                args.title)
+        start_path = root / "notebooks" / "00_start_here.ipynb"
+        start = add_to_start_here(json.loads(start_path.read_text()), args.number, args.key)
     except ValueError as err:
         parser.error(str(err))
     for path, text in files.items():
         path.write_text(text)
         print("created", path.relative_to(root))
     (root / "README.md").write_text(readme)
-    print("added the lesson to README.md (syllabus and lesson-key tables: edit their text)")
+    start_path.write_text(json.dumps(start, indent=1, ensure_ascii=False) + "\n")
+    print("added the lesson to README.md (syllabus and lesson-key tables) and to the syllabus "
+          "of 00_start_here.ipynb: edit their text")
     notebook = next(iter(files))
     if not args.no_execute:
         execute(notebook)
