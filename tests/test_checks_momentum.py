@@ -139,3 +139,66 @@ def test_check_reports_an_error_raised_by_the_student():
 
     result = checks.check_ewa_corrected(broken)
     assert result.passed is False and "raised ValueError" in result.message
+
+
+# Gaps closed after the December 2026 review: each new message has a test, and each check runs
+# several test vectors, so a function right for one case only fails.
+
+def _ewa_fed_back(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values, start=1):
+        v = (beta * v + (1 - beta) * x) / (1 - beta**t)  # corrected value fed back
+        out.append(v)
+    return np.array(out)
+
+
+def test_ewa_check_names_the_corrected_value_fed_back():
+    result = checks.check_ewa_corrected(_ewa_fed_back)
+    assert result.passed is False
+    assert "fed the corrected value back into the recursion" in result.message
+
+
+def test_ewa_check_uses_several_sequences():
+    def only_beta_08(values, beta):
+        return sol.ewa_corrected(values, 0.8)  # ignores beta: right for the first case only
+
+    result = checks.check_ewa_corrected(only_beta_08)
+    assert result.passed is False and "beta = 0.5" in result.message
+
+
+def test_momentum_check_names_a_swapped_return_order():
+    def swapped(x, buf, grad, lr, beta):
+        new_x, new_buf = sol.momentum_step(x, buf, grad, lr, beta)
+        return new_buf, new_x
+
+    result = checks.check_momentum_step(swapped)
+    assert result.passed is False
+    assert "you returned (new_buf, new_x)" in result.message
+
+
+def test_momentum_check_uses_several_vectors():
+    def hard_coded_lr(x, buf, grad, lr, beta):
+        return sol.momentum_step(x, buf, grad, 0.1, beta)  # right only for lr = 0.1
+
+    assert checks.check_momentum_step(hard_coded_lr).passed is False
+
+
+@pytest.mark.parametrize("shift,phrase", [(1, "you used t + 1"), (-1, "you used t - 1")])
+def test_adam_check_names_t_off_by_one(shift, phrase):
+    def off_by_one(x, m, v, grad, t, lr, b1, b2, eps):
+        m = b1 * m + (1 - b1) * grad
+        v = b2 * v + (1 - b2) * grad**2
+        s = t + shift
+        return x - lr * (m / (1 - b1**s)) / (np.sqrt(v / (1 - b2**s)) + eps), m, v
+
+    result = checks.check_adam_step(off_by_one)
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_adam_check_uses_several_vectors():
+    def ignores_eps(x, m, v, grad, t, lr, b1, b2, eps):
+        return sol.adam_step(x, m, v, grad, t, lr, b1, b2, 1e-8)  # right only for eps = 1e-8
+
+    result = checks.check_adam_step(ignores_eps)
+    assert result.passed is False and "t = 10" in result.message
