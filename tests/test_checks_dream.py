@@ -81,3 +81,115 @@ def test_octave_sizes_mistakes(fn, phrase):
 def test_checks_reject_a_non_function():
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_ascent_step(3)
+
+
+# ------------------------------------------------------------------------------------------
+# The PyTorch ascent loop (exercise 1 since the December 2026 review): the check compares the
+# student's loop with coursekit.dream.deepdream and names each typical mistake.
+
+torch = pytest.importorskip("torch")
+LOW, HIGH = ref.LOW, ref.HIGH
+
+
+def _loop(kind=""):
+    """A student's loop written with backward() and x.grad, with one mistake switched on."""
+
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone().requires_grad_(True)
+        for dy, dx in shifts:
+            if kind == "not_rolled_back":  # roll outside the graph, forget to roll back
+                rolled = torch.roll(x.detach(), (dy, dx), dims=(2, 3)).requires_grad_(True)
+                model.features(rolled, layer).square().mean().backward()
+                g = rolled.grad
+            else:  # roll inside the graph: autograd rolls the gradient back by itself
+                model.features(torch.roll(x, (dy, dx), dims=(2, 3)), layer).square().mean() \
+                    .backward()
+                g = x.grad
+            if kind == "no_detach":
+                x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)  # no longer a leaf
+                continue
+            with torch.no_grad():
+                scale = {"std": g.std(), "none": 1.0}.get(kind, g.abs().mean())
+                if kind == "descent":
+                    x -= step * g / scale
+                else:
+                    x += step * g / scale
+                x.clamp_(LOW, HIGH)
+            if kind != "no_zero":
+                x.grad = None
+        return x if kind == "attached" else x.detach()
+    return fn
+
+
+def test_dream_steps_check_accepts_the_reference_and_a_backward_loop(capsys):
+    assert checks.check_dream_steps(ref.dream_steps).passed is True
+    assert checks.check_dream_steps(_loop()).passed is True
+    assert capsys.readouterr().out.count("[PASS]") == 2
+
+
+def test_dream_steps_check_says_todo():
+    def todo(model, x, layer, shifts, step):
+        raise NotImplementedError
+
+    result = checks.check_dream_steps(todo)
+    assert result.passed is False and "not attempted" in result.message
+
+
+@pytest.mark.parametrize("kind, phrase", [
+    ("descent", "you went down the gradient"),
+    ("none", "you forgot to normalise"),
+    ("std", "standard deviation"),
+    ("not_rolled_back", "you did not roll the gradient back"),
+    ("no_zero", "the gradients add up from step to step"),
+    ("attached", "still attached to the autograd graph"),
+])
+def test_dream_steps_check_names_the_mistake(kind, phrase):
+    _fails_with(checks.check_dream_steps, _loop(kind), phrase)
+
+
+def test_dream_steps_check_reports_a_loop_that_forgets_to_detach():
+    result = checks.check_dream_steps(_loop("no_detach"))
+    assert result.passed is False
+    assert "raised" in result.message and "update x without tracking gradients" in result.message
+
+
+@pytest.mark.parametrize("scale, phrase", [
+    (lambda g: g.mean(), "not of its absolute value"),
+    (lambda g: g.abs().max(), "largest |gradient|"),
+    (lambda g: g.norm(), "L2 norm"),
+])
+def test_dream_steps_check_names_the_wrong_normaliser(scale, phrase):
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
+            x = (x + step * g / scale(g)).clamp(LOW, HIGH)
+        return x
+
+    _fails_with(checks.check_dream_steps, fn, phrase)
+
+
+def test_dream_steps_check_names_a_gradient_rolled_the_wrong_way():
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+            g = torch.roll(g, (dy, dx), dims=(2, 3))
+            x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)
+        return x
+
+    _fails_with(checks.check_dream_steps, fn, "instead of back by (-dy, -dx)")
+
+
+def test_dream_steps_check_names_in_place_changes_and_wrong_types():
+    def in_place(model, x, layer, shifts, step):
+        x += 0.0 * x + 1e-3
+        return ref.dream_steps(model, x, layer, shifts, step)
+
+    _fails_with(checks.check_dream_steps, in_place, "changed in place")
+    _fails_with(checks.check_dream_steps,
+                lambda model, x, layer, shifts, step: ref.dream_steps(
+                    model, x, layer, shifts, step).numpy(), "return a torch tensor")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..solutions import dream as ref
@@ -126,3 +128,150 @@ def check_octave_sizes(student_fn):
         return None if got == [(64, 48)] else f"one octave is just the full size, got {got}"
 
     return run_checks("octave_sizes", student_fn, [test, test_one_octave])
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise: the autograd ascent loop in PyTorch, compared with coursekit.dream.deepdream.
+
+_LAYER = "block4"      # shallow enough to be fast on a small image
+_SIZE = (64, 56)       # (height, width) of the test image
+_STEP = 3.0 / 128      # three grey levels per step, in the network's units
+_SHIFTS = [(5, -3), (-7, 2), (0, 6)]
+
+
+@functools.cache
+def _setup():
+    """The network, a small uint8 test image and its preprocessed tensor (loaded once)."""
+    from .. import dream
+    from ..data import sample_image
+
+    model = dream.load_pretrained()
+    image = dream.resize(sample_image("grace_hopper"), _SIZE)
+    return model, image, dream.preprocess(image)
+
+
+def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_back=-1,
+             accumulate=False, clamp=True):
+    """The ascent loop with one typical mistake switched on (the defaults are right)."""
+    import torch
+
+    x, total = x.detach().clone(), None
+    for dy, dx in shifts:
+        rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+        (grad,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+        grad = torch.roll(grad, (roll_back * dy, roll_back * dx), dims=(2, 3))
+        total = grad if (total is None or not accumulate) else total + grad
+        scale = {"mean_abs": total.abs().mean(), "none": 1.0, "mean": total.mean(),
+                 "std": total.std(), "max": total.abs().max(), "l2": total.norm()}[norm]
+        x = x + sign * step * total / scale
+        x = x.clamp(ref.LOW, ref.HIGH) if clamp else x
+    return x.numpy()
+
+
+@functools.cache
+def _expected(shifts):
+    """The right result and the results of the typical mistakes, for a tuple of shifts."""
+    model, _, x = _setup()
+    args = (model, x, _LAYER, list(shifts), _STEP)
+    mistakes = {
+        "you went down the gradient (x - ...): DeepDream *raises* the objective, so add the "
+        "step": _variant(*args, sign=-1.0),
+        "you forgot to normalise: divide the gradient by its mean absolute value "
+        "grad.abs().mean() so that pixels move by `step` on average":
+            _variant(*args, norm="none"),
+        "you normalised by the mean of the gradient, not of its absolute value: positive and "
+        "negative entries cancel; use grad.abs().mean()": _variant(*args, norm="mean"),
+        "you normalised by the standard deviation; use the mean absolute value "
+        "grad.abs().mean()": _variant(*args, norm="std"),
+        "you normalised by the largest |gradient|; use the mean absolute value "
+        "grad.abs().mean()": _variant(*args, norm="max"),
+        "you normalised by the L2 norm of the whole gradient; use the mean absolute value "
+        "grad.abs().mean()": _variant(*args, norm="l2"),
+        "you did not roll the gradient back: it belongs to the rolled image; roll it by "
+        "(-dy, -dx) before adding it": _variant(*args, roll_back=0),
+        "you rolled the gradient by (dy, dx) again instead of back by (-dy, -dx)":
+            _variant(*args, roll_back=1),
+        "the gradients add up from step to step: zero x.grad after each step (x.grad = None), "
+        "or take a fresh leaf tensor each step, or use torch.autograd.grad":
+            _variant(*args, accumulate=True),
+        "clamp the new image to the valid range [-127/128, 1] after each step, as deepdream "
+        "does": _variant(*args, clamp=False),
+    }
+    return _variant(*args), mistakes
+
+
+def check_dream_steps(student_fn):
+    """Exercise: ``dream_steps(model, x, layer, shifts, step)``, the PyTorch ascent loop.
+
+    Compared with the check's own loop (with each typical mistake switched on in turn) and,
+    step by step, with :func:`coursekit.dream.deepdream` (one octave, one step, no jitter, on
+    the pre-rolled image), which must agree to one grey level.
+    """
+    import torch
+
+    from .. import dream
+
+    model, image, x = _setup()
+
+    def call(fn, shifts):
+        x_in = x.clone()
+        try:
+            got = fn(model, x_in, _LAYER, list(shifts), _STEP)
+        finally:
+            model.zero_grad(set_to_none=True)
+        if not isinstance(got, torch.Tensor):
+            raise _Feedback(f"return a torch tensor of shape {tuple(x.shape)}, got "
+                            f"{type(got).__name__}")
+        if got.requires_grad:
+            raise _Feedback("your result is still attached to the autograd graph "
+                            "(requires_grad=True): update x under torch.no_grad() or on "
+                            "x.detach(), and return a detached tensor")
+        if not torch.equal(x_in, x):
+            raise _Feedback("x was changed in place: work on a copy (x = x.detach().clone())")
+        return got.detach().numpy()
+
+    def test_against_coursekit(fn):
+        for dy, dx in [(0, 0), (4, -9)]:
+            try:
+                got = call(fn, [(dy, dx)])
+            except _Feedback as fb:
+                return str(fb)
+            expected, mistakes = _expected(((dy, dx),))
+            problem = compare("your image after one step", got, expected,
+                              mistakes=mistakes, rtol=0, atol=1e-4)
+            if problem and "wrong values" not in problem:
+                return problem
+            rolled = np.roll(image, (dy, dx), axis=(0, 1))
+            theirs = dream.deepdream(model, rolled, _LAYER, octaves=1, steps=1,
+                                     step_size=_STEP * 128, jitter=0)
+            theirs = np.roll(theirs, (-dy, -dx), axis=(0, 1)).astype(int)
+            ours = dream.deprocess(torch.as_tensor(got)).astype(int)
+            diff = np.abs(ours - theirs).max()
+            if diff > 1:
+                return (f"after one step with shift ({dy}, {dx}) your image differs from "
+                        f"coursekit.dream.deepdream's by up to {diff} grey levels (allowed: 1, "
+                        f"rounding)")
+        return None
+
+    def test_several_steps(fn):
+        try:
+            got = call(fn, _SHIFTS)
+        except _Feedback as fb:
+            return str(fb)
+        expected, mistakes = _expected(tuple(_SHIFTS))
+        return compare(f"your image after {len(_SHIFTS)} steps", got, expected,
+                       mistakes=mistakes, rtol=0, atol=1e-4)
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny images gain nothing from threads (and lose on a busy CPU)
+    try:
+        return run_checks("dream_steps", student_fn, [test_against_coursekit, test_several_steps],
+                          hint="x is a tensor (1, 3, H, W); take a fresh leaf each step "
+                               "(torch.roll(x, ...).requires_grad_()), and update x without "
+                               "tracking gradients")
+    finally:
+        torch.set_num_threads(threads)
+
+
+class _Feedback(Exception):
+    """A message for the student found while calling their function."""
