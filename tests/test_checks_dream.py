@@ -147,6 +147,7 @@ def test_dream_steps_check_names_the_mistake(kind, phrase):
     _fails_with(checks.check_dream_steps, _loop(kind), phrase)
 
 
+@pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor that is not a leaf")
 def test_dream_steps_check_reports_a_loop_that_forgets_to_detach():
     result = checks.check_dream_steps(_loop("no_detach"))
     assert result.passed is False
