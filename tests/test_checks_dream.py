@@ -194,3 +194,24 @@ def test_dream_steps_check_names_in_place_changes_and_wrong_types():
     _fails_with(checks.check_dream_steps,
                 lambda model, x, layer, shifts, step: ref.dream_steps(
                     model, x, layer, shifts, step).numpy(), "return a torch tensor")
+
+
+def test_dream_steps_check_names_a_missing_clamp():
+    def no_clamp(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
+            x = x + step * g / g.abs().mean()
+        return x
+
+    _fails_with(checks.check_dream_steps, no_clamp, "clamp the new image to the valid range")
+
+
+def test_dream_steps_check_compares_with_coursekit_dream():
+    def off_by_two_grey_levels(model, x, layer, shifts, step):
+        return (ref.dream_steps(model, x, layer, shifts, step) + 2 / 128).clamp(LOW, HIGH)
+
+    _fails_with(checks.check_dream_steps, off_by_two_grey_levels,
+                "differs from coursekit.dream.deepdream's by up to 2 grey levels")
