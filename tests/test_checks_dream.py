@@ -215,3 +215,66 @@ def test_dream_steps_check_compares_with_coursekit_dream():
 
     _fails_with(checks.check_dream_steps, off_by_two_grey_levels,
                 "differs from coursekit.dream.deepdream's by up to 2 grey levels")
+
+
+def _loop2(dims=(2, 3), roll=True, square=True, low=LOW, high=HIGH):
+    """A loop with torch.autograd.grad and one of the second-review mistakes switched on."""
+
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            dy, dx = (dy, dx) if roll else (0, 0)
+            rolled = torch.roll(x, (dy, dx), dims=dims).requires_grad_(True)
+            act = model.features(rolled, layer)
+            (g,) = torch.autograd.grad((act.square() if square else act).mean(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=dims)
+            x = (x + step * g / g.abs().mean()).clamp(low, high)
+        return x
+    return fn
+
+
+@pytest.mark.parametrize("kwargs, phrase", [
+    ({"roll": False}, "the image was not rolled in height and width"),
+    ({"dims": (0, 1)}, "the image was not rolled in height and width"),  # batch, colour: no-ops
+    ({"dims": (1, 2)}, "you rolled dims (1, 2)"),
+    ({"square": False}, "mean *square* of the activations"),
+    ({"low": 0.0, "high": 1.0}, "you clamped to [0, 1]"),
+    ({"low": -1.0, "high": 1.0}, "you clamped to [-1, 1]"),
+])
+def test_dream_steps_check_names_the_second_review_mistakes(kwargs, phrase):
+    _fails_with(checks.check_dream_steps, _loop2(**kwargs), phrase)
+
+
+def test_dream_steps_check_accepts_a_sum_of_squares_objective():
+    def sum_of_squares(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().sum(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
+            x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)
+        return x
+
+    assert checks.check_dream_steps(sum_of_squares).passed is True
+
+
+def test_map_sizes_check_accepts_the_reference_and_says_todo():
+    assert checks.check_map_sizes(ref.map_sizes).passed is True
+    assert checks.check_map_sizes(lambda *a: (_ for _ in ()).throw(NotImplementedError)).passed \
+        is False
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda sizes, s: [(h // s, w // s) for h, w in sizes], "you rounded down"),
+    (lambda sizes, s: [(round(h / s), round(w / s)) for h, w in sizes], "nearest integer"),
+    (lambda sizes, s: [(h / s, w / s) for h, w in sizes], "whole numbers of positions"),
+    (lambda sizes, s: [(h * s, w * s) for h, w in sizes], "multiplied by the stride"),
+    (lambda sizes, s: 3, "list of (height, width) pairs"),
+    (lambda sizes, s: ref.map_sizes(sizes, 16), "stride 8"),  # right for stride 16 only
+])
+def test_map_sizes_mistakes(fn, phrase):
+    _fails_with(checks.check_map_sizes, fn, phrase)
+
+
+def test_dream_steps_check_names_swapped_roll_dims():
+    _fails_with(checks.check_dream_steps, _loop2(dims=(3, 2)), "dy along the width")

@@ -130,6 +130,40 @@ def check_octave_sizes(student_fn):
     return run_checks("octave_sizes", student_fn, [test, test_one_octave])
 
 
+def check_map_sizes(student_fn):
+    """Exercise: ``map_sizes(sizes, stride)``: a layer's feature-map size for each image size."""
+    # block8 at the 4 octaves, and a size where rounding down, to nearest and up all differ
+    cases = [([(82, 82), (114, 114), (160, 160), (224, 224), (90, 70)], 16),
+             ([(100, 70), (448, 382)], 8), ([(33, 17), (2, 1)], 2)]
+
+    def test(fn):
+        for sizes, stride in cases:
+            got = fn(list(sizes), stride)
+            try:
+                got = [tuple(float(v) for v in size) for size in got]
+            except (TypeError, ValueError):
+                return "return a list of (height, width) pairs, one per image size"
+            expected = ref.map_sizes(sizes, stride)
+            problem = compare(f"your map sizes for stride {stride}", got, expected, mistakes={
+                "you rounded down: each stride-2 stage pads the image ('same' padding), so a "
+                "partly covered edge still gets an output; round up (math.ceil)":
+                    [(h // stride, w // stride) for h, w in sizes],
+                "you rounded to the nearest integer: the stages round up (math.ceil), "
+                "e.g. 82 px at stride 16 gives 6, not 5": [(round(h / stride), round(w / stride))
+                                                        for h, w in sizes],
+                "the sizes must be whole numbers of positions: round up, "
+                "math.ceil(h / stride)": [(h / stride, w / stride) for h, w in sizes],
+                "you multiplied by the stride: the map is smaller than the image, divide":
+                    [(h * stride, w * stride) for h, w in sizes],
+            })
+            if problem:
+                return problem
+        return None
+
+    return run_checks("map_sizes", student_fn, [test],
+                      hint="sizes is a list of (height, width) pairs; stride is an integer")
+
+
 # ---------------------------------------------------------------------------------------------
 # Exercise: the autograd ascent loop in PyTorch, compared with coursekit.dream.deepdream.
 
@@ -151,20 +185,24 @@ def _setup():
 
 
 def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_back=-1,
-             accumulate=False, clamp=True):
+             accumulate=False, clamp=True, dims=(2, 3), roll=True, square=True,
+             low=None, high=None):
     """The ascent loop with one typical mistake switched on (the defaults are right)."""
     import torch
 
     x, total = x.detach().clone(), None
     for dy, dx in shifts:
-        rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
-        (grad,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
-        grad = torch.roll(grad, (roll_back * dy, roll_back * dx), dims=(2, 3))
+        dy, dx = (dy, dx) if roll else (0, 0)
+        rolled = torch.roll(x, (dy, dx), dims=dims).requires_grad_(True)
+        act = model.features(rolled, layer)
+        (grad,) = torch.autograd.grad((act.square() if square else act).mean(), rolled)
+        grad = torch.roll(grad, (roll_back * dy, roll_back * dx), dims=dims)
         total = grad if (total is None or not accumulate) else total + grad
         scale = {"mean_abs": total.abs().mean(), "none": 1.0, "mean": total.mean(),
                  "std": total.std(), "max": total.abs().max(), "l2": total.norm()}[norm]
         x = x + sign * step * total / scale
-        x = x.clamp(ref.LOW, ref.HIGH) if clamp else x
+        x = x.clamp(ref.LOW if low is None else low, ref.HIGH if high is None else high) \
+            if clamp else x
     return x.numpy()
 
 
@@ -196,6 +234,19 @@ def _expected(shifts):
             _variant(*args, accumulate=True),
         "clamp the new image to the valid range [-127/128, 1] after each step, as deepdream "
         "does": _variant(*args, clamp=False),
+        "the image was not rolled in height and width: roll x by (dy, dx) with dims=(2, 3) "
+        "before the forward pass (the jitter), then roll the gradient back":
+            _variant(*args, roll=False),
+        "you rolled dy along the width and dx along the height: with dims=(2, 3) the shifts "
+        "(dy, dx) go to height and width": _variant(*args, dims=(3, 2)),
+        "you rolled dims (1, 2), colour and height: x is (1, 3, H, W), so roll height and "
+        "width with dims=(2, 3)": _variant(*args, dims=(1, 2)),
+        "the objective is the mean *square* of the activations, .square().mean(); the plain "
+        "mean lets positive and negative responses cancel": _variant(*args, square=False),
+        "you clamped to [0, 1]: the network's inputs are (pixel - 127)/128, so the valid range "
+        "is [-127/128, 1]": _variant(*args, low=0.0, high=1.0),
+        "you clamped to [-1, 1]: the darkest pixel 0 is (0 - 127)/128 = -127/128, so clamp to "
+        "[-127/128, 1]": _variant(*args, low=-1.0, high=1.0),
     }
     return _variant(*args), mistakes
 

@@ -11,7 +11,8 @@ import numpy as np
 from ..solutions import momentum as ref
 from ._core import compare, run_checks
 
-__all__ = ["check_ewa_corrected", "check_momentum_step", "check_adam_step"]
+__all__ = ["check_ewa_corrected", "check_momentum_step", "check_tuned_momentum",
+           "check_adam_step"]
 
 _rng = np.random.default_rng(4)
 # (sequence, beta) pairs: a noisy level, a short ramp, a longer signal with a larger beta
@@ -31,7 +32,12 @@ _ADAM_CASES = [
      1e-8),
     (_rng.normal(size=5), 0.1 * _rng.normal(size=5), 0.05 * _rng.uniform(size=5),
      _rng.normal(size=5), 10, 0.003, 0.8, 0.99, 1e-3),
+    # tiny gradients (about 1e-7 to 1e-6): sqrt(v_hat) is as small as eps, so where eps sits shows
+    (np.array([0.3, -0.2, 1.0]), np.array([2e-7, -1e-7, 5e-7]), np.array([4e-14, 1e-14, 2e-13]),
+     np.array([1e-6, -2e-7, 3e-7]), 4, 0.01, 0.9, 0.999, 1e-7),
 ]
+# (lam_min, lam_max) for the tuned-momentum exercise
+_TUNED_CASES = [(0.01, 1.0), (0.0025, 1.0), (0.5, 8.0)]
 
 
 def _ewa_variant(values, beta, *, new_weight, old_weight, correct_power=None, start_at_first=False,
@@ -128,6 +134,51 @@ def check_momentum_step(student_fn):
                       hint="x, buf and grad are arrays of the same shape; lr and beta are numbers")
 
 
+def check_tuned_momentum(student_fn):
+    """Exercise: ``tuned_momentum(lam_min, lam_max) -> (lr_ewa, beta, speedup)``."""
+
+    def test(fn):
+        for lam_min, lam_max in _TUNED_CASES:
+            result = fn(lam_min, lam_max)
+            if not isinstance(result, (tuple, list)) or len(result) != 3:
+                return "return three numbers: lr_ewa, beta, speedup (in that order)"
+            lr_ewa, beta, speedup = ref.tuned_momentum(lam_min, lam_max)
+            kappa = lam_max / lam_min
+            rate = np.sqrt(beta)
+            lr_torch = lr_ewa * (1 - beta)
+            where = f" (lam_min = {lam_min}, lam_max = {lam_max})"
+            problem = (
+                compare("beta", result[1], beta, mistakes={
+                    "beta is the rate (sqrt(kappa) - 1)/(sqrt(kappa) + 1): the rate is sqrt(beta), "
+                    "so square it": rate,
+                })
+                or compare("lr_ewa", result[0], lr_ewa, mistakes={
+                    "that is PyTorch's learning rate: the EWA form takes lr_torch/(1 - beta) "
+                    "(section 6)": lr_torch,
+                    "you converted the wrong way: the EWA form's learning rate is "
+                    "lr_torch/(1 - beta), larger than PyTorch's, not lr_torch*(1 - beta)":
+                        lr_torch * (1 - beta),
+                    "that is gradient descent's best step 2/(lam_min + lam_max), not momentum's "
+                    "(2/(sqrt(lam_min) + sqrt(lam_max)))**2, converted to the EWA form":
+                        2 / (lam_min + lam_max),
+                })
+                or compare("speedup", result[2], speedup, rtol=1e-3, mistakes={
+                    "speedup is upside down: momentum's rate is smaller, so "
+                    "ln(rate_momentum)/ln(rate_GD) is above 1": 1 / speedup,
+                    "speedup of kappa: the prediction is about sqrt(kappa), ln(rate_momentum)/"
+                    "ln(rate_GD) with rate_GD = (kappa - 1)/(kappa + 1)": kappa,
+                    "speedup compares the rates themselves: compare iterations, "
+                    "ln(rate_momentum)/ln(rate_GD)": ((kappa - 1) / (kappa + 1)) / rate,
+                })
+            )
+            if problem:
+                return problem + where
+        return None
+
+    return run_checks("tuned_momentum", student_fn, [test],
+                      hint="lam_min and lam_max are positive numbers; return three numbers")
+
+
 def _adam_x(x, m, v, t, lr, b1, b2, eps):
     """The Adam update of x from the *new* m and v, bias-corrected with step number t."""
     return x - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
@@ -143,6 +194,7 @@ def check_adam_step(student_fn):
                 return "return three arrays: new_x, new_m, new_v (in that order)"
             new_x, new_m, new_v = ref.adam_step(x, m, v, grad, t, lr, b1, b2, eps)
             m_hat, v_hat = new_m / (1 - b1**t), new_v / (1 - b2**t)
+            old_m_hat, old_v_hat = m / (1 - b1**t), v / (1 - b2**t)
             off_by_one = {
                 "t is off by one (you used t + 1): the step number t counts from 1 and is "
                 "given to you; correct with 1 - beta**t": _adam_x(x, new_m, new_v, t + 1, lr, b1,
@@ -154,10 +206,14 @@ def check_adam_step(student_fn):
                     x, new_m, new_v, t - 1, lr, b1, b2, eps)
             problem = (
                 compare("new_m", result[1], new_m, mistakes={
+                    "you returned the bias-corrected m_hat as the new m: keep the raw average in "
+                    "the state and correct it only to compute the step": m_hat,
                     "new_m: (1 - beta1) is on the wrong term; the old m keeps weight beta1":
                         (1 - b1) * m + b1 * grad,
                 })
                 or compare("new_v", result[2], new_v, mistakes={
+                    "you returned the bias-corrected v_hat as the new v: keep the raw average in "
+                    "the state and correct it only to compute the step": v_hat,
                     "new_v: (1 - beta2) is on the wrong term; the old v keeps weight beta2":
                         (1 - b2) * v + b2 * grad**2,
                     "new_v must average the squared gradients (grad**2), not the gradients":
@@ -168,6 +224,18 @@ def check_adam_step(student_fn):
                         x - lr * new_m / (np.sqrt(new_v) + eps),
                     "only m is bias-corrected: v needs its own correction (1 - beta2**t)":
                         x - lr * m_hat / (np.sqrt(new_v) + eps),
+                    "only v is bias-corrected: m needs its own correction (1 - beta1**t)":
+                        x - lr * new_m / (np.sqrt(v_hat) + eps),
+                    "the step used the old m and v: update m and v with this gradient first, "
+                    "then step with the new ones":
+                        x - lr * old_m_hat / (np.sqrt(old_v_hat) + eps),
+                    "eps is inside the square root: PyTorch adds it outside, "
+                    "m_hat / (sqrt(v_hat) + eps)": x - lr * m_hat / np.sqrt(v_hat + eps),
+                    "eps is added to the uncorrected sqrt(v) (Keras's placement): in PyTorch's "
+                    "form add it to sqrt(v_hat)": x - lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+                        * new_m / (np.sqrt(new_v) + eps),
+                    "eps is missing: divide by sqrt(v_hat) + eps (it matters when the gradients "
+                    "are tiny)": x - lr * m_hat / np.sqrt(v_hat),
                     "wrong sign: subtract the step, x - lr*m_hat/(sqrt(v_hat) + eps)":
                         x + lr * m_hat / (np.sqrt(v_hat) + eps),
                     "take the square root of v_hat: the step is m_hat / (sqrt(v_hat) + eps)":

@@ -33,6 +33,16 @@ def octave_sizes(height, width, octaves, scale):
             for k in range(octaves - 1, -1, -1)]
 
 
+def map_sizes(sizes, stride):
+    """The (h, w) of a layer's feature map for each image size in ``sizes``.
+
+    The layer sits behind log2(stride) stride-2 stages with "same" padding: each halves the
+    size and rounds *up* (a partly covered edge still gets an output), so overall the size is
+    ceil(n / stride).
+    """
+    return [(-(-h // stride), -(-w // stride)) for h, w in sizes]
+
+
 # The network's input range: (pixel - 127) / 128 for pixels 0 ... 255.
 LOW, HIGH = -127 / 128, 128 / 128
 
