@@ -277,3 +277,31 @@ def test_adam_check_names_the_epsilon_and_state_mistakes(kind, phrase):
     result = checks.check_adam_step(_adam2(kind))
     assert result.passed is False
     assert phrase in result.message
+
+
+def test_momentum_check_accepts_a_list_of_two_arrays():
+    assert checks.check_momentum_step(lambda *a: list(sol.momentum_step(*a))).passed is True
+
+
+def _ewa_t_from_zero(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values):  # t = 0, 1, ...: the first correction divides by zero
+        v = beta * v + (1 - beta) * x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(np.float64(v) / (1 - np.float64(beta) ** t))
+    return np.array(out)
+
+
+def _ewa_t_from_zero_python(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values):
+        v = beta * v + (1 - beta) * float(x)
+        out.append(v / (1 - float(beta) ** t))  # ZeroDivisionError at t = 0
+    return out
+
+
+@pytest.mark.parametrize("fn", [_ewa_t_from_zero, _ewa_t_from_zero_python])
+def test_ewa_check_names_t_counted_from_zero(fn):
+    result = checks.check_ewa_corrected(fn)
+    assert result.passed is False
+    assert "t starts at 1" in result.message

@@ -55,12 +55,23 @@ def _ewa_variant(values, beta, *, new_weight, old_weight, correct_power=None, st
     return out
 
 
+_T_FROM_ZERO = ("the first value came out as NaN or inf: t starts at 1, so the first correction "
+                "divides by 1 - beta**1; with t = 0 you divided by 1 - beta**0 = 0")
+
+
 def check_ewa_corrected(student_fn):
     """Exercise: ``ewa_corrected(values, beta)``: the bias-corrected EWA, one value per step."""
 
     def test_sequences(fn):
         for seq, beta in _EWA_CASES:
-            got = fn(seq.copy(), beta)
+            try:
+                got = fn(seq.copy(), beta)
+            except ZeroDivisionError:
+                return _T_FROM_ZERO
+            shaped = np.asarray(got, dtype=float) if np.ndim(got) == 1 else None
+            if (shaped is not None and len(shaped) == len(seq) and not np.isfinite(shaped[0])
+                    and np.all(np.isfinite(shaped[1:]))):
+                return _T_FROM_ZERO
             same = dict(new_weight=1 - beta, old_weight=beta)
             swapped = dict(new_weight=beta, old_weight=1 - beta)
             problem = compare(f"your EWA (beta = {beta}, {len(seq)} values)", got,
@@ -99,7 +110,7 @@ def check_momentum_step(student_fn):
     def test(fn):
         for x, buf, grad, lr, beta in _MOMENTUM_CASES:
             result = fn(x.copy(), buf.copy(), grad.copy(), lr, beta)
-            if not isinstance(result, tuple) or len(result) != 2:
+            if not isinstance(result, (tuple, list)) or len(result) != 2:
                 return "return two arrays: the new x and the new buffer (in that order)"
             new_x, new_buf = ref.momentum_step(x, buf, grad, lr, beta)
             if (not np.allclose(new_x, new_buf) and np.shape(result[0]) == new_buf.shape
