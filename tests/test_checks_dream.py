@@ -81,3 +81,200 @@ def test_octave_sizes_mistakes(fn, phrase):
 def test_checks_reject_a_non_function():
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_ascent_step(3)
+
+
+# ------------------------------------------------------------------------------------------
+# The PyTorch ascent loop (exercise 1 since the December 2026 review): the check compares the
+# student's loop with coursekit.dream.deepdream and names each typical mistake.
+
+torch = pytest.importorskip("torch")
+LOW, HIGH = ref.LOW, ref.HIGH
+
+
+def _loop(kind=""):
+    """A student's loop written with backward() and x.grad, with one mistake switched on."""
+
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone().requires_grad_(True)
+        for dy, dx in shifts:
+            if kind == "not_rolled_back":  # roll outside the graph, forget to roll back
+                rolled = torch.roll(x.detach(), (dy, dx), dims=(2, 3)).requires_grad_(True)
+                model.features(rolled, layer).square().mean().backward()
+                g = rolled.grad
+            else:  # roll inside the graph: autograd rolls the gradient back by itself
+                model.features(torch.roll(x, (dy, dx), dims=(2, 3)), layer).square().mean() \
+                    .backward()
+                g = x.grad
+            if kind == "no_detach":
+                x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)  # no longer a leaf
+                continue
+            with torch.no_grad():
+                scale = {"std": g.std(), "none": 1.0}.get(kind, g.abs().mean())
+                if kind == "descent":
+                    x -= step * g / scale
+                else:
+                    x += step * g / scale
+                x.clamp_(LOW, HIGH)
+            if kind != "no_zero":
+                x.grad = None
+        return x if kind == "attached" else x.detach()
+    return fn
+
+
+def test_dream_steps_check_accepts_the_reference_and_a_backward_loop(capsys):
+    assert checks.check_dream_steps(ref.dream_steps).passed is True
+    assert checks.check_dream_steps(_loop()).passed is True
+    assert capsys.readouterr().out.count("[PASS]") == 2
+
+
+def test_dream_steps_check_says_todo():
+    def todo(model, x, layer, shifts, step):
+        raise NotImplementedError
+
+    result = checks.check_dream_steps(todo)
+    assert result.passed is False and "not attempted" in result.message
+
+
+@pytest.mark.parametrize("kind, phrase", [
+    ("descent", "you went down the gradient"),
+    ("none", "you forgot to normalise"),
+    ("std", "standard deviation"),
+    ("not_rolled_back", "you did not roll the gradient back"),
+    ("no_zero", "the gradients add up from step to step"),
+    ("attached", "still attached to the autograd graph"),
+])
+def test_dream_steps_check_names_the_mistake(kind, phrase):
+    _fails_with(checks.check_dream_steps, _loop(kind), phrase)
+
+
+@pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor that is not a leaf")
+def test_dream_steps_check_reports_a_loop_that_forgets_to_detach():
+    result = checks.check_dream_steps(_loop("no_detach"))
+    assert result.passed is False
+    assert "raised" in result.message and "update x without tracking gradients" in result.message
+
+
+@pytest.mark.parametrize("scale, phrase", [
+    (lambda g: g.mean(), "not of its absolute value"),
+    (lambda g: g.abs().max(), "largest |gradient|"),
+    (lambda g: g.norm(), "L2 norm"),
+])
+def test_dream_steps_check_names_the_wrong_normaliser(scale, phrase):
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
+            x = (x + step * g / scale(g)).clamp(LOW, HIGH)
+        return x
+
+    _fails_with(checks.check_dream_steps, fn, phrase)
+
+
+def test_dream_steps_check_names_a_gradient_rolled_the_wrong_way():
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+            g = torch.roll(g, (dy, dx), dims=(2, 3))
+            x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)
+        return x
+
+    _fails_with(checks.check_dream_steps, fn, "instead of back by (-dy, -dx)")
+
+
+def test_dream_steps_check_names_in_place_changes_and_wrong_types():
+    def in_place(model, x, layer, shifts, step):
+        x += 0.0 * x + 1e-3
+        return ref.dream_steps(model, x, layer, shifts, step)
+
+    _fails_with(checks.check_dream_steps, in_place, "changed in place")
+    _fails_with(checks.check_dream_steps,
+                lambda model, x, layer, shifts, step: ref.dream_steps(
+                    model, x, layer, shifts, step).numpy(), "return a torch tensor")
+
+
+def test_dream_steps_check_names_a_missing_clamp():
+    def no_clamp(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
+            x = x + step * g / g.abs().mean()
+        return x
+
+    _fails_with(checks.check_dream_steps, no_clamp, "clamp the new image to the valid range")
+
+
+def test_dream_steps_check_compares_with_coursekit_dream():
+    def off_by_two_grey_levels(model, x, layer, shifts, step):
+        return (ref.dream_steps(model, x, layer, shifts, step) + 2 / 128).clamp(LOW, HIGH)
+
+    _fails_with(checks.check_dream_steps, off_by_two_grey_levels,
+                "differs from coursekit.dream.deepdream's by up to 2 grey levels")
+
+
+def _loop2(dims=(2, 3), roll=True, square=True, low=LOW, high=HIGH):
+    """A loop with torch.autograd.grad and one of the second-review mistakes switched on."""
+
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            dy, dx = (dy, dx) if roll else (0, 0)
+            rolled = torch.roll(x, (dy, dx), dims=dims).requires_grad_(True)
+            act = model.features(rolled, layer)
+            (g,) = torch.autograd.grad((act.square() if square else act).mean(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=dims)
+            x = (x + step * g / g.abs().mean()).clamp(low, high)
+        return x
+    return fn
+
+
+@pytest.mark.parametrize("kwargs, phrase", [
+    ({"roll": False}, "the image was not rolled in height and width"),
+    ({"dims": (0, 1)}, "the image was not rolled in height and width"),  # batch, colour: no-ops
+    ({"dims": (1, 2)}, "you rolled dims (1, 2)"),
+    ({"square": False}, "mean *square* of the activations"),
+    ({"low": 0.0, "high": 1.0}, "you clamped to [0, 1]"),
+    ({"low": -1.0, "high": 1.0}, "you clamped to [-1, 1]"),
+])
+def test_dream_steps_check_names_the_second_review_mistakes(kwargs, phrase):
+    _fails_with(checks.check_dream_steps, _loop2(**kwargs), phrase)
+
+
+def test_dream_steps_check_accepts_a_sum_of_squares_objective():
+    def sum_of_squares(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            (g,) = torch.autograd.grad(model.features(rolled, layer).square().sum(), rolled)
+            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
+            x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)
+        return x
+
+    assert checks.check_dream_steps(sum_of_squares).passed is True
+
+
+def test_map_sizes_check_accepts_the_reference_and_says_todo():
+    assert checks.check_map_sizes(ref.map_sizes).passed is True
+    assert checks.check_map_sizes(lambda *a: (_ for _ in ()).throw(NotImplementedError)).passed \
+        is False
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda sizes, s: [(h // s, w // s) for h, w in sizes], "you rounded down"),
+    (lambda sizes, s: [(round(h / s), round(w / s)) for h, w in sizes], "nearest integer"),
+    (lambda sizes, s: [(h / s, w / s) for h, w in sizes], "whole numbers of positions"),
+    (lambda sizes, s: [(h * s, w * s) for h, w in sizes], "multiplied by the stride"),
+    (lambda sizes, s: 3, "list of (height, width) pairs"),
+    (lambda sizes, s: ref.map_sizes(sizes, 16), "stride 8"),  # right for stride 16 only
+])
+def test_map_sizes_mistakes(fn, phrase):
+    _fails_with(checks.check_map_sizes, fn, phrase)
+
+
+def test_dream_steps_check_names_swapped_roll_dims():
+    _fails_with(checks.check_dream_steps, _loop2(dims=(3, 2)), "dy along the width")

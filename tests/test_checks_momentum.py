@@ -139,3 +139,169 @@ def test_check_reports_an_error_raised_by_the_student():
 
     result = checks.check_ewa_corrected(broken)
     assert result.passed is False and "raised ValueError" in result.message
+
+
+# Gaps closed after the December 2026 review: each new message has a test, and each check runs
+# several test vectors, so a function right for one case only fails.
+
+def _ewa_fed_back(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values, start=1):
+        v = (beta * v + (1 - beta) * x) / (1 - beta**t)  # corrected value fed back
+        out.append(v)
+    return np.array(out)
+
+
+def test_ewa_check_names_the_corrected_value_fed_back():
+    result = checks.check_ewa_corrected(_ewa_fed_back)
+    assert result.passed is False
+    assert "fed the corrected value back into the recursion" in result.message
+
+
+def test_ewa_check_uses_several_sequences():
+    def only_beta_08(values, beta):
+        return sol.ewa_corrected(values, 0.8)  # ignores beta: right for the first case only
+
+    result = checks.check_ewa_corrected(only_beta_08)
+    assert result.passed is False and "beta = 0.5" in result.message
+
+
+def test_momentum_check_names_a_swapped_return_order():
+    def swapped(x, buf, grad, lr, beta):
+        new_x, new_buf = sol.momentum_step(x, buf, grad, lr, beta)
+        return new_buf, new_x
+
+    result = checks.check_momentum_step(swapped)
+    assert result.passed is False
+    assert "you returned (new_buf, new_x)" in result.message
+
+
+def test_momentum_check_uses_several_vectors():
+    def hard_coded_lr(x, buf, grad, lr, beta):
+        return sol.momentum_step(x, buf, grad, 0.1, beta)  # right only for lr = 0.1
+
+    assert checks.check_momentum_step(hard_coded_lr).passed is False
+
+
+@pytest.mark.parametrize("shift,phrase", [(1, "you used t + 1"), (-1, "you used t - 1")])
+def test_adam_check_names_t_off_by_one(shift, phrase):
+    def off_by_one(x, m, v, grad, t, lr, b1, b2, eps):
+        m = b1 * m + (1 - b1) * grad
+        v = b2 * v + (1 - b2) * grad**2
+        s = t + shift
+        return x - lr * (m / (1 - b1**s)) / (np.sqrt(v / (1 - b2**s)) + eps), m, v
+
+    result = checks.check_adam_step(off_by_one)
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_adam_check_uses_several_vectors():
+    def ignores_eps(x, m, v, grad, t, lr, b1, b2, eps):
+        return sol.adam_step(x, m, v, grad, t, lr, b1, b2, 1e-8)  # right only for eps = 1e-8
+
+    result = checks.check_adam_step(ignores_eps)
+    assert result.passed is False and "t = 10" in result.message
+
+
+# Second round of the review: the tuned-momentum exercise and the epsilon placements in Adam.
+
+def test_tuned_momentum_check_accepts_the_reference_and_a_list():
+    assert checks.check_tuned_momentum(sol.tuned_momentum).passed
+    assert checks.check_tuned_momentum(lambda a, b: list(sol.tuned_momentum(a, b))).passed
+    assert checks.check_tuned_momentum(_not_done).passed is False
+
+
+def _tuned(kind):
+    def fn(lam_min, lam_max):
+        kappa = lam_max / lam_min
+        rate = (kappa**0.5 - 1) / (kappa**0.5 + 1)
+        beta = rate if kind == "beta_is_rate" else rate**2
+        lr_torch = (2 / (lam_min**0.5 + lam_max**0.5)) ** 2
+        lr = {"torch_lr": lr_torch, "wrong_way": lr_torch * (1 - beta),
+              "gd_lr": 2 / (lam_min + lam_max)}.get(kind, lr_torch / (1 - beta))
+        speedup = np.log(rate) / np.log((kappa - 1) / (kappa + 1))
+        speedup = {"inverted": 1 / speedup, "kappa": kappa,
+                   "rates": ((kappa - 1) / (kappa + 1)) / rate}.get(kind, speedup)
+        if kind == "two_outputs":
+            return lr, beta
+        return lr, beta, speedup
+    return fn
+
+
+@pytest.mark.parametrize("kind,phrase", [
+    ("beta_is_rate", "beta is the rate"), ("torch_lr", "that is PyTorch's learning rate"),
+    ("wrong_way", "converted the wrong way"), ("gd_lr", "gradient descent's best step"),
+    ("inverted", "upside down"), ("kappa", "speedup of kappa"),
+    ("rates", "compares the rates themselves"), ("two_outputs", "return three numbers"),
+])
+def test_tuned_momentum_check_names_the_mistake(kind, phrase):
+    result = checks.check_tuned_momentum(_tuned(kind))
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def _adam2(kind):
+    def fn(x, m, v, grad, t, lr, b1, b2, eps):
+        new_m = b1 * m + (1 - b1) * grad
+        new_v = b2 * v + (1 - b2) * grad**2
+        m_hat, v_hat = new_m / (1 - b1**t), new_v / (1 - b2**t)
+        if kind == "eps_inside":
+            return x - lr * m_hat / np.sqrt(v_hat + eps), new_m, new_v
+        if kind == "keras_eps":
+            return (x - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * new_m / (np.sqrt(new_v) + eps),
+                    new_m, new_v)
+        if kind == "no_eps":
+            return x - lr * m_hat / np.sqrt(v_hat), new_m, new_v
+        if kind == "old_state":
+            old_m, old_v = m / (1 - b1**t), v / (1 - b2**t)
+            return x - lr * old_m / (np.sqrt(old_v) + eps), new_m, new_v
+        if kind == "v_only":
+            return x - lr * new_m / (np.sqrt(v_hat) + eps), new_m, new_v
+        step = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+        if kind == "returns_m_hat":
+            return step, m_hat, new_v
+        if kind == "returns_v_hat":
+            return step, new_m, v_hat
+        raise AssertionError(kind)
+    return fn
+
+
+@pytest.mark.parametrize("kind,phrase", [
+    ("eps_inside", "eps is inside the square root"), ("keras_eps", "Keras's placement"),
+    ("no_eps", "eps is missing"), ("old_state", "the step used the old m and v"),
+    ("v_only", "only v is bias-corrected"), ("returns_m_hat", "bias-corrected m_hat as the new m"),
+    ("returns_v_hat", "bias-corrected v_hat as the new v"),
+])
+def test_adam_check_names_the_epsilon_and_state_mistakes(kind, phrase):
+    result = checks.check_adam_step(_adam2(kind))
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_momentum_check_accepts_a_list_of_two_arrays():
+    assert checks.check_momentum_step(lambda *a: list(sol.momentum_step(*a))).passed is True
+
+
+def _ewa_t_from_zero(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values):  # t = 0, 1, ...: the first correction divides by zero
+        v = beta * v + (1 - beta) * x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(np.float64(v) / (1 - np.float64(beta) ** t))
+    return np.array(out)
+
+
+def _ewa_t_from_zero_python(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values):
+        v = beta * v + (1 - beta) * float(x)
+        out.append(v / (1 - float(beta) ** t))  # ZeroDivisionError at t = 0
+    return out
+
+
+@pytest.mark.parametrize("fn", [_ewa_t_from_zero, _ewa_t_from_zero_python])
+def test_ewa_check_names_t_counted_from_zero(fn):
+    result = checks.check_ewa_corrected(fn)
+    assert result.passed is False
+    assert "t starts at 1" in result.message

@@ -22,6 +22,21 @@ def momentum_step(x, buf, grad, lr, beta):
     return x - lr * buf, buf
 
 
+def tuned_momentum(lam_min, lam_max):
+    """Critically damped momentum for curvatures in ``[lam_min, lam_max]``, in the EWA form.
+
+    Returns ``(lr_ewa, beta, speedup)``: the EWA-form learning rate (PyTorch's divided by
+    ``1 - beta``), beta, and the predicted speed-up ln(rate_momentum)/ln(rate_GD) over the best
+    gradient descent.
+    """
+    kappa = lam_max / lam_min
+    rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    beta = rate**2
+    lr_torch = (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2
+    speedup = np.log(rate) / np.log((kappa - 1) / (kappa + 1))
+    return lr_torch / (1 - beta), beta, speedup
+
+
 def adam_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     """One Adam step (``t`` counts from 1): returns ``(new_x, new_m, new_v)``."""
     m = beta1 * m + (1 - beta1) * grad
