@@ -26,13 +26,14 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tests/offline$${PYTHONPATH:+:$$PYTHONPATH}"
 
 .PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
-	python-gate lock test-matrix test-latest
+	python-gate lock test-matrix test-latest test-readme
 
 help:
 	@echo "make lab      start JupyterLab on the course (PORT=8888, NO_BROWSER=1 for headless)"
 	@echo "make test     lint, unit tests, notebook hygiene, every notebook by nbval, browser tests"
 	@echo "make test-matrix   lint, unit tests and nbval on every Python 3.11-3.13 found (.venv-3.X)"
 	@echo "make test-latest   every notebook on the newest versions pyproject.toml admits (Python 3.12)"
+	@echo "make test-readme   run the README's install commands (no make) in a fresh clone"
 	@echo "make lock     re-resolve requirements/constraints.txt from the direct pins"
 	@echo "make test-repeat  run every notebook twice and report outputs that differ (NB=...)"
 	@echo "make bench    time every notebook and the test command (RUN_TESTS=1 to time it now)"
@@ -66,9 +67,15 @@ lock: | python-gate
 	$(PYTHON) -m tools.lock
 
 # Fresh environments .venv-3.11, .venv-3.12, .venv-3.13 from the pins (FRESH=1 deletes them
-# first); lint, unit tests and strict nbval in each; a summary table in build/matrix/summary.md.
+# first; VERSIONS="3.12 3.13" for some); lint, unit tests and strict nbval in each; a summary
+# table in build/matrix/summary.md.
 test-matrix: | python-gate
-	$(PYTHON) -m tools.matrix $(if $(FRESH),--fresh)
+	$(PYTHON) -m tools.matrix $(if $(FRESH),--fresh) $(if $(VERSIONS),--versions $(VERSIONS))
+
+# The README's install commands without make, run line by line in a fresh clone of HEAD
+# (tests/test_readme_install.py): a full install and every test, so minutes.
+test-readme: $(STAMP)
+	COURSE_README_TEST=1 $(BIN)/pytest -k fresh_clone tests/test_readme_install.py
 
 # Python 3.12 with the newest versions pyproject.toml admits (no pins, no torch cap): every
 # notebook must run and every assert hold; versions in build/latest/. LATEST_PYTHON=... to choose.

