@@ -142,9 +142,13 @@ def test_the_lock_merge_marks_only_versions_that_differ():
 
 
 def test_the_lock_keeps_the_pins_of_other_platforms():
-    text = lock.render({"3.11": {"tensorflow-cpu": ("tensorflow-cpu", "2.21.0")}})
+    text = lock.render({"3.11": {"tensorflow-cpu": ("tensorflow_cpu", "2.21.0"),
+                                 "six": ("six", "1.17.0")}})
     assert text.startswith("# Full lock")
-    assert "tensorflow-cpu==2.21.0\n" in text
+    assert "six==1.17.0\n" in text
+    # a direct pin is written as it stands in requirements/, marker included
+    assert 'tensorflow-cpu==2.21.0; sys_platform == "linux" and platform_machine == "x86_64"' \
+        in text and "tensorflow_cpu" not in text
     assert 'tensorflow==2.21.0; sys_platform != "linux" or platform_machine != "x86_64"' in text
 
 
