@@ -62,7 +62,8 @@ $(STAMP): $(PINS_STAMP) pyproject.toml
 	touch $(STAMP)
 
 # Re-resolve the lock from the direct pins (requirements/course.txt, dev.txt) on every supported
-# Python found here; versions that differ between Pythons get a python_version marker.
+# Python found here, keeping locked versions (python -m tools.lock --upgrade lets them move);
+# versions that differ between Pythons get a python_version marker.
 lock: | python-gate
 	$(PYTHON) -m tools.lock
 
