@@ -5,7 +5,8 @@ same steps, that they name the repository recorded in pyproject.toml and files t
 slow test (``make test-readme``, or ``COURSE_README_TEST=1``) runs the Linux/macOS block line by
 line in a fresh clone of this repository, with two substitutions that a test cannot avoid: the
 clone URL becomes this repository's path (the clone is of the committed HEAD), and
-``jupyter lab`` gets ``--no-browser`` and a free port, is asked for its status, then stopped.
+``jupyter lab`` gets ``--no-browser``, a free port (and ``--allow-root`` when the test runs as
+root, as CI does), is asked for its status, then stopped.
 """
 
 from __future__ import annotations
@@ -87,22 +88,26 @@ def test_the_posix_block_runs_in_a_fresh_clone(tmp_path):
     assert rc == 0, log.read_text()[-5000:]
     repo = tmp_path / "nn-weights"
     port = _free_port()
+    root = " --allow-root" if os.geteuid() == 0 else ""
+    server_log = (tmp_path / "lab.log").open("w")
     server = subprocess.Popen(
         ["bash", "-c", f"source .venv/bin/activate && exec {lab} --no-browser --port={port} "
-                       f"--ServerApp.token=readme-test"],
-        cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       f"--ServerApp.token=readme-test{root}"],
+        cwd=repo, env=env, stdout=server_log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             try:
                 url = f"http://127.0.0.1:{port}/api/status?token=readme-test"
                 with urllib.request.urlopen(url, timeout=5) as response:
                     assert response.status == 200
                     break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise
+                    log = (tmp_path / "lab.log").read_text()[-3000:]
+                    raise AssertionError(f"jupyter lab did not answer: {log}") from error
                 time.sleep(1)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server_log.close()
