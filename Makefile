@@ -2,10 +2,15 @@
 # exact pins in requirements/ when it is missing or older than the pins.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+# Python 3.11, 3.12 and 3.13 are supported; another interpreter: make PYTHON=python3.12 test
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-PINS := requirements/course.txt requirements/dev.txt requirements/constraints.txt pyproject.toml
+# The environment is rebuilt from scratch when the pins change or PYTHON is another version
+# (its stamp names the version); a changed pyproject.toml only re-installs coursekit itself.
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PINS_STAMP := $(VENV)/.pins-py$(PYVER)
+STAMP := $(VENV)/.installed-py$(PYVER)
+PINS := requirements/course.txt requirements/dev.txt requirements/constraints.txt
 PORT ?= 8888
 # make lab NO_BROWSER=1 on a machine without a screen
 NO_BROWSER ?=
@@ -20,11 +25,16 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 # notebook kernels included, refuses network connections that leave the machine.
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tests/offline$${PYTHONPATH:+:$$PYTHONPATH}"
 
-.PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench site site-setup
+.PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
+	site site-setup python-gate lock test-matrix test-latest test-readme
 
 help:
 	@echo "make lab      start JupyterLab on the course (PORT=8888, NO_BROWSER=1 for headless)"
 	@echo "make test     lint, unit tests, notebook hygiene, every notebook by nbval, browser tests"
+	@echo "make test-matrix   lint, unit tests and nbval on every Python 3.11-3.13 found (.venv-3.X)"
+	@echo "make test-latest   every notebook on the newest versions pyproject.toml admits (Python 3.12)"
+	@echo "make test-readme   run the README's install commands (no make) in a fresh clone"
+	@echo "make lock     re-resolve requirements/constraints.txt from the direct pins"
 	@echo "make test-repeat  run every notebook twice and report outputs that differ (NB=...)"
 	@echo "make bench    time every notebook and the test command (RUN_TESTS=1 to time it now)"
 	@echo "make execute  re-run notebooks in place to refresh stored outputs (NB=notebooks/01_*.ipynb)"
@@ -37,14 +47,42 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): $(PINS)
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "The course is pinned for Python 3.11; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+python-gate:
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "The course supports Python 3.11, 3.12 and 3.13; " + sys.executable + " is " + sys.version.split()[0] + ". Run e.g.: make PYTHON=python3.12 ...")' \
+		|| { [ -n "$(PYVER)" ] || echo "$(PYTHON) does not run: pass an interpreter of Python 3.11, 3.12 or 3.13, e.g. make PYTHON=/usr/bin/python3.12 ..."; exit 1; }
+
+$(PINS_STAMP): $(PINS) | python-gate
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/course.txt -r requirements/dev.txt -c requirements/constraints.txt
+	touch $(PINS_STAMP)
+
+$(STAMP): $(PINS_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Re-resolve the lock from the direct pins (requirements/course.txt, dev.txt) on every supported
+# Python found here, keeping locked versions (python -m tools.lock --upgrade lets them move);
+# versions that differ between Pythons get a python_version marker.
+lock: | python-gate
+	$(PYTHON) -m tools.lock
+
+# Fresh environments .venv-3.11, .venv-3.12, .venv-3.13 from the pins (FRESH=1 deletes them
+# first; VERSIONS="3.12 3.13" for some); lint, unit tests and strict nbval in each; a summary
+# table in build/matrix/summary.md.
+test-matrix: | python-gate
+	$(PYTHON) -m tools.matrix $(if $(FRESH),--fresh) $(if $(VERSIONS),--versions $(VERSIONS))
+
+# The README's install commands without make, run line by line in a fresh clone of HEAD
+# (tests/test_readme_install.py): a full install and every test, so minutes.
+test-readme: $(STAMP)
+	COURSE_README_TEST=1 $(BIN)/pytest -k fresh_clone tests/test_readme_install.py
+
+# Python 3.12 with the newest versions pyproject.toml admits (no pins, no torch cap): every
+# notebook must run and every assert hold; versions in build/latest/. LATEST_PYTHON=... to choose.
+test-latest: | python-gate
+	$(PYTHON) -m tools.latest $(if $(LATEST_PYTHON),--python $(LATEST_PYTHON))
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) $(if $(NO_BROWSER),--no-browser) notebooks/00_start_here.ipynb

@@ -20,11 +20,18 @@ def _environment():
     return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
-def test_environment_yml_parses_and_names_python_311():
+def test_environment_yml_parses_and_names_a_supported_python():
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
     env = _environment()
     assert env["name"]
     deps = env["dependencies"]
-    assert "python=3.11" in deps, deps
+    python = [d for d in deps if isinstance(d, str) and d.startswith("python=")]
+    assert len(python) == 1, deps
+    supported = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert python[0].removeprefix("python=") in SpecifierSet(supported), (python, supported)
     assert "pip" in deps
 
 

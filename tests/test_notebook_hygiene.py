@@ -51,8 +51,10 @@ def test_first_cell_is_a_title_with_learning_goals_and_time(notebook):
 
 
 def test_second_cell_imports_and_calls_setup(notebook):
+    """Cell 1 is the Colab / Kaggle set-up (tests/test_setup_cell.py), cell 2 the course's."""
     _, nb = notebook
-    second = nb["cells"][1]
+    assert nb["cells"][1].get("id") == "course-setup"
+    second = nb["cells"][2]
     assert second["cell_type"] == "code"
     assert "coursekit.setup(" in "".join(second["source"])
 
