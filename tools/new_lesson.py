@@ -1,9 +1,9 @@
 """Scaffold a new lesson: ``python -m tools.new_lesson 08 batchnorm "Batch normalisation"``.
 
 Creates, from the files in ``tools/lesson_template/``, a notebook that already follows every
-house rule (title with learning goals and time, set-up cell, slide metadata on every cell, an
-exercise with its check, a figure with alt text, summary and answers sections, stored outputs),
-and the lesson's modules, named by its key::
+house rule (title with learning goals and time, the Colab/Kaggle set-up cell, imports and
+``setup()``, slide metadata on every cell, an exercise with its check, a figure with alt text,
+summary and answers sections, stored outputs), and the lesson's modules, named by its key::
 
     notebooks/NN_<key>.ipynb
     coursekit/checks/<key>.py        tests/test_checks_<key>.py
@@ -24,6 +24,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+from tools import setup_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).resolve().parent / "lesson_template"
@@ -130,6 +132,7 @@ def main(argv=None) -> int:
     start_path.write_text(json.dumps(start, indent=1, ensure_ascii=False) + "\n")
     print("added the lesson to README.md (syllabus and lesson-key tables) and to the syllabus "
           "of 00_start_here.ipynb: edit their text")
+    setup_cell.main(["--root", str(root)])  # the Colab/Kaggle cell, and the README's links
     notebook = next(iter(files))
     if not args.no_execute:
         execute(notebook)
