@@ -35,6 +35,26 @@ def test_he_std_accepts_reference():
     assert result.passed is True and "[PASS]" in result.message
 
 
+def test_he_std_reference_matches_torch_gain_for_leaky_relu():
+    torch = pytest.importorskip("torch")
+    for slope in (0.0, 0.01, 0.2, 1.0):
+        gain = torch.nn.init.calculate_gain("leaky_relu", slope)
+        assert ref.he_std(300, 7, slope=slope) == pytest.approx(gain / math.sqrt(300), rel=1e-12)
+
+
+@pytest.mark.parametrize("wrong,phrase", [
+    (lambda fi, fo, slope=0.0: math.sqrt(2 / fi), "you ignored the slope"),
+    (lambda fi, fo, slope=0.0: math.sqrt(2 / ((1 + slope) * fi)), "use 1 + a²"),
+    (lambda fi, fo, slope=0.0: 2 / ((1 + slope**2) * fi) if slope else math.sqrt(2 / fi),
+     "take the square root"),
+    (lambda fi, fo: math.sqrt(2 / fi), "TypeError"),
+])
+def test_he_std_slope_mistakes(wrong, phrase):
+    result = ci.check_he_std(wrong)
+    assert result.passed is False
+    assert phrase in result.message, result.message
+
+
 @pytest.mark.parametrize("wrong,phrase", [
     (lambda fi, fo: math.sqrt(2 / fo), "you used fan_out"),
     (lambda fi, fo: 2 / fi, "that is the variance 2/fan_in"),

@@ -15,7 +15,7 @@ _CONV_SHAPES = [(3, 3, 16, 32), (5, 5, 1, 6), (1, 1, 64, 128), (7, 3, 2, 5)]
 
 
 def check_he_std(student_fn):
-    """Exercise: ``he_std(fan_in, fan_out)`` -> the standard deviation of He normal weights."""
+    """Exercise: ``he_std(fan_in, fan_out, slope=0.0)`` -> std of He normal weights (leaky ReLU)."""
 
     def test(fn):
         got = [fn(fan_in, fan_out) for fan_in, fan_out in _FANS]
@@ -44,8 +44,26 @@ def check_he_std(student_fn):
                 np.sqrt(2) / fi,
         })
 
-    return run_checks("he_std", student_fn, [test],
-                      hint="fan_in and fan_out are positive integers; return a float")
+    def test_slope(fn):
+        slopes = np.array([0.01, 0.2, 0.5, 1.0])
+        fi = np.array([f[0] for f in _FANS], dtype=float)
+        got = [fn(int(n), int(m), slope=float(a)) for (n, m), a in zip(_FANS, slopes, strict=True)]
+        try:
+            got = np.asarray(got, dtype=np.float64).reshape(len(_FANS))
+        except (TypeError, ValueError):
+            return "return one number (a float) for each call"
+        return compare("the standard deviation for leaky ReLU", got,
+                       np.sqrt(2 / ((1 + slopes**2) * fi)), mistakes={
+            "you ignored the slope: a leaky ReLU keeps a·z of the negative half, so "
+            "E[f(z)²] = (1 + a²)/2 · Var(z), more than ReLU's Var(z)/2": np.sqrt(2 / fi),
+            "the negative half contributes (a·z)², i.e. a²·Var(z)/2, not a·Var(z)/2: use 1 + a²":
+                np.sqrt(2 / ((1 + slopes) * fi)),
+            "that is the variance: take the square root": 2 / ((1 + slopes**2) * fi),
+        })
+
+    return run_checks("he_std", student_fn, [test, test_slope],
+                      hint="fan_in and fan_out are positive integers, slope a float (default 0); "
+                           "return a float")
 
 
 def check_conv_fans(student_fn):
