@@ -35,6 +35,26 @@ def test_he_std_accepts_reference():
     assert result.passed is True and "[PASS]" in result.message
 
 
+def test_he_std_reference_matches_torch_gain_for_leaky_relu():
+    torch = pytest.importorskip("torch")
+    for slope in (0.0, 0.01, 0.2, 1.0):
+        gain = torch.nn.init.calculate_gain("leaky_relu", slope)
+        assert ref.he_std(300, 7, slope=slope) == pytest.approx(gain / math.sqrt(300), rel=1e-12)
+
+
+@pytest.mark.parametrize("wrong,phrase", [
+    (lambda fi, fo, slope=0.0: math.sqrt(2 / fi), "you ignored the slope"),
+    (lambda fi, fo, slope=0.0: math.sqrt(2 / ((1 + slope) * fi)), "use 1 + a²"),
+    (lambda fi, fo, slope=0.0: 2 / ((1 + slope**2) * fi) if slope else math.sqrt(2 / fi),
+     "take the square root"),
+    (lambda fi, fo: math.sqrt(2 / fi), "TypeError"),
+])
+def test_he_std_slope_mistakes(wrong, phrase):
+    result = ci.check_he_std(wrong)
+    assert result.passed is False
+    assert phrase in result.message, result.message
+
+
 @pytest.mark.parametrize("wrong,phrase", [
     (lambda fi, fo: math.sqrt(2 / fo), "you used fan_out"),
     (lambda fi, fo: 2 / fi, "that is the variance 2/fan_in"),
@@ -101,6 +121,7 @@ def _fan_out(shape):
     (lambda s, rng: rng.normal(0, math.sqrt(2 / _fan_in(s)), size=s).tolist(), "NumPy array"),
     (lambda s, rng: 1 + rng.normal(0, math.sqrt(2 / _fan_in(s)), size=s), "mean 0"),
     (lambda s, rng: rng.normal(0, 0.3, size=s), "expected sqrt(2/fan_in)"),
+    (lambda s, rng: rng.normal(0, math.sqrt(2 / s[0]), size=s), "not shape[0]"),
 ])
 def test_he_normal_rejects_typical_mistakes(wrong, phrase):
     result = ci.check_he_normal(wrong)
@@ -114,6 +135,20 @@ def test_he_normal_rejects_typical_mistakes(wrong, phrase):
 ])
 def test_reference_solutions_values(fn, args, expected):
     assert fn(*args) == pytest.approx(expected)
+
+
+def test_he_normal_accepts_a_truncated_normal_with_the_right_variance():
+    def truncated(shape, rng):  # Keras' HeNormal: N(0, 1) cut at ±2, rescaled to std sqrt(2/fan_in)
+        x = rng.normal(size=4 * math.prod(shape))
+        x = x[np.abs(x) < 2][:math.prod(shape)]
+        return (x / 0.87962566 * math.sqrt(2 / _fan_in(shape))).reshape(shape)
+
+    assert ci.check_he_normal(truncated).passed is True
+
+
+def test_he_normal_wide_conv_mistake_is_not_reported_as_a_nonzero_mean():
+    result = ci.check_he_normal(lambda s, rng: rng.normal(0, math.sqrt(2 / s[0]), size=s))
+    assert "mean" not in result.message, result.message
 
 
 def test_reference_he_normal_std():
@@ -160,6 +195,7 @@ def _std_halved(widths, variances):
     (lambda w, v: _stack(w, v, half_first=True), "the first layer gets no factor 1/2"),
     (lambda w, v: _stack(w, v, root=False), "those are variances"),
     (_std_halved, "you halved the standard deviation"),
+    (lambda w, v: _stack(w, v, half=0.5 - 1 / (2 * math.pi)), "you used Var(relu(z))"),
     (lambda w, v: np.r_[1.0, ref.predict_std(w, v)], "leave out the input's std"),
     (lambda w, v: ref.predict_std(w, v)[-1], "not only one number"),
     (lambda w, v: ref.predict_std(w, v) * 1.3, "wrong values"),

@@ -70,3 +70,18 @@ def test_draw_and_explorer():
 def test_draw_rejects_bad_input():
     with pytest.raises(ValueError, match="scheme"):
         w.draw("nope")
+
+
+def test_draw_uses_log_counts_and_counts_zeros_apart():
+    import matplotlib.pyplot as plt
+
+    fig = w.draw("He normal", "relu", 3)
+    first = fig.axes[0]
+    assert first.get_yscale() == "log"
+    assert any("exactly 0" in t.get_text() for t in first.texts)  # ReLU: about half are 0
+    fig.canvas.draw()  # the log axis labels only its decades, not every minor tick
+    assert all(t.get_text() == "" for t in first.yaxis.get_minorticklabels())
+    plt.close(fig)
+    fig = w.draw("He normal", "tanh", 3)
+    assert not any("exactly 0" in t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)

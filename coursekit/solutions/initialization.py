@@ -6,9 +6,15 @@ Try the exercises first: the checks tell you what is wrong without giving the an
 import math
 
 
-def he_std(fan_in, fan_out):
-    """Standard deviation of He (Kaiming) normal weights: Var = 2 / fan_in, so sqrt(2 / fan_in)."""
-    return math.sqrt(2.0 / fan_in)
+def he_std(fan_in, fan_out, slope=0.0):
+    """Standard deviation of He (Kaiming) normal weights for a (leaky) ReLU of negative ``slope``.
+
+    A leaky ReLU keeps the positive half of z and multiplies the negative half by ``slope`` a, so
+    E[f(z)²] = (1 + a²)/2 · Var(z); keeping Var(z) needs Var(w) = 2 / ((1 + a²)·fan_in).
+    ``slope=0`` is the ReLU rule sqrt(2 / fan_in); ``slope=1`` (linear) gives LeCun's
+    sqrt(1 / fan_in).
+    """
+    return math.sqrt(2.0 / ((1.0 + slope**2) * fan_in))
 
 
 def conv_fans(shape):

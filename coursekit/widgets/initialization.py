@@ -55,6 +55,7 @@ def update(scheme: str = "He normal", activation: str = "relu", depth: int = 20,
 def draw(scheme: str = "He normal", activation: str = "relu", depth: int = 20):
     """Histograms of a few layers' activations and the activation scale against depth (a Figure)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     from ..plotting import PALETTE
 
@@ -71,11 +72,12 @@ def draw(scheme: str = "He normal", activation: str = "relu", depth: int = 20):
         # values outside the common range are piled up in the first and last bins
         shown = np.clip(values[values != 0], lower, upper)
         ax.hist(shown, bins=40, range=(lower, upper), color=color, log=True)
+        ax.yaxis.set_minor_formatter(NullFormatter())  # no 2×10², 3×10², ... labels
         ax.set(title=f"layer {layer}: rms {result['std'][layer - 1]:.2g}",
                xlabel="activation value", ylabel="count (log scale)" if layer == 1 else None)
         if zeros:
             ax.text(0.97, 0.95, f"{zeros:.0%} exactly 0\n(not shown)", transform=ax.transAxes,
-                    ha="right", va="top", fontsize=9)
+                    ha="right", va="top", fontsize=10)
     ax = axes[-1]
     x = np.arange(1, depth + 1)
     ax.semilogy(x, result["std"], "o-", ms=3, label="measured")
