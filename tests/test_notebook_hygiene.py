@@ -2,12 +2,12 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+from tools.paths import notebooks
+
+NOTEBOOKS = notebooks()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 ABSOLUTE_PATH = re.compile(r"(/(home|root|tmp|work|Users|usr|opt)/|[A-Z]:\\\\)")
 # reprs that show a cell ended on a plotting call instead of plt.show()

@@ -1,9 +1,10 @@
-"""make test-repeat's comparison (tests/repeat_notebooks.py) finds cells whose outputs differ
+"""make test-repeat's comparison (tools/repeat_notebooks.py) finds cells whose outputs differ
 between two runs, ignores what nbval's sanitize file masks, and finds it in a real kernel run."""
 
 import nbformat
 import pytest
-import repeat_notebooks as rn
+
+from tools import repeat_notebooks as rn
 
 
 def _executed(*cells):
@@ -92,3 +93,9 @@ def test_real_runs_find_an_unseeded_cell(tmp_path):
     assert len(found) == 1 and found[0].startswith("tiny.ipynb: cell 1 (code cell 2, `import os`)")
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny.run1.ipynb",
                                                                       "tiny.run2.ipynb"]
+
+
+def test_command_line_needs_two_runs_to_compare(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        rn.main(["--runs", "1"])
+    assert exit_info.value.code == 2 and "--runs" in capsys.readouterr().err
