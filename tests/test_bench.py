@@ -8,25 +8,16 @@ import torch
 from tools import bench, bench_dream
 
 
-def _notebook(*sources):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# t")] + [nbformat.v4.new_code_cell(s)
-                                                         for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return nb
-
-
 def test_run_notebook_times_and_measures_without_touching_the_file(tmp_path):
     path = tmp_path / "tiny.ipynb"
-    nbformat.write(_notebook("import numpy as np\nblock = np.ones(50 * 2**20 // 8)",
-                             "print(block.sum())"), path)
+    nbformat.write(bench.code_notebook("import numpy as np\nblock = np.ones(50 * 2**20 // 8)",
+                                       "print(block.sum())"), path)
     before = path.read_bytes()
     result = bench.run_notebook(path, timeout=120)
     assert path.read_bytes() == before
     nb = result["notebook"]
-    assert len(nb.cells) == 3  # the peak-memory cell was removed again
-    assert nb.cells[2].outputs[0]["text"].strip() == "6553600.0"
+    assert len(nb.cells) == 2  # the peak-memory cell was removed again
+    assert nb.cells[1].outputs[0]["text"].strip() == "6553600.0"
     assert 0 < result["wall_s"] < 120
     assert result["peak_rss_mb"] > 50  # the 50 MiB array is in the peak
 

@@ -110,12 +110,8 @@ def test_install_and_uninstall_restore_socket():
 
 
 def _kernel_run(*sources, offline_guard=True, cwd=None):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return bench.run_notebook(nb, timeout=120, offline=offline_guard, cwd=cwd,
-                              allow_errors=True)["notebook"]
+    return bench.run_notebook(bench.code_notebook(*sources), timeout=120, offline=offline_guard,
+                              cwd=cwd, allow_errors=True)["notebook"]
 
 
 # the start-up file loads the guard from its file as the module tools.offline
@@ -178,9 +174,7 @@ def test_the_makefile_runs_nbval_and_test_repeat_offline():
 
 
 def test_nbval_with_the_guard_fails_a_downloading_cell_and_names_it(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb = bench.code_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=[
             nbformat.v4.new_output("stream", name="stdout", text="1\n")]),

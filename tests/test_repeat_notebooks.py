@@ -5,6 +5,7 @@ import nbformat
 import pytest
 
 from tools import repeat_notebooks as rn
+from tools.bench import code_notebook
 
 
 def _executed(*cells):
@@ -82,11 +83,7 @@ def test_sanitizer_file_is_read():
 
 
 def test_real_runs_find_an_unseeded_cell(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("print('stable', 1 + 1)"),
-                nbformat.v4.new_code_cell("import os\nprint(os.urandom(8).hex())")]
+    nb = code_notebook("print('stable', 1 + 1)", "import os\nprint(os.urandom(8).hex())")
     path = tmp_path / "tiny.ipynb"
     nbformat.write(nb, path)
     found = rn.check_notebook(path, runs=2, save_dir=tmp_path / "runs")

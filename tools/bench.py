@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .paths import BUILD, NOTEBOOK_DIR, OFFLINE_BOOT, REPO, notebooks
 
-__all__ = ["run_notebook", "format_table", "offline_env", "main"]
+__all__ = ["run_notebook", "code_notebook", "format_table", "offline_env", "main"]
 
 TEST_TIME_FILE = BUILD / "test-seconds.txt"
 TARGET_S = 60.0
@@ -104,11 +104,12 @@ def format_table(rows, floor) -> str:
     return "\n".join(lines)
 
 
-def _floor_notebook():
+def code_notebook(*sources):
+    """A new notebook for the ``python3`` kernel with one code cell per source string."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     return nb
@@ -159,7 +160,7 @@ def main(argv=None) -> int:
     paths = args.notebooks or notebooks()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"timing the floor and {len(paths)} notebooks, one at a time...", flush=True)
-    floor = run_notebook(_floor_notebook(), timeout=args.timeout, cwd=NOTEBOOK_DIR)
+    floor = run_notebook(code_notebook(FLOOR_SOURCE), timeout=args.timeout, cwd=NOTEBOOK_DIR)
     print(f"  floor: {floor['wall_s']:.1f} s", flush=True)
     rows, failed = [], []
     for path in paths:

@@ -275,7 +275,8 @@ def build_all(notebook_paths=None, out_dir=None, *, node_modules=None,
 def _index_page(decks) -> str:
     from jinja2 import Environment, FileSystemLoader
 
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                      keep_trailing_newline=True)
     return env.get_template("deck_index.html.j2").render(name=COURSE_NAME, decks=decks)
 
 
