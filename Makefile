@@ -49,7 +49,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) $(if $(NO_BROWSER),--no-browser) notebooks/00_start_here.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check coursekit tools tests notebooks
+	$(BIN)/ruff check coursekit tests tools notebooks
 
 # Unit tests; tests/test_docstring_examples.py runs the >>> examples of coursekit and tools.
 unit: $(STAMP)

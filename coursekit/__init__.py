@@ -6,7 +6,8 @@ course uses and applies the plotting style, so stored outputs reproduce on a re-
 
 from __future__ import annotations
 
-import os
+import importlib.abc
+import importlib.util
 import random
 import sys
 
@@ -37,25 +38,71 @@ def _quiet_figure_repr() -> None:
 
 
 def setup(seed: int = 0) -> None:
-    """Seed Python, NumPy and PyTorch (and TensorFlow/Keras if imported); set print and plot style.
+    """Seed Python, NumPy and PyTorch (and TensorFlow/Keras, now or when imported); set styles.
 
-    Also makes PyTorch use deterministic algorithms where it can, so a re-run reproduces.
+    Call it once, in the first code cell. TensorFlow and Keras take seconds to import, so a
+    notebook imports them where it first needs them; ``setup`` seeds them at that moment, in the
+    middle of the ``import`` statement, with the same seed. Also makes PyTorch use deterministic
+    algorithms where it can, so a re-run reproduces.
+
+    ``PYTHONHASHSEED`` (the order of sets of strings) cannot be changed inside a running
+    interpreter: the Makefile exports it as 0 for the kernels it starts.
     """
-    from . import _validate, plotting
+    from . import plotting
 
-    seed = _validate.positive_int(seed, "seed", minimum=0)
-    os.environ.setdefault("PYTHONHASHSEED", str(seed))
-    random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002 - students' code may use the legacy global generator
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an integer >= 0, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed}")
+    _seed_everything(seed)
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
 
     import torch
 
-    torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    if "tensorflow" in sys.modules or "keras" in sys.modules:
-        import keras
-
-        keras.utils.set_random_seed(seed)
+    for hook in [h for h in sys.meta_path if isinstance(h, _SeedOnImport)]:
+        sys.meta_path.remove(hook)
+    if not {"tensorflow", "keras"} <= sys.modules.keys():
+        sys.meta_path.insert(0, _SeedOnImport(seed))
     plotting.use_style()
     _quiet_figure_repr()
+
+
+def _seed_everything(seed: int) -> None:
+    """Seed every generator of the libraries that are imported now."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - students' code may use the legacy global generator
+    torch.manual_seed(seed)
+    keras = sys.modules.get("keras")
+    if keras is not None and hasattr(keras, "utils"):  # also seeds TensorFlow
+        keras.utils.set_random_seed(seed)
+    elif hasattr(sys.modules.get("tensorflow"), "random"):
+        sys.modules["tensorflow"].random.set_seed(seed)
+
+
+class _SeedOnImport(importlib.abc.MetaPathFinder):
+    """An import hook: when ``keras`` or ``tensorflow`` has just been imported, seed everything."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in ("keras", "tensorflow"):
+            return None
+        sys.meta_path.remove(self)  # let the normal machinery find the module
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return None
+        run_module = spec.loader.exec_module
+
+        def exec_module(module):
+            run_module(module)
+            _seed_everything(self.seed)
+
+        spec.loader.exec_module = exec_module
+        return spec

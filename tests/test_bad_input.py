@@ -11,7 +11,7 @@ import coursekit
 from coursekit import checks, data, doctor, gradcheck, nn, plotting
 from coursekit.checks import backprop as backprop_checks
 from coursekit.checks import start as start_checks
-from coursekit.widgets import neuron
+from coursekit.widgets import start as neuron
 
 
 @pytest.fixture(autouse=True)

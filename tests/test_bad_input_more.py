@@ -5,7 +5,11 @@ Every check refuses something that is not a function, naming the argument ``stud
 
 import pytest
 
-from coursekit import bench_dream, checks, data
+from coursekit import bench_dream, data
+from coursekit.checks import dream as dream_checks
+from coursekit.checks import initialization as initialization_checks
+from coursekit.checks import regularization as regularization_checks
+from coursekit.checks import weights as weights_checks
 from coursekit.efficientnet import EfficientNetLite0
 
 NOT_A_FUNCTION = "pass your function itself to the check \\(argument student_fn\\)"
@@ -13,57 +17,57 @@ NOT_A_FUNCTION = "pass your function itself to the check \\(argument student_fn\
 
 def test_check_jittered_gradient_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_jittered_gradient(3)
+        dream_checks.check_jittered_gradient(3)
 
 
 def test_check_octave_sizes_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_octave_sizes("octaves")
+        dream_checks.check_octave_sizes("octaves")
 
 
 def test_check_conv_fans_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_conv_fans((3, 3, 1, 6))
+        initialization_checks.check_conv_fans((3, 3, 1, 6))
 
 
 def test_check_he_normal_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_he_normal(None)
+        initialization_checks.check_he_normal(None)
 
 
 def test_check_he_std_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_he_std(0.1)
+        initialization_checks.check_he_std(0.1)
 
 
 def test_check_inverted_dropout_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_inverted_dropout([0.5])
+        regularization_checks.check_inverted_dropout([0.5])
 
 
 def test_check_l2_update_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_l2_update(0.01)
+        regularization_checks.check_l2_update(0.01)
 
 
 def test_check_vanilla_dropout_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_vanilla_dropout("dropout")
+        regularization_checks.check_vanilla_dropout("dropout")
 
 
 def test_check_freeze_all_but_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_freeze_all_but({})
+        weights_checks.check_freeze_all_but({})
 
 
 def test_check_matching_entries_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_matching_entries([])
+        weights_checks.check_matching_entries([])
 
 
 def test_check_torch_linear_to_keras_rejects_a_non_function():
     with pytest.raises(TypeError, match=NOT_A_FUNCTION):
-        checks.check_torch_linear_to_keras(1)
+        weights_checks.check_torch_linear_to_keras(1)
 
 
 def test_verify_names_a_missing_file_and_a_wrong_checksum(tmp_path):

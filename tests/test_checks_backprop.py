@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coursekit import checks
+from coursekit.checks import backprop as checks
 from coursekit.solutions import backprop as ref
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coursekit.checks import check_ascent_step, check_jittered_gradient, check_octave_sizes
+from coursekit.checks import dream as checks
 from coursekit.solutions import dream as ref
 
 
@@ -14,9 +14,9 @@ def _fails_with(check, fn, phrase):
 
 
 def test_reference_solutions_pass(capsys):
-    assert check_ascent_step(ref.ascent_step).passed is True
-    assert check_jittered_gradient(ref.jittered_gradient).passed is True
-    assert check_octave_sizes(ref.octave_sizes).passed is True
+    assert checks.check_ascent_step(ref.ascent_step).passed is True
+    assert checks.check_jittered_gradient(ref.jittered_gradient).passed is True
+    assert checks.check_octave_sizes(ref.octave_sizes).passed is True
     assert capsys.readouterr().out.count("[PASS]") == 3
 
 
@@ -24,7 +24,8 @@ def test_unattempted_exercises_say_todo(capsys):
     def todo(*args):
         raise NotImplementedError
 
-    for check in (check_ascent_step, check_jittered_gradient, check_octave_sizes):
+    for check in (checks.check_ascent_step, checks.check_jittered_gradient,
+                  checks.check_octave_sizes):
         assert check(todo).passed is False
     assert capsys.readouterr().out.count("[TODO]") == 3
 
@@ -40,7 +41,7 @@ def test_unattempted_exercises_say_todo(capsys):
     (lambda x, g, s: x + s * g / np.abs(g).mean() + 1, "wrong values"),
 ])
 def test_ascent_step_mistakes(fn, phrase):
-    _fails_with(check_ascent_step, fn, phrase)
+    _fails_with(checks.check_ascent_step, fn, phrase)
 
 
 @pytest.mark.parametrize("fn, phrase", [
@@ -53,7 +54,7 @@ def test_ascent_step_mistakes(fn, phrase):
     (lambda f, x, dy, dx: np.roll(x, (dy, dx), axis=(0, 1)), "call grad_fn"),
 ])
 def test_jittered_gradient_mistakes(fn, phrase):
-    _fails_with(check_jittered_gradient, fn, phrase)
+    _fails_with(checks.check_jittered_gradient, fn, phrase)
 
 
 def test_jittered_gradient_must_not_modify_x():
@@ -61,7 +62,7 @@ def test_jittered_gradient_must_not_modify_x():
         x[:] = np.roll(x, (dy, dx), axis=(0, 1))
         return np.roll(f(x), (-dy, -dx), axis=(0, 1))
 
-    _fails_with(check_jittered_gradient, in_place, "changed in place")
+    _fails_with(checks.check_jittered_gradient, in_place, "changed in place")
 
 
 @pytest.mark.parametrize("fn, phrase", [
@@ -74,9 +75,9 @@ def test_jittered_gradient_must_not_modify_x():
     (lambda h, w, n, s: 5, "list of (height, width)"),
 ])
 def test_octave_sizes_mistakes(fn, phrase):
-    _fails_with(check_octave_sizes, fn, phrase)
+    _fails_with(checks.check_octave_sizes, fn, phrase)
 
 
 def test_checks_reject_a_non_function():
     with pytest.raises(TypeError, match="pass your function"):
-        check_ascent_step(3)
+        checks.check_ascent_step(3)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coursekit.checks import check_adam_step, check_ewa_corrected, check_momentum_step
+from coursekit.checks import momentum as checks
 from coursekit.solutions import momentum as sol
 
 
@@ -11,9 +11,9 @@ def _not_done(*args):
     raise NotImplementedError
 
 
-@pytest.mark.parametrize("check,fn", [(check_ewa_corrected, sol.ewa_corrected),
-                                      (check_momentum_step, sol.momentum_step),
-                                      (check_adam_step, sol.adam_step)])
+@pytest.mark.parametrize("check,fn", [(checks.check_ewa_corrected, sol.ewa_corrected),
+                                      (checks.check_momentum_step, sol.momentum_step),
+                                      (checks.check_adam_step, sol.adam_step)])
 def test_checks_accept_the_reference_and_report_not_attempted(check, fn, capsys):
     assert check(fn).passed is True
     assert "[PASS]" in capsys.readouterr().out
@@ -39,13 +39,13 @@ def _ewa(values, beta, new, old, power=None, first=False):
     (lambda x, b: sol.ewa_corrected(x, b)[:-1], "shape"),
 ])
 def test_ewa_check_names_the_mistake(wrong, phrase):
-    result = check_ewa_corrected(wrong)
+    result = checks.check_ewa_corrected(wrong)
     assert result.passed is False
     assert phrase in result.message
 
 
 def test_ewa_check_rejects_a_fix_that_only_works_for_one_sequence():
-    result = check_ewa_corrected(lambda x, b: np.full(len(x), 2.0))
+    result = checks.check_ewa_corrected(lambda x, b: np.full(len(x), 2.0))
     assert result.passed is False
 
 
@@ -82,7 +82,7 @@ def _step(kind):
     ("one_output", "return two arrays"),
 ])
 def test_momentum_check_names_the_mistake(kind, phrase):
-    result = check_momentum_step(_step(kind))
+    result = checks.check_momentum_step(_step(kind))
     assert result.passed is False
     assert phrase in result.message
 
@@ -119,23 +119,23 @@ def _adam(kind):
     ("no_sqrt", "square root"),
 ])
 def test_adam_check_names_the_mistake(kind, phrase):
-    result = check_adam_step(_adam(kind))
+    result = checks.check_adam_step(_adam(kind))
     assert result.passed is False
     assert phrase in result.message
 
 
 def test_checks_reject_a_non_function():
     with pytest.raises(TypeError, match="pass your function"):
-        check_ewa_corrected(None)
+        checks.check_ewa_corrected(None)
     with pytest.raises(TypeError, match="pass your function"):
-        check_momentum_step(3)
+        checks.check_momentum_step(3)
     with pytest.raises(TypeError, match="pass your function"):
-        check_adam_step("adam_step")
+        checks.check_adam_step("adam_step")
 
 
 def test_check_reports_an_error_raised_by_the_student():
     def broken(values, beta):
         return values @ np.ones((3, 3))
 
-    result = check_ewa_corrected(broken)
+    result = checks.check_ewa_corrected(broken)
     assert result.passed is False and "raised ValueError" in result.message

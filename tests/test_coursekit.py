@@ -51,3 +51,19 @@ def test_python_m_coursekit_prints_the_report():
     out = subprocess.run([sys.executable, "-m", "coursekit"], capture_output=True, text=True,
                          check=True).stdout
     assert "Versions" in out and "CPU cores" in out and "EfficientNet-Lite0 weights" in out
+
+
+def _draws(code: str) -> str:
+    env = {**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=env).stdout.strip()
+
+
+def test_setup_seeds_keras_and_tensorflow_when_they_are_imported_later():
+    draw = ("import numpy as np, keras, tensorflow as tf; "
+            "print(np.random.rand(), keras.random.normal((3,)).numpy().tolist(), "
+            "tf.random.normal((3,)).numpy().tolist())")
+    later = _draws("import numpy as np, coursekit; coursekit.setup(3); np.random.rand(5); " + draw)
+    seeded_by_hand = _draws("import keras; keras.utils.set_random_seed(3); " + draw)
+    assert later == seeded_by_hand
+    assert later != _draws("import coursekit; coursekit.setup(4); " + draw)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tools.paths import notebooks
+from tools.paths import REPO, notebooks
 
 NOTEBOOKS = notebooks()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
@@ -103,3 +103,74 @@ def test_no_timing_metadata_or_outputs_left_from_editing(notebook):
             if ignored:
                 assert src.lstrip().startswith("#"), (
                     f"cell {i} is ignored by nbval: say why in a comment on its first line")
+
+
+# ---- one key per lesson ---------------------------------------------------------------------
+ROOT = REPO
+KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _key(nb) -> str:
+    return nb["metadata"].get("course", {}).get("key", "")
+
+
+def _lesson_table() -> dict[str, tuple[str, list[str]]]:
+    """README's "Lessons and their keys" table: notebook file -> (key, library modules)."""
+    rows = {}
+    for line in (ROOT / "README.md").read_text().splitlines():
+        m = re.match(r"\|\s*`(\d\d_\w+\.ipynb)`\s*\|\s*`(\w+)`\s*\|([^|]*)\|", line.strip())
+        if m:
+            rows[m.group(1)] = (m.group(2), re.findall(r"`(\w+)`", m.group(3)))
+    return rows
+
+
+def test_every_notebook_declares_its_lesson_key(notebook):
+    path, nb = notebook
+    key = _key(nb)
+    assert KEY.fullmatch(key), (f'{path.name}: set the notebook metadata "course": '
+                                '{"key": "<lesson key>"} (python -m tools.new_lesson does)')
+    keys = [_key(_load(p)) for p in NOTEBOOKS]
+    assert keys.count(key) == 1, f"two notebooks use the lesson key {key!r}"
+
+
+def test_the_key_finds_checks_solutions_widget_and_tests(notebook):
+    path, nb = notebook
+    key = _key(nb)
+    for place in (f"coursekit/checks/{key}.py", f"coursekit/solutions/{key}.py",
+                  f"tests/test_checks_{key}.py"):
+        assert (ROOT / place).is_file(), f"{path.name} (key {key!r}) has no {place}"
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert f"from coursekit.checks import {key} as checks\n" in code, (
+        f"{path.name}: import its checks as `from coursekit.checks import {key} as checks`")
+    assert f"from coursekit.solutions import {key} as solutions\n" in code, (
+        f"{path.name}: import `from coursekit.solutions import {key} as solutions`")
+    other = re.findall(r"from coursekit\.checks import check_\w+", code)
+    other += re.findall(r"from coursekit import [^\n]*\b(?:checks|solutions|widgets)\b",
+                        code)
+    other += re.findall(r"coursekit\.(?:checks|solutions|widgets)\.(?!" + key + r"\b)\w+", code)
+    other += re.findall(r"from coursekit\.(?:checks|solutions|widgets) import (?!" + key
+                        + r" as)\w+", code)
+    assert not other, f"{path.name} reaches into another lesson's modules: {other}"
+    if (ROOT / f"coursekit/widgets/{key}.py").exists():
+        assert (ROOT / f"tests/test_widgets_{key}.py").is_file()
+
+
+def test_every_lesson_module_belongs_to_a_notebook():
+    keys = {_key(_load(p)) for p in NOTEBOOKS}
+    for package in ("checks", "solutions", "widgets"):
+        for module in (ROOT / "coursekit" / package).glob("[a-z]*.py"):
+            assert module.stem in keys, (f"coursekit/{package}/{module.name} matches no "
+                                         f"notebook's lesson key {sorted(keys)}")
+
+
+def test_readme_maps_every_notebook_to_its_key_and_modules():
+    table = _lesson_table()
+    assert sorted(table) == [p.name for p in NOTEBOOKS], (
+        "README's lesson table must list every notebook once")
+    for path in NOTEBOOKS:
+        key, modules = table[path.name]
+        assert key == _key(_load(path)), f"README gives {path.name} the key {key!r}"
+        for module in modules:
+            assert (ROOT / "coursekit" / f"{module}.py").is_file(), (
+                f"README lists coursekit.{module} for {path.name}, which does not exist")
+            assert (ROOT / "tests" / f"test_{module}.py").is_file(), f"no tests/test_{module}.py"

@@ -3,12 +3,7 @@
 import numpy as np
 import pytest
 
-from coursekit import widgets
 from coursekit.widgets import initialization as w
-
-
-def test_registered():
-    assert widgets.initialization is w and "initialization" in widgets.__all__
 
 
 def test_update_shapes_and_layers():

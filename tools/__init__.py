@@ -7,8 +7,9 @@
   start-up file ``tools/offline_boot/sitecustomize.py`` installs it);
 * ``tools.repeat_notebooks``: run every notebook twice and list outputs that differ
   (``make test-repeat``);
+* ``tools.new_lesson``: scaffold a new lesson from ``tools/lesson_template/``;
 * ``tools.paths``: where the repository, its notebooks and build folder are.
 
-Nothing here is part of the ``coursekit`` package that notebooks import, and nothing here is
-installed with it: the folder is used from a checkout of the repository.
+Notebooks never import it; the student package is ``coursekit``. Nothing here is installed with
+``coursekit``: the folder is used from a checkout of the repository.
 """

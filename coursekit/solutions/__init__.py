@@ -1,6 +1,5 @@
-"""Reference solutions of the exercises, one module per notebook (``solutions.backprop``, ...)."""
+"""Reference solutions of the exercises, one module per lesson, named by the lesson's key.
 
-from . import averaging, backprop, dream, initialization, momentum, regularization, start, weights
-
-__all__ = ["averaging", "backprop", "dream", "initialization", "momentum", "regularization",
-           "start", "weights"]
+A notebook imports its own with ``from coursekit.solutions import backprop as solutions`` and
+shows a solution only after the exercise it solves.
+"""

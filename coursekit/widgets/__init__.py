@@ -1,10 +1,6 @@
-"""Interactive explorers for the notebooks.
+"""Interactive explorers, one module per lesson that has one, named by the lesson's key.
 
 Each explorer separates a pure ``update`` function, which computes what to draw and is
 unit-tested, from the ipywidgets wiring (:mod:`coursekit.widgets._core`) that calls it when a
-control moves.
+control moves. A notebook imports its own with ``from coursekit.widgets import start as widget``.
 """
-
-from . import averaging, dream, initialization, momentum, neuron, regularization
-
-__all__ = ["averaging", "dream", "initialization", "momentum", "neuron", "regularization"]

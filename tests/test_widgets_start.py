@@ -1,9 +1,9 @@
-"""The neuron explorer of notebook 00: its pure update function and its wiring."""
+"""The neuron explorer of notebook 00 (key `start`): its pure update function and its wiring."""
 
 import numpy as np
 import pytest
 
-from coursekit.widgets import neuron
+from coursekit.widgets import start as neuron
 
 
 def test_update_computes_the_activation_on_a_grid():
