@@ -1,6 +1,7 @@
 """``python -m tools.bench_dream``: how long one DeepDream takes, and how much of it is the network.
 
-Three timings, each the best of ``--repeats`` runs after a warm-up:
+Three timings, each the best of ``--repeats`` runs after a warm-up (the three take turns, so
+that other work on the machine slows them alike):
 
 * the public call ``coursekit.dream.deepdream(model, image, layer, octaves=4, steps=10)`` on the
   sample image resized to ``--size`` pixels square;
@@ -68,11 +69,6 @@ def time_passes(model, x: torch.Tensor, layer: str, sizes, steps: int) -> float:
     return time.perf_counter() - start
 
 
-def _best(repeats: int, run) -> float:
-    run()  # warm-up: first calls allocate and pick kernels
-    return min(_timed(run) for _ in range(repeats))
-
-
 def _timed(run) -> float:
     start = time.perf_counter()
     run()
@@ -92,12 +88,21 @@ def measure(layer: str = "block8", size: int = 224, octaves: int = 4, steps: int
         torch.testing.assert_close(prepared.features(x, layer), model.features(x, layer),
                                    rtol=1e-3, atol=1e-3)
 
-    dream_s = _best(repeats, lambda: dream.deepdream(model, image, layer, octaves=octaves,
-                                                     octave_scale=OCTAVE_SCALE, steps=steps))
-    passes_s = _best(repeats, lambda: time_passes(prepared, x, layer, sizes, steps))
-    as_loaded_s = _best(repeats, lambda: time_passes(model, x, layer, sizes, steps))
-    return {"dream_s": dream_s, "passes_s": passes_s, "passes_as_loaded_s": as_loaded_s,
-            "outside_fraction": 1 - passes_s / dream_s}
+    runs = {
+        "dream_s": lambda: dream.deepdream(model, image, layer, octaves=octaves,
+                                           octave_scale=OCTAVE_SCALE, steps=steps),
+        "passes_s": lambda: time_passes(prepared, x, layer, sizes, steps),
+        "passes_as_loaded_s": lambda: time_passes(model, x, layer, sizes, steps),
+    }
+    for run in runs.values():
+        run()  # warm-up: first calls allocate and pick kernels
+    # interleaved, so that a busy moment of the machine slows all three alike
+    times = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            times[name].append(_timed(run))
+    best = {name: min(seconds) for name, seconds in times.items()}
+    return {**best, "outside_fraction": 1 - best["passes_s"] / best["dream_s"]}
 
 
 def _int_at_least(minimum: int):
