@@ -21,9 +21,9 @@ NB ?= notebooks/*.ipynb
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
-# The offline guard (coursekit/offline.py): every Python process started with these variables,
+# The offline guard (tools/offline.py): every Python process started with these variables,
 # notebook kernels included, refuses network connections that leave the machine.
-OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tests/offline$${PYTHONPATH:+:$$PYTHONPATH}"
+OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tools/offline_boot$${PYTHONPATH:+:$$PYTHONPATH}"
 
 .PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
 	site site-setup python-gate lock test-matrix test-latest test-readme
@@ -90,6 +90,7 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check coursekit tools tests notebooks
 
+# Unit tests; tests/test_docstring_examples.py runs the >>> examples of coursekit and tools.
 unit: $(STAMP)
 	$(BIN)/pytest tests
 
@@ -111,11 +112,11 @@ test: $(STAMP)
 
 # Execute every notebook twice in fresh kernels (offline) and list cells whose outputs differ.
 test-repeat: $(STAMP)
-	$(OFFLINE) $(BIN)/python tests/repeat_notebooks.py $(NB)
+	$(OFFLINE) $(BIN)/python -m tools.repeat_notebooks $(NB)
 
 # Wall time and peak memory of every notebook vs the import floor; writes build/bench.md.
 bench: $(STAMP)
-	$(BIN)/python -m coursekit.bench $(if $(RUN_TESTS),--run-tests)
+	$(BIN)/python -m tools.bench $(if $(RUN_TESTS),--run-tests)
 
 execute: $(STAMP)
 	for nb in $(NB); do \
@@ -134,11 +135,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
 slides: $(STAMP) node_modules/.package-lock.json
-	$(BIN)/python -m coursekit.slides --out build/slides
+	$(BIN)/python -m tools.slides --out build/slides
 
 # One PDF per deck next to it: reveal.js's print view, printed by Chromium (via Playwright).
 slides-pdf: $(STAMP) browser-setup node_modules/.package-lock.json
-	$(BIN)/python -m coursekit.slides --out build/slides --pdf
+	$(BIN)/python -m tools.slides --out build/slides --pdf
 
 # The course website: Sphinx + MyST-NB + sphinx-book-theme (requirements/site.txt, locked by
 # requirements/constraints.txt), added to .venv when a site is first built: `make lab` users do

@@ -1,6 +1,11 @@
-"""Shared fixtures for the unit tests."""
+"""Fixtures shared by the unit tests, and the environment they run in.
+
+pytest puts the repository root on ``sys.path`` (``pythonpath`` in pyproject.toml), so tests
+import the course tooling as ``tools``, and the repository's paths from ``tools.paths``.
+"""
 
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -13,3 +18,23 @@ import pytest  # noqa: E402
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def model():
+    """EfficientNet-Lite0 with its ImageNet weights, loaded once for the whole run.
+
+    Shared: a test that changes it (train mode, weights) must restore it before it ends, or
+    work on its own ``dream.load_pretrained()``.
+    """
+    from coursekit import dream
+
+    return dream.load_pretrained()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test opened, so they neither pile up nor leak into the next test."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -33,6 +33,8 @@ def test_setup_rejects_a_bad_seed():
         coursekit.setup(-1)
     with pytest.raises(TypeError, match="seed"):
         coursekit.setup(0.5)
+    with pytest.raises(TypeError, match="seed"):
+        coursekit.setup("0")
 
 
 def test_doctor_reports_versions_and_assets():

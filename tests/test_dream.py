@@ -7,14 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from coursekit import bench_dream, dream
+from coursekit import dream
 from coursekit.data import sample_image
 from coursekit.efficientnet import LAYER_CHANNELS, LAYERS, EfficientNetLite0
-
-
-@pytest.fixture(scope="module")
-def model():
-    return dream.load_pretrained()
 
 
 @pytest.fixture(scope="module")
@@ -304,15 +299,6 @@ def test_deepdream_refuses_images_too_large_for_a_laptop(model):
 
 
 # --- the benchmark script (not timed here: only its argument checks) ----------------------------
-
-def test_bench_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="layer"):
-        bench_dream.measure(layer="conv5")
-    with pytest.raises(ValueError, match="size"):
-        bench_dream.measure(size=8)
-    with pytest.raises(SystemExit):
-        bench_dream.main(["--threads", "0"])
-
 
 def test_objective_of_a_dream_is_higher(model, small_image):
     out = _dream(model, small_image)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.paths import REPO as ROOT
 
 
 def _pins(path: Path) -> dict[str, str]:

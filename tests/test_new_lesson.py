@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tools import new_lesson
-
-ROOT = Path(__file__).resolve().parents[1]
+from tools.paths import REPO as ROOT
 
 
 def _copy_of_the_repo(dest: Path) -> Path:

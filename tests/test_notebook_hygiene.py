@@ -2,12 +2,12 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+from tools.paths import REPO, notebooks
+
+NOTEBOOKS = notebooks()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 ABSOLUTE_PATH = re.compile(r"(/(home|root|tmp|work|Users|usr|opt)/|[A-Z]:\\\\)")
 # reprs that show a cell ended on a plotting call instead of plt.show()
@@ -108,7 +108,7 @@ def test_no_timing_metadata_or_outputs_left_from_editing(notebook):
 
 
 # ---- one key per lesson ---------------------------------------------------------------------
-ROOT = NOTEBOOK_DIR.parent
+ROOT = REPO
 KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 

@@ -1,6 +1,6 @@
-"""The offline guard refuses non-loopback network access before anything is sent, in-process and
-inside a notebook kernel started the way nbval starts it (COURSE_OFFLINE=1 + tests/offline on
-PYTHONPATH), and leaves loopback and the kernel's own sockets working."""
+"""The offline guard (tools/offline.py) refuses non-loopback network access before anything is
+sent, in-process and inside a notebook kernel started the way nbval starts it (COURSE_OFFLINE=1 +
+tools/offline_boot on PYTHONPATH), and leaves loopback and the kernel's own sockets working."""
 
 import os
 import re
@@ -9,12 +9,12 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from coursekit import bench, offline
+from tools import bench, offline
+from tools.paths import OFFLINE_BOOT, REPO
 
 TEST_NET = "203.0.113.1"  # TEST-NET-3 (RFC 5737): documentation only, never routed
 
@@ -109,13 +109,13 @@ def test_install_and_uninstall_restore_socket():
         offline.install()
 
 
-def _kernel_run(*sources, offline_guard=True):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return bench.run_notebook(nb, timeout=120, offline=offline_guard,
-                              allow_errors=True)["notebook"]
+def _kernel_run(*sources, offline_guard=True, cwd=None):
+    return bench.run_notebook(bench.code_notebook(*sources), timeout=120, offline=offline_guard,
+                              cwd=cwd, allow_errors=True)["notebook"]
+
+
+# the start-up file loads the guard from its file as the module tools.offline
+GUARD_STATE = "import sys\nprint(sys.modules['tools.offline'].is_installed())"
 
 
 def _outputs(cell):
@@ -127,7 +127,7 @@ def test_kernel_refuses_a_download_and_names_the_cell_but_loopback_works():
     """One kernel, started as nbval starts it: a download fails naming the cell, a library that
     swallows the error still gets the cell reported on stderr, loopback works."""
     nb = _kernel_run(
-        "from coursekit import offline\nprint(offline.is_installed())",
+        GUARD_STATE,
         # the error propagates: the cell fails with the guard's message
         f"import socket\nsocket.create_connection(({TEST_NET!r}, 80), timeout=2)",
         # a library catches the error and carries on: stderr still names the problem
@@ -151,29 +151,30 @@ def test_kernel_refuses_a_download_and_names_the_cell_but_loopback_works():
     assert _outputs(nb.cells[3]).strip() == "ping"
 
 
+def test_the_guard_starts_in_a_kernel_outside_the_repository(tmp_path):
+    nb = _kernel_run(GUARD_STATE, "import socket\nsocket.getaddrinfo('example.com', 443)",
+                     cwd=tmp_path)
+    assert _outputs(nb.cells[0]).strip() == "True"
+    assert any(o.output_type == "error" and o.ename == "OfflineError" for o in nb.cells[1].outputs)
+
+
 def test_without_the_guard_the_kernel_is_unrestricted():
-    nb = _kernel_run("from coursekit import offline\nprint(offline.is_installed())",
-                     offline_guard=False)
+    nb = _kernel_run("import sys\nprint('tools.offline' in sys.modules)", offline_guard=False)
     assert _outputs(nb.cells[0]).strip() == "False"
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
 def test_the_makefile_runs_nbval_and_test_repeat_offline():
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = (REPO / "Makefile").read_text()
     offline_def = re.search(r"^OFFLINE :?= (.*)$", makefile, re.MULTILINE)
     assert offline_def and "COURSE_OFFLINE=1" in offline_def.group(1)
-    assert "tests/offline" in offline_def.group(1)
+    assert f"$(CURDIR)/{OFFLINE_BOOT.relative_to(REPO).as_posix()}" in offline_def.group(1)
     for target in ("nbval", "test-repeat"):
         recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
         assert recipe and "$(OFFLINE)" in recipe.group(1), f"make {target} runs without the guard"
 
 
 def test_nbval_with_the_guard_fails_a_downloading_cell_and_names_it(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb = bench.code_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=[
             nbformat.v4.new_output("stream", name="stdout", text="1\n")]),
@@ -184,7 +185,7 @@ def test_nbval_with_the_guard_fails_a_downloading_cell_and_names_it(tmp_path):
     path = tmp_path / "downloads.ipynb"
     nbformat.write(nb, path)
     env = dict(os.environ, COURSE_OFFLINE="1",
-               PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "offline"),
+               PYTHONPATH=os.pathsep.join([str(OFFLINE_BOOT),
                                            os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
                            "-p", "no:cacheprovider", "-q", str(path)], cwd=tmp_path, env=env,

@@ -1,9 +1,11 @@
-"""make test-repeat's comparison (tests/repeat_notebooks.py) finds cells whose outputs differ
+"""make test-repeat's comparison (tools/repeat_notebooks.py) finds cells whose outputs differ
 between two runs, ignores what nbval's sanitize file masks, and finds it in a real kernel run."""
 
 import nbformat
 import pytest
-import repeat_notebooks as rn
+
+from tools import repeat_notebooks as rn
+from tools.bench import code_notebook
 
 
 def _executed(*cells):
@@ -81,14 +83,16 @@ def test_sanitizer_file_is_read():
 
 
 def test_real_runs_find_an_unseeded_cell(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("print('stable', 1 + 1)"),
-                nbformat.v4.new_code_cell("import os\nprint(os.urandom(8).hex())")]
+    nb = code_notebook("print('stable', 1 + 1)", "import os\nprint(os.urandom(8).hex())")
     path = tmp_path / "tiny.ipynb"
     nbformat.write(nb, path)
     found = rn.check_notebook(path, runs=2, save_dir=tmp_path / "runs")
     assert len(found) == 1 and found[0].startswith("tiny.ipynb: cell 1 (code cell 2, `import os`)")
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny.run1.ipynb",
                                                                       "tiny.run2.ipynb"]
+
+
+def test_command_line_needs_two_runs_to_compare(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        rn.main(["--runs", "1"])
+    assert exit_info.value.code == 2 and "--runs" in capsys.readouterr().err

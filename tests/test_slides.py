@@ -1,4 +1,4 @@
-"""coursekit.slides: slide structure, offline decks, and the slide metadata of every notebook.
+"""tools.slides: slide structure, offline decks, and the slide metadata of every notebook.
 
 These tests need neither a browser nor node_modules; tests/browser/ opens the built decks.
 """
@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from coursekit import slides
+from tools import slides
+from tools.paths import notebooks
 
-NOTEBOOKS = slides.notebooks()
+NOTEBOOKS = notebooks()
 _IDS = itertools.count()
 
 
@@ -53,17 +54,13 @@ def test_slide_plan_first_visible_cell_starts_a_slide_whatever_its_type():
     assert slides.slide_plan(nb) == [2]
 
 
-def test_slide_plan_bad_input():
-    with pytest.raises(TypeError, match="notebook"):
-        slides.slide_plan(42)
+def test_slide_plan_of_a_missing_or_empty_notebook():
     with pytest.raises(ValueError, match="notebook"):
         slides.slide_plan("slides.txt")
-    with pytest.raises(ValueError, match="notebook"):
+    with pytest.raises(FileNotFoundError, match="does_not_exist.ipynb"):
         slides.slide_plan("does_not_exist.ipynb")
     with pytest.raises(ValueError, match="visible"):
         slides.slide_plan(_nb(_cell("skip"), _cell("notes")))
-    with pytest.raises(TypeError, match="remove_tags"):
-        slides.slide_plan(DEMO, remove_tags="solution")
 
 
 class _Sections(HTMLParser):
@@ -122,15 +119,9 @@ def test_deck_hides_solutions_unless_asked(demo_deck, tmp_path):
     assert _sections(shown) == slides.slide_plan(DEMO, remove_tags=())
 
 
-def test_build_deck_bad_input(tmp_path):
-    with pytest.raises(TypeError, match="notebook"):
-        slides.build_deck(DEMO, tmp_path)
-    with pytest.raises(ValueError, match="notebook"):
+def test_build_deck_of_a_missing_notebook(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.ipynb"):
         slides.build_deck(tmp_path / "missing.ipynb", tmp_path)
-    with pytest.raises(TypeError, match="remove_tags"):
-        path = tmp_path / "99_demo.ipynb"
-        path.write_text(json.dumps(DEMO))
-        slides.build_deck(path, tmp_path, remove_tags=[1])
 
 
 # ------------------------------------------------------------------ helpers
@@ -152,8 +143,6 @@ def test_remote_references_flags_cdns_and_remote_loads_but_not_links():
     assert "http://example.org/a.png" in found
     assert not any("pytorch.org" in url or url.startswith("lib/") for url in found)
     assert slides.remote_references('<a href="https://unpkg.com/x">x</a>') != []  # CDN anywhere
-    with pytest.raises(TypeError, match="text"):
-        slides.remote_references(b"<html>")
 
 
 def test_deck_title_and_has_widgets():
@@ -164,38 +153,43 @@ def test_deck_title_and_has_widgets():
     code = _cell("-", "w", "code")
     code["outputs"] = [view]
     assert slides.has_widgets(_nb(_cell("slide"), code)) is True
-    with pytest.raises(TypeError, match="notebook"):
-        slides.deck_title(None)
-    with pytest.raises(TypeError, match="notebook"):
-        slides.has_widgets([])
 
 
-def test_notebooks_copy_assets_build_all_bad_input(tmp_path):
-    with pytest.raises(ValueError, match="folder"):
-        slides.notebooks(tmp_path / "nope")
-    assert slides.notebooks(tmp_path) == []
-    with pytest.raises(ValueError, match="node_modules"):
+def test_missing_libraries_and_browser_say_what_to_install(tmp_path):
+    with pytest.raises(FileNotFoundError, match="npm ci"):
         slides.copy_assets(tmp_path / "out", node_modules=tmp_path)
     with pytest.raises(ValueError, match="notebook_paths"):
         slides.build_all([], tmp_path / "out")
-
-
-def test_print_pdfs_bad_input(tmp_path):
     with pytest.raises(ValueError, match="decks"):
         slides.print_pdfs([tmp_path / "notes.html"])
     deck = tmp_path / "x.slides.html"
     deck.write_text("<html></html>")
-    with pytest.raises(ValueError, match="chromium"):
+    with pytest.raises(FileNotFoundError, match="apt-get install chromium"):
         slides.print_pdfs([deck], chromium=str(tmp_path / "no-chromium"))
-    with pytest.raises(TypeError, match="timeout_s"):
-        slides.print_pdfs([deck], chromium=str(deck), timeout_s="soon")
 
 
-def test_main_bad_input(tmp_path):
+def test_index_page_lists_every_deck_with_escaped_titles():
+    page = slides._index_page([{"file": "01_a.slides.html", "title": "Backprop <by hand>",
+                                "minutes": "25 min", "slides": 12}])
+    assert '<a href="01_a.slides.html">Backprop &lt;by hand&gt;</a>' in page
+    assert '<a href="01_a.slides.html?print-pdf">printable</a>' in page
+    assert "<td>25 min</td><td>12</td>" in page
+    assert slides.remote_references(page) == []
+
+
+def test_command_line(tmp_path):
     with pytest.raises(SystemExit):
         slides.main(["--no-such-option"])
-    with pytest.raises(ValueError, match="node_modules"):
+    with pytest.raises(FileNotFoundError, match="node_modules"):
         slides.main(["--node-modules", str(tmp_path), "--out", str(tmp_path / "out")])
+
+
+def test_deck_carries_the_course_style_and_footer_from_the_template_files(demo_deck):
+    css = (slides.TEMPLATE_DIR / "course.css").read_text()
+    rule = next(line for line in css.splitlines() if "--course-blue" in line).strip()
+    assert rule in demo_deck  # course.css is included by course.html.j2
+    assert '<div class="course-footer"><a href="index.html">Neural-network weights' in demo_deck
+    assert "99 Demo</div>" in demo_deck
 
 
 # ------------------------------------------------------------------ every notebook is a deck

@@ -1,17 +1,10 @@
 """Tests of the valley explorer of notebook 06 (pure functions; the wiring is smoke-tested)."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from coursekit.averaging import scheme_weights
 from coursekit.widgets import averaging as valley
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_valley_loss_values():

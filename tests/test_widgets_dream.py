@@ -10,11 +10,6 @@ from coursekit.widgets import dream as widget
 
 
 @pytest.fixture(scope="module")
-def model():
-    return dream.load_pretrained()
-
-
-@pytest.fixture(scope="module")
 def image():
     return dream.resize(sample_image("grace_hopper"), (64, 64))
 

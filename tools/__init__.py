@@ -1,4 +1,15 @@
-"""Course tooling, run from the repository root as ``python -m tools.<name>``.
+"""Course tooling, run from the repository root with ``python -m tools.<name>``.
 
-Notebooks never import it; the student package is ``coursekit``.
+* ``tools.slides``: static reveal.js decks of the notebooks (``make slides``, ``make slides-pdf``);
+* ``tools.bench`` and ``tools.bench_dream``: run time and memory of every notebook, and of one
+  DeepDream (``make bench``);
+* ``tools.offline``: the offline guard that every notebook kernel of the tests runs under (the
+  start-up file ``tools/offline_boot/sitecustomize.py`` installs it);
+* ``tools.repeat_notebooks``: run every notebook twice and list outputs that differ
+  (``make test-repeat``);
+* ``tools.new_lesson``: scaffold a new lesson from ``tools/lesson_template/``;
+* ``tools.paths``: where the repository, its notebooks and build folder are.
+
+Notebooks never import it; the student package is ``coursekit``. Nothing here is installed with
+``coursekit``: the folder is used from a checkout of the repository.
 """

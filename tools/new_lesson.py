@@ -25,9 +25,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import setup_cell
+from . import setup_cell
+from .paths import NOTEBOOK_GLOB
+from .paths import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).resolve().parent / "lesson_template"
 
 # template file -> where it goes ({key} is the lesson key)
@@ -55,7 +56,7 @@ def plan(root: Path, number: str, key: str, title: str) -> dict[Path, str]:
     taken = sorted(p.name for p in (root / "notebooks").glob(f"{number}_*.ipynb"))
     if taken:
         raise ValueError(f"notebook number {number} is taken by {taken[0]}")
-    for path in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+    for path in (root / "notebooks").glob(NOTEBOOK_GLOB):
         if json.loads(path.read_text())["metadata"].get("course", {}).get("key") == key:
             raise ValueError(f"the key {key!r} belongs to {path.name} already")
     files = {root / "notebooks" / f"{number}_{key}.ipynb":

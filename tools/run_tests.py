@@ -20,12 +20,14 @@ import sys
 import time
 from pathlib import Path
 
+from .paths import OFFLINE_BOOT
+
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("lint", "unit", "nbval")
 # The same variables as the Makefile exports for every test run.
 TEST_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
 # The offline guard: a sitecustomize module on PYTHONPATH that every kernel imports.
-OFFLINE_DIR = ROOT / "tests" / "offline"
+OFFLINE_DIR = OFFLINE_BOOT
 
 
 def environment(*, offline: bool) -> dict[str, str]:

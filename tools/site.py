@@ -204,7 +204,8 @@ def stage(src: Path, repo_url: str, nbs: list[Path]) -> None:
         f"git clone {repo_url} nn-weights && cd nn-weights\n"
         "make lab     # builds the pinned environment once, then opens JupyterLab\n"
         "```\n",
-        "Python 3.11 and `make` are all you need; the notebooks run offline on a laptop CPU. "
+        "Python 3.11, 3.12 or 3.13 is all you need (without `make`, follow the README's plain "
+        "commands for Windows, macOS and Linux); the notebooks run offline on a laptop CPU. "
         "The [instructor guide](instructor_guide.md) explains slides, hidden solutions and "
         "running the course for a class.\n",
         _toctree([p.stem for p in nbs] + ["instructor_guide"]),

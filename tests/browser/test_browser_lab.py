@@ -15,9 +15,10 @@ import os
 
 import pytest
 
-from coursekit import slides
+from tools import slides
+from tools.paths import notebooks
 
-NOTEBOOKS = slides.notebooks()
+NOTEBOOKS = notebooks()
 LOCAL_THEMES = ("white", "black", "white-contrast", "black-contrast")
 # page.evaluate() itself never times out: promises in the page get this bound (ms)
 RUN_ALL_MS = 2 * int(os.environ.get("COURSE_BROWSER_TIMEOUT_S", "120")) * 1000

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import slides
+from tools import slides
+from tools.paths import BUILD, notebooks
 
-NOTEBOOKS = slides.notebooks()
-DECKS = slides.REPO / "build" / "slides"
+NOTEBOOKS = notebooks()
+DECKS = BUILD / "slides"
 # ipywidgets controls (not every control view carries the .jupyter-widgets class)
 CONTROLS = ", ".join(f".jp-OutputArea-output .widget-{kind}" for kind in (
     "slider", "hslider", "vslider", "dropdown", "select", "toggle-buttons", "checkbox", "button",

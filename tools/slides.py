@@ -1,7 +1,7 @@
 """Static reveal.js slide decks of the notebooks that work offline.
 
 ``make slides`` installs the pinned browser libraries from ``package-lock.json`` (``npm ci``) and
-then runs ``python -m coursekit.slides``, which
+then runs ``python -m tools.slides``, which
 
 * copies reveal.js, require.js, jQuery, MathJax 2 and the Jupyter widgets HTML manager from
   ``node_modules/`` into ``build/slides/lib/`` (nothing is loaded from a CDN);
@@ -14,25 +14,26 @@ then runs ``python -m coursekit.slides``, which
   ``?print-pdf`` view: one page per slide).
 
 The slide structure follows nbconvert's rules, which :func:`slide_plan` reproduces, so a test can
-compare the number of slides a browser shows with what the metadata implies.
+compare the number of slides a browser shows with what the metadata implies. The look of the decks
+is data, not code: ``tools/slides_template/`` holds the deck template (``course.html.j2``, which
+extends nbconvert's reveal.js template), its style sheet (``course.css``) and the template of the
+list of decks (``deck_index.html.j2``).
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import re
 import shutil
 import sys
 from pathlib import Path
 
-from . import _validate
+from .paths import BUILD, REPO, notebooks
 
 __all__ = [
-    "REPO",
     "SOLUTION_TAGS",
-    "notebooks",
+    "TEMPLATE_DIR",
     "slide_plan",
     "deck_title",
     "has_widgets",
@@ -44,7 +45,8 @@ __all__ = [
     "main",
 ]
 
-REPO = Path(__file__).resolve().parents[1]
+TEMPLATE_DIR = Path(__file__).resolve().parent / "slides_template"
+COURSE_NAME = "Neural-network weights, from the inside"
 SOLUTION_TAGS = ("solution", "remove-cell")
 LIB = "lib"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -84,116 +86,6 @@ _FETCHED = re.compile(
     re.IGNORECASE,
 )
 
-# --------------------------------------------------------------------------- template and style
-_CSS = """
-:root {
-  --course-blue: #0072B2;
-  --course-orange: #E69F00;
-  --jp-content-font-size1: 22px;
-  --jp-ui-font-size1: 20px;
-  --jp-code-font-size: 17px;
-}
-.reveal { font-size: 130%; }
-.reveal .slides { text-align: left; }
-.reveal .slides h1, .reveal .slides h2, .reveal .slides h3, .reveal .slides h4 {
-  color: var(--course-blue); text-transform: none; letter-spacing: normal; line-height: 1.15;
-  margin: 0.2em 0 0.4em 0; font-family: "Source Sans Pro", Helvetica, sans-serif;
-}
-.reveal .slides h1 { font-size: 1.9em; }
-.reveal .slides h2 {
-  font-size: 1.45em; border-bottom: 3px solid var(--course-orange); padding-bottom: 0.15em;
-}
-.reveal .slides h3 { font-size: 1.15em; }
-.reveal .jp-RenderedMarkdown, .reveal .jp-RenderedHTMLCommon {
-  font-family: "Source Sans Pro", Helvetica, sans-serif;
-}
-.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li { line-height: 1.35; }
-.reveal .jp-RenderedMarkdown ul, .reveal .jp-RenderedMarkdown ol { margin-left: 1.2em; }
-.reveal .jp-RenderedHTMLCommon table { margin: 0.4em 0; }
-/* code: a quiet box, outputs directly below */
-.reveal .jp-CodeCell .jp-InputArea-editor {
-  background: #f5f7fa; border: 1px solid #d8dee6; border-radius: 6px; padding: 0.2em 0.5em;
-}
-.reveal .jp-CodeCell .highlight { background: transparent; }
-.reveal .jp-OutputArea-output pre { font-size: 16px; line-height: 1.3; }
-.reveal .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
-.reveal .jp-Cell { padding: 0.15em 0; }
-/* figures fit the slide */
-.reveal .jp-OutputArea-output img, .reveal .jp-RenderedMarkdown img {
-  max-width: 100%; max-height: 520px; width: auto; height: auto; margin: 0.2em auto; display: block;
-}
-/* title slide: the first section */
-.reveal .slides > section:first-of-type > section:first-of-type h1:first-child {
-  font-size: 2.3em; margin-top: 0.6em; border-bottom: 4px solid var(--course-orange);
-  padding-bottom: 0.2em;
-}
-/* a slide taller than the screen scrolls instead of being cut (not in the print view) */
-html:not(.print-pdf):not(.reveal-print) .reveal .slides > section > section {
-  height: 100%; overflow-y: auto; overflow-x: hidden; scrollbar-width: thin;
-}
-.course-footer {
-  position: fixed; left: 1em; bottom: 0.6em; font-size: 14px; color: #6b7785; z-index: 30;
-  font-family: "Source Sans Pro", Helvetica, sans-serif;
-}
-.course-footer a { color: inherit; text-decoration: none; }
-@media print { .course-footer { display: none; } }
-"""
-
-_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block notebook_css %}
-{{ super() }}
-<style type="text/css">{{ resources.course.css }}</style>
-{% endblock notebook_css %}
-{%- block html_head_js_mathjax -%}
-<script type="text/x-mathjax-config">
-MathJax.Hub.Config({
-  tex2jax: {inlineMath: [["$", "$"], ["\\(", "\\)"]], displayMath: [["$$", "$$"], ["\\[", "\\]"]],
-            processEscapes: true, processEnvironments: true},
-  TeX: {equationNumbers: {autoNumber: "AMS", useLabelIds: true}},
-  displayAlign: "center", messageStyle: "none",
-  CommonHTML: {linebreaks: {automatic: false}, scale: 100}
-});
-</script>
-<script src="{{ resources.mathjax_url }}"></script>
-{%- endblock html_head_js_mathjax -%}
-{% block body_footer %}
-</div>
-</div>
-<div class="course-footer"><a href="index.html">{{ resources.course.name | e }}</a>
- &middot; {{ resources.course.title | e }}</div>
-</main>
-</body>
-{% endblock body_footer %}
-{% block footer_js %}
-<script>
-require({waitSeconds: 60},
-  ["{{ resources.reveal.url_prefix }}/dist/reveal.js",
-   "{{ resources.reveal.url_prefix }}/plugin/notes/notes.js"],
-  function (Reveal, RevealNotes) {
-    window.Reveal = Reveal;  // for the speaker and for tests
-    Reveal.initialize({
-      controls: true, progress: true, history: true, hash: true, center: false,
-      transition: "{{ resources.reveal.transition }}",
-      slideNumber: "{{ resources.reveal.number }}",
-      width: {{ resources.reveal.width }}, height: {{ resources.reveal.height }}, margin: 0.04,
-      pdfSeparateFragments: false,
-      plugins: [RevealNotes]
-    });
-    // MathJax lays out formulas of hidden slides badly: typeset the shown slide again.
-    function rerender() {
-      if (window.MathJax && MathJax.Hub) {
-        MathJax.Hub.Queue(["Rerender", MathJax.Hub, Reveal.getCurrentSlide()]);
-      }
-    }
-    Reveal.on("slidechanged", rerender);
-    Reveal.on("ready", rerender);
-  });
-</script>
-{% endblock footer_js %}
-"""
-
-
 # --------------------------------------------------------------------------- slide structure
 def _load(notebook):
     """A notebook as a dict: from a path (str or Path) or an already loaded notebook."""
@@ -202,26 +94,12 @@ def _load(notebook):
         if path.suffix != ".ipynb":
             raise ValueError(f"notebook must be an .ipynb file, got {str(path)!r}")
         if not path.is_file():
-            raise ValueError(f"notebook {str(path)!r} does not exist")
+            raise FileNotFoundError(f"notebook {str(path)!r} does not exist")
         return json.loads(path.read_text(encoding="utf-8"))
     if isinstance(notebook, dict) and isinstance(notebook.get("cells"), list):
         return notebook
     raise TypeError("notebook must be a path or a notebook dict with 'cells', "
                     f"got {type(notebook).__name__}")
-
-
-def _tags(remove_tags, name="remove_tags"):
-    if isinstance(remove_tags, str) or not all(isinstance(t, str) for t in remove_tags):
-        raise TypeError(f"{name} must be a list of tag names, got {remove_tags!r}")
-    return set(remove_tags)
-
-
-def notebooks(folder=None):
-    """Every course notebook ``NN_*.ipynb`` in ``folder`` (default: notebooks/), sorted."""
-    folder = REPO / "notebooks" if folder is None else Path(folder)
-    if not folder.is_dir():
-        raise ValueError(f"folder {str(folder)!r} is not a directory")
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def slide_plan(notebook, remove_tags=SOLUTION_TAGS) -> list[int]:
@@ -234,7 +112,7 @@ def slide_plan(notebook, remove_tags=SOLUTION_TAGS) -> list[int]:
     number of horizontal slides.
     """
     nb = _load(notebook)
-    removed = _tags(remove_tags)
+    removed = set(remove_tags)
     plan: list[int] = []
     for cell in nb["cells"]:
         if removed & set(cell.get("metadata", {}).get("tags", [])):
@@ -278,9 +156,12 @@ def remote_references(text: str) -> list[str]:
     Plain links that a reader may click (``<a href="https://...">``) are allowed; library hosts
     (cdnjs, unpkg, jsdelivr, ...) are not allowed anywhere, and neither is any remote
     ``<script src>``, ``<link href>``, ``<img src>``, CSS ``@import`` or ES module import.
+
+    >>> remote_references('<a href="https://pytorch.org">docs</a><script src="lib/x.js">')
+    []
+    >>> remote_references('<script src="https://unpkg.com/x.js"></script>')
+    ['https://unpkg.com/x.js']
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
     found = [m.group(0) for m in _CDN.finditer(text)]
     found += [next(g for g in m.groups() if g) for m in _FETCHED.finditer(text)]
     return sorted(set(found))
@@ -291,14 +172,15 @@ def copy_assets(out_dir, node_modules=None) -> Path:
     """Copy the pinned libraries from ``node_modules`` (run ``npm ci`` first) to ``out_dir/lib``."""
     node_modules = REPO / "node_modules" if node_modules is None else Path(node_modules)
     if not (node_modules / "reveal.js" / "package.json").is_file():
-        raise ValueError(f"node_modules {str(node_modules)!r} has no reveal.js: run `npm ci` "
+        raise FileNotFoundError(f"node_modules {str(node_modules)!r} has no reveal.js: run "
+                                "`npm ci` "
                          "in the repository root (make slides does)")
     lib = Path(out_dir) / LIB
     for source, target in ASSETS:
         src, dst = node_modules / source, lib / target
         if not src.exists():
-            raise ValueError(f"node_modules lacks {source}: run `npm ci` "
-                             "(package-lock.json pins it)")
+            raise FileNotFoundError(f"node_modules lacks {source}: run `npm ci` "
+                                    "(package-lock.json pins it)")
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
             shutil.copytree(src, dst, dirs_exist_ok=True,
@@ -308,8 +190,8 @@ def copy_assets(out_dir, node_modules=None) -> Path:
     return lib
 
 
-def _exporter(course_name: str, remove_tags):
-    from jinja2 import DictLoader
+def _exporter(remove_tags):
+    from jinja2 import FileSystemLoader
     from nbconvert import SlidesExporter
     from traitlets.config import Config
 
@@ -332,57 +214,30 @@ def _exporter(course_name: str, remove_tags):
     c.TagRemovePreprocessor.remove_cell_tags = set(remove_tags)
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input", "hide-input"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-    exporter = SlidesExporter(config=c, extra_loaders=[DictLoader({"course.html.j2": _TEMPLATE})],
-                              template_file="course.html.j2")
-    return exporter
+    return SlidesExporter(config=c, extra_loaders=[FileSystemLoader(TEMPLATE_DIR)],
+                          template_file="course.html.j2")
 
 
 def build_deck(notebook, out_dir, *, remove_tags=SOLUTION_TAGS,
-               course_name: str = "Neural-network weights, from the inside") -> Path:
+               course_name: str = COURSE_NAME) -> Path:
     """Write ``out_dir/<name>.slides.html`` for one notebook; returns its path.
 
     The deck refers to the libraries in ``out_dir/lib`` (see :func:`copy_assets`).
     """
     import nbformat
 
-    path = Path(notebook) if isinstance(notebook, (str, Path)) else None
-    if path is None:
-        raise TypeError(f"notebook must be a path, got {type(notebook).__name__}")
+    path = Path(notebook)
     nb_dict = _load(path)
-    remove_tags = _tags(remove_tags)
     slide_plan(nb_dict, remove_tags)  # raises if nothing would be shown
     nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
-    exporter = _exporter(course_name, remove_tags)
+    exporter = _exporter(remove_tags)
     resources = {"metadata": {"name": path.stem},
-                 "course": {"css": _CSS, "name": course_name, "title": deck_title(nb_dict)}}
+                 "course": {"name": course_name, "title": deck_title(nb_dict)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     out = Path(out_dir) / f"{path.stem}.slides.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")
     return out
-
-
-_INDEX = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{name}: slides</title>
-<link rel="stylesheet" href="lib/reveal.js/dist/theme/fonts/source-sans-pro/source-sans-pro.css">
-<style>
-body {{ font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; max-width: 52em;
-       margin: 2em auto; padding: 0 1em; color: #222; }}
-h1 {{ color: #0072B2; border-bottom: 4px solid #E69F00; padding-bottom: .2em; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ text-align: left; padding: .45em .6em; border-bottom: 1px solid #ddd; }}
-a {{ color: #0072B2; }} .note {{ color: #555; font-size: .95em; }}
-</style></head>
-<body>
-<h1>{name}: slide decks</h1>
-<p class="note">Arrow keys or space: next slide; <kbd>s</kbd>: speaker notes;
-<kbd>f</kbd>: full screen; <kbd>Esc</kbd>: overview. Everything works offline.</p>
-<table>
-<tr><th>Notebook</th><th>Time</th><th>Slides</th><th>Print / PDF</th></tr>
-{rows}
-</table>
-</body></html>
-"""
 
 
 def build_all(notebook_paths=None, out_dir=None, *, node_modules=None,
@@ -391,32 +246,38 @@ def build_all(notebook_paths=None, out_dir=None, *, node_modules=None,
     notebook_paths = notebooks() if notebook_paths is None else [Path(p) for p in notebook_paths]
     if not notebook_paths:
         raise ValueError("notebook_paths is empty: no notebooks/NN_*.ipynb to build")
-    out_dir = REPO / "build" / "slides" if out_dir is None else Path(out_dir)
+    out_dir = BUILD / "slides" if out_dir is None else Path(out_dir)
     copy_assets(out_dir, node_modules)
     decks, rows = [], []
     for path in notebook_paths:
         deck = build_deck(path, out_dir, remove_tags=remove_tags)
         decks.append(deck)
-        plan = slide_plan(path, remove_tags)
-        title = html.escape(deck_title(path))
-        minutes = re.search(r"(\d+)\s*min", "".join(_load(path)["cells"][0]["source"]))
-        rows.append(f'<tr><td><a href="{deck.name}">{title}</a></td>'
-                    f'<td>{minutes.group(0) if minutes else ""}</td><td>{sum(plan)}</td>'
-                    f'<td><a href="{deck.name}?print-pdf">printable</a></td></tr>')
-        code = [c for c in _load(path)["cells"] if c.get("cell_type") == "code"]
+        nb = _load(path)
+        plan = slide_plan(nb, remove_tags)
+        minutes = re.search(r"(\d+)\s*min", "".join(nb["cells"][0]["source"]))
+        rows.append({"file": deck.name, "title": deck_title(path), "slides": sum(plan),
+                     "minutes": minutes.group(0) if minutes else ""})
+        code = [c for c in nb["cells"] if c.get("cell_type") == "code"]
         unrun = sum(c.get("execution_count") is None for c in code)
         print(f"{deck.relative_to(out_dir.parent) if out_dir.parent in deck.parents else deck}: "
               f"{len(plan)} slides, {sum(plan)} with subslides"
               + (f" (WARNING: {unrun} of {len(code)} code cells were never run, so their "
                  "outputs are missing: make execute)" if unrun else ""))
     index = out_dir / "index.html"
-    index.write_text(_INDEX.format(name="Neural-network weights, from the inside",
-                                   rows="\n".join(rows)), encoding="utf-8")
+    index.write_text(_index_page(rows), encoding="utf-8")
     for page in [*decks, index]:
         bad = remote_references(page.read_text(encoding="utf-8"))
         if bad:
             raise RuntimeError(f"{page.name} still refers to the network: {bad[:5]}")
     return decks
+
+
+def _index_page(decks) -> str:
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                      keep_trailing_newline=True)
+    return env.get_template("deck_index.html.j2").render(name=COURSE_NAME, decks=decks)
 
 
 def print_pdfs(decks, *, chromium: str = "/usr/bin/chromium", timeout_s: float = 120,
@@ -431,12 +292,12 @@ def print_pdfs(decks, *, chromium: str = "/usr/bin/chromium", timeout_s: float =
     for deck in decks:
         if not deck.name.endswith(".slides.html") or not deck.is_file():
             raise ValueError(f"decks must be existing *.slides.html files, got {str(deck)!r}")
-    timeout_ms = _validate.real(timeout_s, "timeout_s", low=0, low_open=True) * 1000
+    timeout_ms = timeout_s * 1000
     if browser is not None:
         return _print(browser, decks, timeout_ms)
     if not Path(chromium).exists():
-        raise ValueError(f"chromium {chromium!r} not found: apt-get install chromium "
-                         "(make browser-setup)")
+        raise FileNotFoundError(f"chromium {chromium!r} not found: apt-get install chromium "
+                                "(make browser-setup)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -468,11 +329,11 @@ def _print(browser, decks, timeout_ms) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    """Command line: ``python -m coursekit.slides [--out DIR] [--show-solutions] [NOTEBOOK...]``."""
-    parser = argparse.ArgumentParser(prog="python -m coursekit.slides",
+    """Command line: ``python -m tools.slides [--out DIR] [--show-solutions] [NOTEBOOK...]``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.slides",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--out", default=str(REPO / "build" / "slides"), help="output folder")
+    parser.add_argument("--out", default=str(BUILD / "slides"), help="output folder")
     parser.add_argument("--node-modules", default=str(REPO / "node_modules"))
     parser.add_argument("--show-solutions", action="store_true",
                         help="keep cells tagged 'solution' (they are removed by default)")

@@ -1,7 +1,10 @@
 """The offline guard: refuse every network connection that leaves the machine.
 
 The course must run without a network, so the notebook tests run with this guard installed in
-the kernel (``tests/offline/sitecustomize.py`` installs it when ``COURSE_OFFLINE=1``). Once
+the kernel: with ``COURSE_OFFLINE=1`` and ``tools/offline_boot`` on ``PYTHONPATH`` (the Makefile's
+``OFFLINE`` variable), the start-up file ``tools/offline_boot/sitecustomize.py`` loads this file
+and installs it in every Python process, whatever its working folder. The module uses only the
+standard library, so it loads before anything else is importable. Once
 installed, resolving a host name or connecting/sending to an address that is not loopback
 (``127.0.0.0/8``, ``::1``, ``localhost``) raises :class:`OfflineError` *before* anything is sent.
 Loopback and Unix sockets keep working, and so do the kernel's own ZeroMQ sockets (libzmq does
@@ -103,7 +106,7 @@ def _register_cell_note(shell) -> None:
 
 def _after_cell(result=None) -> None:
     if _blocked_in_cell:
-        print(f"coursekit.offline: this cell tried to reach the network "
+        print(f"offline guard: this cell tried to reach the network "
               f"({'; '.join(dict.fromkeys(_blocked_in_cell))}); the course must run offline.",
               file=sys.stderr)
         _blocked_in_cell.clear()

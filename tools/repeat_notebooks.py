@@ -2,7 +2,9 @@
 outputs differ between the two runs (after the sanitisation nbval applies, from
 tests/nbval_sanitize.cfg). Exit status 1 if any cell differs or a notebook fails to run.
 
-    python tests/repeat_notebooks.py notebooks/*.ipynb
+    python -m tools.repeat_notebooks notebooks/01_backprop_by_hand.ipynb
+
+(no notebook named: all of them). ``make test-repeat`` runs it with the offline guard on.
 
 The executed copies are written to build/repeat/ (git-ignored) for a look at the differences;
 the notebooks themselves are not changed. Outputs compared: stream text, text/* and SVG data,
@@ -19,8 +21,9 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
+from .bench import run_notebook
+from .paths import BUILD, SANITIZE_FILE, notebooks
+
 COMPARED = ("text/plain", "text/html", "text/markdown", "text/latex", "image/svg+xml",
             "application/json")
 
@@ -86,8 +89,6 @@ def differences(first, second, sanitizers=()) -> list[str]:
 
 def check_notebook(path, *, runs: int = 2, save_dir=None, sanitizers=None) -> list[str]:
     """Execute ``path`` ``runs`` times and return the differences of each run from the first."""
-    from coursekit.bench import run_notebook
-
     sanitizers = load_sanitizers() if sanitizers is None else sanitizers
     path = Path(path)
     executed = []
@@ -102,16 +103,18 @@ def check_notebook(path, *, runs: int = 2, save_dir=None, sanitizers=None) -> li
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.repeat_notebooks",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, choices=range(2, 11), default=2, metavar="2..10",
+                        help="how many times to run each notebook (default 2)")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or notebooks()
     problems = []
-    for path in notebooks:
+    for path in paths:
         print(f"{path.name}: running {args.runs} times", flush=True)
         try:
-            found = check_notebook(path, runs=args.runs, save_dir=ROOT / "build" / "repeat")
+            found = check_notebook(path, runs=args.runs, save_dir=BUILD / "repeat")
         except Exception as err:  # noqa: BLE001 - report and go on with the others
             found = [f"{path.name}: failed to run: {type(err).__name__}: {str(err)[:500]}"]
         problems += found
@@ -119,7 +122,7 @@ def main(argv=None) -> int:
     if problems:
         print(f"\n{len(problems)} cell(s) differ between runs or failed:\n" + "\n".join(problems))
         return 1
-    print(f"\nAll {len(notebooks)} notebooks gave identical outputs on every run.")
+    print(f"\nAll {len(paths)} notebooks gave identical outputs on every run.")
     return 0
 
 

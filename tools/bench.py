@@ -1,4 +1,4 @@
-"""``python -m coursekit.bench`` (``make bench``): each notebook's run time and peak memory.
+"""``python -m tools.bench`` (``make bench``): each notebook's run time and peak memory.
 
 Every notebook is executed headless (nbclient, a fresh kernel each, offline guard on) and timed
 from kernel start to the last cell; its peak memory is the kernel process's peak resident set
@@ -6,15 +6,14 @@ size. The *floor* is a notebook that only starts a kernel, imports NumPy, PyTorc
 Keras and coursekit and calls ``coursekit.setup()``: no notebook can be faster, so
 ``wall / floor`` says how much of a notebook's time is its own work. The table also gives the
 whole test command's time (written by ``make test``) and the DeepDream benchmark
-(``python -m coursekit.bench_dream``) when that module exists. The numbers describe the machine
-they were measured on: they are not promises.
+(``python -m tools.bench_dream``). The numbers describe the machine they were measured on: they
+are not promises.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import importlib.util
 import json
 import os
 import platform
@@ -23,12 +22,11 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["run_notebook", "format_table", "main"]
+from .paths import BUILD, NOTEBOOK_DIR, OFFLINE_BOOT, REPO, notebooks
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = REPO_DIR / "notebooks"
-OFFLINE_BOOT = REPO_DIR / "tests" / "offline"
-TEST_TIME_FILE = REPO_DIR / "build" / "test-seconds.txt"
+__all__ = ["run_notebook", "code_notebook", "format_table", "offline_env", "main"]
+
+TEST_TIME_FILE = BUILD / "test-seconds.txt"
 TARGET_S = 60.0
 FLOOR_SOURCE = ("import numpy\nimport torch\nimport tensorflow\nimport keras\n\n"
                 "import coursekit\n\ncoursekit.setup()")
@@ -45,10 +43,8 @@ except ImportError:  # Windows
 print(_json.dumps({"peak_rss_bytes": _peak}))"""
 
 
-def _offline_env() -> dict:
-    if not (OFFLINE_BOOT / "sitecustomize.py").is_file():
-        raise FileNotFoundError(f"the offline guard's start-up file is missing: "
-                                f"{OFFLINE_BOOT / 'sitecustomize.py'}")
+def offline_env() -> dict:
+    """This process's environment plus what turns the offline guard on in a child process."""
     env = dict(os.environ, COURSE_OFFLINE="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_BOOT),
                                                       env.get("PYTHONPATH", "")]))
@@ -69,25 +65,11 @@ def run_notebook(path, *, timeout: float = 600.0, offline: bool = True, cwd=None
     import nbformat
     from nbclient import NotebookClient
 
-    from . import _validate
-
     if isinstance(path, nbformat.NotebookNode):
         nb, folder = copy.deepcopy(path), Path.cwd()
-    elif isinstance(path, (str, os.PathLike)):
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"path {str(path)!r} is not a notebook file")
-        nb, folder = nbformat.read(path, as_version=4), path.parent
     else:
-        raise TypeError(f"path must be a notebook file path or an nbformat notebook, "
-                        f"got {type(path).__name__}")
-    timeout = _validate.real(timeout, "timeout", low=0, low_open=True)
-    for flag, name in ((offline, "offline"), (allow_errors, "allow_errors")):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
+        nb, folder = nbformat.read(path, as_version=4), Path(path).parent
     folder = Path(cwd) if cwd is not None else folder
-    if not folder.is_dir():
-        raise FileNotFoundError(f"cwd {str(folder)!r} is not a folder")
     n_cells = len(nb.cells)
     nb.cells.append(nbformat.v4.new_code_cell(_PEAK_CELL))
     client = NotebookClient(nb, timeout=int(timeout), kernel_name="python3",
@@ -96,7 +78,7 @@ def run_notebook(path, *, timeout: float = 600.0, offline: bool = True, cwd=None
                             # quiet the kernel's start-up warnings (cell errors still come back)
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     start = time.perf_counter()
-    client.execute(env=_offline_env() if offline else dict(os.environ))
+    client.execute(env=offline_env() if offline else dict(os.environ))
     wall = time.perf_counter() - start
     peak_cell = nb.cells.pop()
     assert len(nb.cells) == n_cells
@@ -110,19 +92,11 @@ def format_table(rows, floor) -> str:
 
     ``floor`` is the floor measurement (same keys); each row gets its ratio to it.
     """
-    if not isinstance(rows, (list, tuple)):
-        raise TypeError(f"rows must be a list of measurements, got {type(rows).__name__}")
-    if not isinstance(floor, dict) or not {"wall_s", "peak_rss_mb"} <= set(floor):
-        raise TypeError("floor must be a dict with 'wall_s' and 'peak_rss_mb', "
-                        f"got {type(floor).__name__} {floor!r:.80}")
     lines = ["| notebook | wall time (s) | peak memory (MiB) | time / floor | memory / floor |",
              "|---|---:|---:|---:|---:|",
              f"| floor: kernel start + imports + setup | {floor['wall_s']:.1f} | "
              f"{floor['peak_rss_mb']:.0f} | 1.0 | 1.0 |"]
-    for i, row in enumerate(rows):
-        if not isinstance(row, dict) or not {"name", "wall_s", "peak_rss_mb"} <= set(row):
-            raise TypeError(f"rows[{i}] must be a dict with 'name', 'wall_s' and "
-                            f"'peak_rss_mb', got {row!r:.80}")
+    for row in rows:
         over = " (over the 60 s target)" if row["wall_s"] > TARGET_S else ""
         lines.append(f"| {row['name']}{over} | {row['wall_s']:.1f} | {row['peak_rss_mb']:.0f} | "
                      f"{row['wall_s'] / floor['wall_s']:.1f} | "
@@ -130,11 +104,12 @@ def format_table(rows, floor) -> str:
     return "\n".join(lines)
 
 
-def _floor_notebook():
+def code_notebook(*sources):
+    """A new notebook for the ``python3`` kernel with one code cell per source string."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     return nb
@@ -143,7 +118,7 @@ def _floor_notebook():
 def _test_time(run_tests: bool) -> str:
     if run_tests:
         start = time.perf_counter()
-        proc = subprocess.run(["make", "--no-print-directory", "unit", "nbval"], cwd=REPO_DIR,
+        proc = subprocess.run(["make", "--no-print-directory", "unit", "nbval"], cwd=REPO,
                               capture_output=True, text=True, check=False)
         status = "passed" if proc.returncode == 0 else f"FAILED (exit {proc.returncode})"
         return f"{time.perf_counter() - start:.0f} s for `make unit nbval` ({status}, measured now)"
@@ -153,39 +128,42 @@ def _test_time(run_tests: bool) -> str:
 
 
 def _dream_section() -> str:
-    if importlib.util.find_spec("coursekit.bench_dream") is None:
-        return "not measured: coursekit.bench_dream does not exist yet"
-    proc = subprocess.run([sys.executable, "-m", "coursekit.bench_dream"], cwd=REPO_DIR,
-                          env=_offline_env(), capture_output=True, text=True, check=False)
+    proc = subprocess.run([sys.executable, "-m", "tools.bench_dream"], cwd=REPO,
+                          env=offline_env(), capture_output=True, text=True, check=False)
     out = proc.stdout.strip() or "(no output)"
     if proc.returncode:
         out += f"\n(exit status {proc.returncode}: {proc.stderr.strip()[-500:]})"
     return "\n```\n" + out + "\n```"
 
 
+def _positive_seconds(text: str) -> float:
+    seconds = float(text)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text}")
+    return seconds
+
+
 def main(argv=None) -> int:
     """Run the benchmark, print the table and write it to ``build/bench.md``; 0 if all ran."""
-    if argv is not None and not (isinstance(argv, (list, tuple))
-                                 and all(isinstance(a, str) for a in argv)):
-        raise TypeError(f"argv must be a list of strings, got {argv!r:.80}")
-    parser = argparse.ArgumentParser(prog="python -m coursekit.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to time (default: every notebooks/NN_*.ipynb)")
-    parser.add_argument("--output", type=Path, default=REPO_DIR / "build" / "bench.md")
-    parser.add_argument("--timeout", type=float, default=300.0,
+    parser.add_argument("--output", type=Path, default=BUILD / "bench.md")
+    parser.add_argument("--timeout", type=_positive_seconds, default=300.0,
                         help="seconds a cell may take before the run counts as hung")
     parser.add_argument("--run-tests", action="store_true",
                         help="also time `make unit nbval` instead of reading make test's record")
     parser.add_argument("--skip-dream", action="store_true",
-                        help="leave out python -m coursekit.bench_dream")
+                        help="leave out python -m tools.bench_dream")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or notebooks()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"timing the floor and {len(notebooks)} notebooks, one at a time...", flush=True)
-    floor = run_notebook(_floor_notebook(), timeout=args.timeout, cwd=NOTEBOOK_DIR)
+    print(f"timing the floor and {len(paths)} notebooks, one at a time...", flush=True)
+    floor = run_notebook(code_notebook(FLOOR_SOURCE), timeout=args.timeout, cwd=NOTEBOOK_DIR)
     print(f"  floor: {floor['wall_s']:.1f} s", flush=True)
     rows, failed = [], []
-    for path in notebooks:
+    for path in paths:
         result = None
         for attempt in (1, 2):  # once more after a failure: nbclient can hang on widget cells
             try:
@@ -219,7 +197,7 @@ def main(argv=None) -> int:
         "",
         f"Whole test command: {_test_time(args.run_tests)}",
         "",
-        "DeepDream (`python -m coursekit.bench_dream`): "
+        "DeepDream (`python -m tools.bench_dream`): "
         + ("not measured (--skip-dream)" if args.skip_dream else _dream_section()),
     ]
     if failed:
