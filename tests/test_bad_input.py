@@ -18,7 +18,6 @@ import importlib
 import inspect
 import pkgutil
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -282,12 +281,6 @@ CONTRACT = [
         match="mistakes"),
     *(bad(check, 3, error=TypeError, match=NOT_A_FUNCTION) for check in _exercise_checks()),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.mark.parametrize("row", CONTRACT, ids=lambda row: f"{_name(row.func)}-{row.match[:30]}")

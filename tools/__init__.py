@@ -8,7 +8,14 @@
 * ``tools.repeat_notebooks``: run every notebook twice and list outputs that differ
   (``make test-repeat``);
 * ``tools.new_lesson``: scaffold a new lesson from ``tools/lesson_template/``;
-* ``tools.paths``: where the repository, its notebooks and build folder are.
+* ``tools.paths``: where the repository, its notebooks and build folder are;
+* ``tools.site``, ``tools.alt_text``, ``tools.colour_vision``: the course website
+  (``make site``), the figures' alt text and the palette's colour-vision check;
+* ``tools.setup_cell``: the Colab/Kaggle set-up cell of every notebook;
+* ``tools.lock``, ``tools.matrix``, ``tools.latest``, ``tools.run_tests``: the lock file, the
+  Python matrix, the newest-versions run and the test command without ``make``;
+* ``tools.validation_share``: the share of argument checks in the teaching modules;
+* ``tools.experiments``: longer experiments whose committed output a notebook quotes.
 
 Notebooks never import it; the student package is ``coursekit``. Nothing here is installed with
 ``coursekit``: the folder is used from a checkout of the repository.
