@@ -180,8 +180,8 @@ def test_readme_maps_every_notebook_to_its_key_and_modules():
 
 def test_every_figure_has_alt_text(notebook):
     """Figures (image outputs, and images inside a widget's stored state) carry alt text in the
-    cell metadata ``mystnb.image.alt``, where the course website reads it. Write it into
-    tools/site/alt_text.json and run ``python -m tools.alt_text`` (or edit the cell metadata)."""
+    cell metadata ``mystnb.image.alt``, where the course website reads it (``python -m
+    tools.alt_text`` lists the figures without one)."""
     from tools import alt_text
 
     path, _ = notebook

@@ -1,20 +1,13 @@
 """Alt text of every figure, kept in the metadata of the cell that draws it.
 
 MyST-NB (the course website) reads a figure's alt text from the cell metadata
-``{"mystnb": {"image": {"alt": "..."}}}``. The texts are written in ``tools/site/alt_text.json``
-(notebook name -> cell id -> text) and copied into the notebooks by
+``{"mystnb": {"image": {"alt": "..."}}}``; the notebook is the one place it is written
+(JupyterLab: Property Inspector -> Advanced Tools -> Cell Metadata), so a text moves, merges
+and is reviewed with its figure. This tool lists the figures that lack one::
 
-    python -m tools.alt_text            # write the texts into the notebooks' cell metadata
-    python -m tools.alt_text --check    # list figures without a real alt text; exit 1 if any
+    python -m tools.alt_text            # list figures without a real alt text; exit 1 if any
 
-Run it again after merging notebook changes: cells keep their ids, so texts follow their cells.
-When a figure changes, look at it and update its text in the JSON file. A new figure cell has
-no text until someone writes one: ``tests/test_notebook_hygiene.py`` fails until then. Adding
-``mystnb.image.alt`` to the cell metadata directly (JupyterLab: Property Inspector -> Advanced
-Tools -> Cell Metadata) satisfies the test as well; copy it into the JSON file to keep it.
-
-Only the standard library is used, and the notebooks' outputs are not touched, so nbval's
-stored outputs stay valid.
+``tests/test_notebook_hygiene.py`` runs the same check. Only the standard library is used.
 """
 
 from __future__ import annotations
@@ -27,7 +20,6 @@ from pathlib import Path
 
 from tools import site
 
-TEXTS = Path(__file__).resolve().parent / "site" / "alt_text.json"
 MIN_WORDS = 6
 # What a tool writes when nobody described the figure, or what a hurried author types.
 PLACEHOLDER = re.compile(
@@ -68,44 +60,14 @@ def missing(path: Path) -> list[str]:
     return found
 
 
-def apply(paths, texts: dict) -> list[str]:
-    """Write the texts into the notebooks' cell metadata; returns the changed notebooks' names.
-
-    Raises ``ValueError`` for a text whose cell id is not in the notebook (a stale entry).
-    """
-    changed = []
-    for path in paths:
-        path = Path(path)
-        raw = path.read_text(encoding="utf-8")
-        nb = json.loads(raw)
-        wanted = texts.get(path.name, {})
-        cells = {c.get("id"): c for c in nb["cells"]}
-        stale = sorted(set(wanted) - set(cells))
-        if stale:
-            raise ValueError(f"{TEXTS.name}: {path.name} has no cell with id {stale} "
-                             "(the figure moved or was deleted: update or remove its text)")
-        for cell_id, alt in wanted.items():
-            meta = cells[cell_id]["metadata"]
-            meta.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
-        text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-        if text != raw:
-            path.write_text(text, encoding="utf-8")
-            changed.append(path.name)
-    return changed
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.alt_text",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", help="default: notebooks/NN_*.ipynb")
     parser.add_argument("--check", action="store_true",
-                        help="only list figures without a usable alt text")
+                        help="accepted for scripts that pass it; listing is all this tool does")
     args = parser.parse_args(argv)
     paths = [Path(p) for p in args.notebooks] or site.notebooks()
-    if not args.check:
-        texts = json.loads(TEXTS.read_text(encoding="utf-8"))
-        changed = apply(paths, texts)
-        print(f"alt text written into {len(changed)} notebook(s): {', '.join(changed) or '-'}")
     problems = [line for p in paths for line in missing(p)]
     total = sum(len(figures(json.loads(p.read_text(encoding="utf-8")))) for p in paths)
     print(f"{total - len(problems)} of {total} figure cells have alt text")
