@@ -16,7 +16,6 @@ def _message(check, fn, capsys):
 def test_checks_accept_the_reference_solutions(capsys):
     for check, fn in [(checks.check_l2_update, ref.l2_update),
                       (checks.check_vanilla_dropout, ref.vanilla_dropout),
-                      (checks.check_inverted_dropout, ref.inverted_dropout),
                       (checks.check_dropout_forward, ref.dropout_forward),
                       (checks.check_dropout_backward, ref.dropout_backward)]:
         result = check(fn)
@@ -29,8 +28,7 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
         raise NotImplementedError
 
     for check in (checks.check_l2_update, checks.check_vanilla_dropout,
-                  checks.check_inverted_dropout, checks.check_dropout_forward,
-                  checks.check_dropout_backward):
+                  checks.check_dropout_forward, checks.check_dropout_backward):
         result = check(todo)
         assert result.passed is False and "[TODO]" in result.message
 
@@ -93,50 +91,7 @@ def test_vanilla_dropout_check_names_the_mistake(wrong, phrase, capsys):
     assert phrase in result.message
 
 
-def _inverted(keep_rule, train_scale, eval_scale):
-    def fn(x, rate, rng, training=True):
-        if not training:
-            return x * eval_scale(rate)
-        return x * keep_rule(rng.random(x.shape), rate) * train_scale(rate)
-    return fn
-
-
-drop = lambda u, r: u >= r  # noqa: E731
-inv = lambda r: 1 / (1 - r)  # noqa: E731
-
-
-def _rate_zero_still_draws(x, rate, rng, training=True):
-    if not training:
-        return x
-    return (x * (rng.random(x.shape) >= rate) / (1 - rate)).astype(np.float32)
-
-
-@pytest.mark.parametrize("wrong, phrase", [
-    (_inverted(lambda u, r: u >= 1 - r, inv, one), "dropped with the keep probability"),
-    (_inverted(lambda u, r: u < r, inv, one), "dropped with the keep probability"),
-    (_inverted(drop, one, one), "are not scaled"),
-    (_inverted(drop, lambda r: 1 - r, one), "do not multiply"),
-    (_inverted(drop, lambda r: 1 / r, one), "not by rate"),
-    (_inverted(drop, inv, lambda r: 1 - r), "scaling at the wrong time"),
-    (_inverted(drop, inv, inv), "scaling at the wrong time"),
-    (_rate_zero_still_draws, "return x exactly"),
-])
-def test_inverted_dropout_check_names_the_mistake(wrong, phrase, capsys):
-    result = _message(checks.check_inverted_dropout, wrong, capsys)
-    assert result.passed is False
-    assert phrase in result.message
-
-
-def test_inverted_dropout_check_rejects_dropping_at_evaluation(capsys):
-    def fn(x, rate, rng, training=True):
-        return x * (rng.random(x.shape) >= rate) / (1 - rate)   # ignores `training`
-
-    result = _message(checks.check_inverted_dropout, fn, capsys)
-    assert result.passed is False and "evaluation mode" in result.message
-
-
-@pytest.mark.parametrize("check", [checks.check_l2_update, checks.check_vanilla_dropout,
-                                   checks.check_inverted_dropout])
+@pytest.mark.parametrize("check", [checks.check_l2_update, checks.check_vanilla_dropout])
 def test_checks_need_a_function(check):
     with pytest.raises(TypeError, match="pass your function"):
         check(3.0)

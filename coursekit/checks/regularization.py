@@ -13,7 +13,7 @@ from ..solutions import regularization as ref
 from ._core import compare, run_checks
 
 __all__ = ["check_l2_update", "check_vanilla_dropout", "check_dropout_forward",
-           "check_dropout_backward", "check_inverted_dropout", "check_adam_step"]
+           "check_dropout_backward", "check_adam_step"]
 
 # A weight vector with both signs, and a data gradient that is not parallel to it.
 _W = np.array([2.0, -1.5, 0.5, -0.25, 0.0, 3.0])
@@ -268,58 +268,6 @@ def check_dropout_backward(student_fn):
     return run_checks("dropout_backward", student_fn, [test],
                       hint="dout is dL/dout, keep the boolean mask of the forward pass, rate "
                            "the drop probability; return dL/dx of x's shape")
-
-
-def check_inverted_dropout(student_fn):
-    """Exercise: ``inverted_dropout(x, rate, rng, training=True)`` (PyTorch/Keras convention)."""
-    rate = 0.3
-
-    def test_training(fn):
-        result = _survival(fn, _X, rate, "rate")
-        if isinstance(result, str):
-            return result
-        _, kept, scale = result
-        if abs(kept - rate) < 0.02:
-            return (f"only {kept:.0%} of the entries survived: you dropped with the keep "
-                    "probability 1 - rate. rate is the probability to DROP a unit: keep where "
-                    "rng.random(x.shape) >= rate")
-        if abs(kept - (1 - rate)) > 0.02:
-            return f"{kept:.0%} of the entries survived; with rate={rate} about 70% should"
-        if np.isclose(scale, 1.0):
-            return ("the survivors are not scaled: inverted dropout divides them by (1 - rate) "
-                    "during training, so the expected output equals x")
-        if np.isclose(scale, 1 - rate):
-            return "divide the survivors by (1 - rate), do not multiply by it"
-        if np.isclose(scale, 1 / rate):
-            return "divide by the keep probability (1 - rate), not by rate"
-        if not np.isclose(scale, 1 / (1 - rate)):
-            return (f"survivors should be scaled by 1/(1 - rate) = {1 / (1 - rate):.4g}, yours "
-                    f"by {scale:.4g}")
-        return None
-
-    def test_eval(fn):
-        out = fn(_X.copy(), rate, np.random.default_rng(0), training=False)
-        wrong_time = ("scaling at the wrong time: inverted dropout already scaled during "
-                      "training, so in evaluation mode return x unchanged")
-        problem = compare("the evaluation output", out, _X, mistakes={
-            wrong_time: _X * (1 - rate), wrong_time + " (no division either)": _X / (1 - rate),
-        })
-        if problem is None and not np.array_equal(np.asarray(out), _X):
-            return "in evaluation mode return x itself, exactly unchanged"
-        if problem and np.any(np.asarray(out) == 0):
-            return "nothing is dropped in evaluation mode: return x unchanged"
-        return problem
-
-    def test_rate_zero(fn):
-        out = fn(_X.copy(), 0.0, np.random.default_rng(0))
-        if not np.array_equal(np.asarray(out), _X):
-            return "with rate = 0 nothing is dropped and nothing scaled: return x exactly"
-        return None
-
-    return run_checks("inverted_dropout", student_fn,
-                      [test_training, test_eval, test_rate_zero,
-                       lambda fn: _uses_rng(fn, _X, rate)],
-                      hint="x is an array; rate a float in [0, 1); rng a numpy Generator")
 
 
 def check_adam_step(student_fn):

@@ -45,15 +45,6 @@ def dropout_backward(dout, keep, rate):
     return dout * keep / (1 - rate)
 
 
-def inverted_dropout(x, rate, rng, training=True):
-    """Inverted dropout (drop rate): zero entries with probability ``rate`` during training and
-    divide the survivors by ``1 - rate``; at test time return ``x`` untouched."""
-    if not training or rate == 0:
-        return x
-    mask = rng.random(x.shape) >= rate
-    return x * mask / (1 - rate)
-
-
 def adam_step(w, g, m, v, t, *, lr, lam, decoupled, b1=0.9, b2=0.999, eps=1e-8):
     """One step of Adam with L2 (``decoupled=False``, like ``torch.optim.Adam(weight_decay=lam)``)
     or of AdamW (``decoupled=True``, like ``torch.optim.AdamW(weight_decay=lam)``).
