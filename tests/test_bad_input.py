@@ -40,6 +40,7 @@ from coursekit import (
     weights,
 )
 from coursekit import ewa as ewa_module
+from coursekit.checks import backprop as backprop_checks
 from coursekit.efficientnet import EfficientNetLite0
 from coursekit.widgets import start as neuron
 
@@ -94,6 +95,9 @@ def _exercise_checks() -> list:
                   and inspect.isfunction(obj) and obj.__module__ == module.__name__]
     return found
 
+
+#: checks that take the student's answer (a name), not a function
+ANSWER_CHECKS = {backprop_checks.check_planted_bug}
 
 CONTRACT = [
     # ---- nn
@@ -279,7 +283,10 @@ CONTRACT = [
     bad(checks.run_checks, "title", np.sum, np.sum, error=TypeError, match="tests"),
     bad(checks.compare, "dW", np.ones(2), np.ones(2), mistakes=[np.zeros(2)], error=TypeError,
         match="mistakes"),
-    *(bad(check, 3, error=TypeError, match=NOT_A_FUNCTION) for check in _exercise_checks()),
+    *(bad(check, 3, error=TypeError, match=NOT_A_FUNCTION) for check in _exercise_checks()
+      if check not in ANSWER_CHECKS),
+    bad(backprop_checks.check_planted_bug, 3, error=TypeError,
+        match="suspect must be a parameter name"),
 ]
 
 
