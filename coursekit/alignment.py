@@ -51,6 +51,10 @@ def match_hidden_units(weights_a, weights_b) -> np.ndarray:
     """
     from scipy.optimize import linear_sum_assignment
 
+    shapes_a, shapes_b = [np.shape(w) for w in weights_a], [np.shape(w) for w in weights_b]
+    if shapes_a != shapes_b:
+        raise ValueError(f"the two networks must have the same shapes, got {shapes_a} and {shapes_b}")
+
     def units(w):  # one row per hidden unit: incoming weights, bias, outgoing weights
         W1, b1, W2, _ = (np.asarray(x, dtype=np.float64) for x in w)
         return np.concatenate([W1.T, b1[:, None], W2], axis=1)

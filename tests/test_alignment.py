@@ -45,3 +45,8 @@ def test_match_hidden_units_recovers_a_shuffle():
     found = alignment.match_hidden_units(a, b)
     for x, y in zip(alignment.permute_hidden(b, found), a, strict=True):
         np.testing.assert_allclose(x, y)
+
+
+def test_match_hidden_units_refuses_different_architectures():
+    with pytest.raises(ValueError, match="same shapes"):
+        alignment.match_hidden_units(_weights(0, h=5), _weights(1, h=6))

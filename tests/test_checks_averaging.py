@@ -127,3 +127,8 @@ def test_permute_hidden_matches_coursekit_alignment():
     perm = rng.permutation(5)
     for a, b in zip(ref.permute_hidden(w, perm), alignment.permute_hidden(w, perm), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_permute_hidden_check_needs_a_function():
+    with pytest.raises(TypeError, match="pass your function"):
+        checks.check_permute_hidden([0, 1, 2])
