@@ -53,7 +53,8 @@ def match_hidden_units(weights_a, weights_b) -> np.ndarray:
 
     shapes_a, shapes_b = [np.shape(w) for w in weights_a], [np.shape(w) for w in weights_b]
     if shapes_a != shapes_b:
-        raise ValueError(f"the two networks must have the same shapes, got {shapes_a} and {shapes_b}")
+        raise ValueError(f"the two networks must have the same shapes, "
+                         f"got {shapes_a} and {shapes_b}")
 
     def units(w):  # one row per hidden unit: incoming weights, bias, outgoing weights
         W1, b1, W2, _ = (np.asarray(x, dtype=np.float64) for x in w)
