@@ -15,6 +15,7 @@ def _not_attempted(*args):
     (checks.check_linear_weights, ref.linear_weights),
     (checks.check_exponential_weights, ref.exponential_weights),
     (checks.check_ema_update, ref.ema_update),
+    (checks.check_permute_hidden, ref.permute_hidden),
 ])
 def test_reference_solutions_pass_and_blank_exercises_say_todo(check, solution, capsys):
     assert check(solution).passed is True
@@ -89,3 +90,45 @@ def test_checks_need_a_function():
         checks.check_linear_weights("linear")
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_exponential_weights(None)
+
+
+def _permute_in_place(weights, perm):
+    W1, b1, W2, b2 = weights
+    W1[:] = W1[:, perm]
+    b1[:] = b1[perm]
+    W2[:] = W2[perm, :]
+    return [W1, b1, W2, b2]
+
+
+def _inv(perm):
+    return np.argsort(perm)
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (lambda w, p: [w[0], w[1][p], w[2][p], w[3]], "permute the columns"),
+    (lambda w, p: [w[0][:, _inv(p)], w[1][_inv(p)], w[2][_inv(p)], w[3]], "inverse permutation"),
+    (lambda w, p: [w[0][:, p], w[1], w[2][p], w[3]], "bias must move"),
+    (lambda w, p: [w[0][:, p], w[1][p], w[2], w[3]], "outgoing weights"),
+    (lambda w, p: [w[0][:, p], w[1][p], w[2][_inv(p)], w[3]], "W2 was permuted with the inverse"),
+    (lambda w, p: [w[0][:, p], w[1][p], w[2][p]], "list of four arrays"),
+    (lambda w, p: [w[0][:, p], w[1][p], w[2][p], 2 * w[3]], "wrong values"),
+    (_permute_in_place, "in place"),
+])
+def test_permute_hidden_mistakes(wrong, phrase):
+    result = checks.check_permute_hidden(wrong)
+    assert result.passed is False and phrase in result.message
+
+
+def test_permute_hidden_matches_coursekit_alignment():
+    from coursekit import alignment
+
+    rng = np.random.default_rng(0)
+    w = [rng.normal(size=(2, 5)), rng.normal(size=5), rng.normal(size=(5, 3)), rng.normal(size=3)]
+    perm = rng.permutation(5)
+    for a, b in zip(ref.permute_hidden(w, perm), alignment.permute_hidden(w, perm), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_permute_hidden_check_needs_a_function():
+    with pytest.raises(TypeError, match="pass your function"):
+        checks.check_permute_hidden([0, 1, 2])

@@ -118,3 +118,58 @@ def test_checks_reject_non_callables():
                   checks.check_freeze_all_but):
         with pytest.raises(TypeError, match="pass your function"):
             check(np.zeros(3))
+
+
+# ---------------------------------------------------------------- magnitude_prune
+def test_magnitude_prune_accepts_reference_and_says_todo():
+    assert checks.check_magnitude_prune(ref.magnitude_prune).passed is True
+    assert "[TODO]" in checks.check_magnitude_prune(_not_attempted).message
+
+
+def _signed(w, f):
+    out = w.copy()
+    out.flat[np.argsort(w, axis=None)[:round(f * w.size)]] = 0
+    return out
+
+
+def _largest(w, f):
+    out = w.copy()
+    out.flat[np.argsort(-np.abs(w), axis=None)[:round(f * w.size)]] = 0
+    return out
+
+
+def _keep_fraction(w, f):
+    return ref.magnitude_prune(w, 1 - f)
+
+
+def _in_place(w, f):
+    w.flat[np.argsort(np.abs(w), axis=None)[:round(f * w.size)]] = 0
+    return w
+
+
+def _mask(w, f):
+    return ref.magnitude_prune(w, f) != 0
+
+
+def _per_row(w, f):
+    return np.stack([ref.magnitude_prune(r, f) for r in np.atleast_2d(w)]).reshape(w.shape)
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (_signed, "most negative"),
+    (_largest, "removes the smallest"),
+    (_keep_fraction, "share to remove"),
+    (_in_place, "in place"),
+    (_mask, "returned a mask"),
+    (lambda w, f: None, "returned None"),
+    (_per_row, "wrong values"),
+])
+def test_magnitude_prune_names_mistakes(wrong, phrase):
+    result = checks.check_magnitude_prune(wrong)
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_magnitude_prune_check_needs_a_function():
+    with pytest.raises(TypeError, match="pass your function"):
+        checks.check_magnitude_prune(0.5)

@@ -93,3 +93,58 @@ def check_ema_update(student_fn):
 
     return run_checks("ema_update", student_fn, [test_one_step, test_recursion],
                       hint="average and new are arrays of the same shape; return an array")
+
+
+def _mlp(weights, X):
+    """Softmax-free forward pass of a one-hidden-layer ReLU MLP in Keras layout."""
+    W1, b1, W2, b2 = (np.asarray(w, dtype=float) for w in weights)
+    return np.maximum(X @ W1 + b1, 0) @ W2 + b2
+
+
+def check_permute_hidden(student_fn):
+    """Exercise: ``permute_hidden(weights, perm)`` -> the same network with renumbered units."""
+    rng = np.random.default_rng(15)
+    weights = [rng.normal(size=(2, 6)), rng.normal(size=6), rng.normal(size=(6, 3)),
+               rng.normal(size=3)]
+    perm = np.array([3, 0, 5, 1, 4, 2])
+    inverse = np.argsort(perm)
+    X = rng.normal(size=(8, 2))
+
+    def test(fn):
+        given = [w.copy() for w in weights]
+        got = fn(given, perm.copy())
+        if not isinstance(got, (list, tuple)) or len(got) != 4:
+            return "return a list of four arrays, [W1, b1, W2, b2], in that order"
+        expected = ref.permute_hidden(weights, perm)
+        W1, b1, W2, b2 = weights
+        names = ("W1", "b1", "W2", "b2")
+        wrong = {
+            "W1": {"the rows of W1 belong to the inputs, its columns to the hidden units: "
+                   "permute the columns, W1[:, perm]": W1,
+                   "that is the inverse permutation: new unit i is old unit perm[i], so index "
+                   "with perm itself, W1[:, perm]": W1[:, inverse]},
+            "b1": {"each hidden unit's bias must move with the unit: b1[perm]": b1,
+                   "b1 was permuted with the inverse permutation: use b1[perm]": b1[inverse]},
+            "W2": {"the outgoing weights (rows of W2) must move with their units too, "
+                   "otherwise unit i sends its output along another unit's weights: W2[perm, :]":
+                       W2,
+                   "W2 was permuted with the inverse permutation: use W2[perm, :]": W2[inverse]},
+            "b2": {},
+        }
+        for name, g, e in zip(names, got, expected, strict=True):
+            problem = compare(name, g, e, mistakes=wrong[name])
+            if problem:
+                return problem
+        if not all(np.array_equal(a, b) for a, b in zip(given, weights, strict=True)):
+            return "you changed the input arrays in place: build new arrays"
+        if not np.allclose(_mlp(got, X), _mlp(weights, X)):
+            return "the permuted network computes a different function"
+        return None
+
+    def test_identity(fn):
+        got = fn([w.copy() for w in weights], np.arange(6))
+        return compare("permute_hidden with the identity permutation, W1", got[0], weights[0])
+
+    return run_checks("permute_hidden", student_fn, [test, test_identity],
+                      hint="weights is [W1 (n_in, h), b1 (h,), W2 (h, n_out), b2]; index the "
+                           "hidden-unit axis of each array with perm")

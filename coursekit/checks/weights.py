@@ -129,3 +129,53 @@ def check_freeze_all_but(student_fn):
     return run_checks("freeze_all_but", student_fn, [test, test_empty],
                       hint="model.named_parameters() gives (name, parameter); "
                            "param.requires_grad_(flag) sets the flag")
+
+
+def check_magnitude_prune(student_fn):
+    """Exercise: ``magnitude_prune(weight, fraction)`` -> copy with the smallest |w| zeroed."""
+    rng = np.random.default_rng(7)
+
+    def make_test(shape, fraction):
+        weight = rng.normal(size=shape)
+
+        def test(fn):
+            given = weight.copy()
+            got = fn(given, fraction)
+            if got is None:
+                return "your function returned None: return the pruned copy"
+            got = np.asarray(got)
+            if got.dtype == bool:
+                return ("you returned a mask (True/False): return the weights with the pruned "
+                        "entries set to 0, e.g. weight * mask")
+            k = int(round(fraction * weight.size))
+            flat = weight.ravel()
+            order = np.argsort(flat)                    # by signed value
+            by_value = flat.copy()
+            by_value[order[:k]] = 0
+            largest = flat.copy()
+            largest[np.argsort(np.abs(flat))[::-1][:k]] = 0
+            kept = flat.copy()
+            kept[np.argsort(np.abs(flat))[:weight.size - k]] = 0
+            problem = compare(f"magnitude_prune(weight of shape {shape}, {fraction})", got,
+                              ref.magnitude_prune(weight, fraction), mistakes={
+                "you zeroed the most negative weights: sort by the absolute value, np.abs(weight)":
+                    by_value.reshape(shape),
+                "you zeroed the largest weights: magnitude pruning removes the smallest |w|":
+                    largest.reshape(shape),
+                "fraction is the share to remove, not the share to keep":
+                    kept.reshape(shape),
+            })
+            if problem:
+                return problem
+            if not np.array_equal(given, weight):
+                return ("you changed the input array in place: work on a copy "
+                        "(weight.copy()), the caller may still need the original")
+            return None
+
+        return test
+
+    # a matrix (flatten before ranking, keep the shape) and a fraction that needs rounding
+    return run_checks("magnitude_prune", student_fn,
+                      [make_test((4, 5), 0.5), make_test((3, 7), 0.3), make_test((10,), 0.0)],
+                      hint="np.argsort(np.abs(weight), axis=None) ranks all entries; "
+                           "set pruned.flat[...] = 0 on a copy")

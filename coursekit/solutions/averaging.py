@@ -30,3 +30,13 @@ def ema_update(average, new, decay):
     Returns a new array (shape of ``average``); the inputs are left unchanged.
     """
     return decay * average + (1 - decay) * new
+
+
+def permute_hidden(weights, perm):
+    """Renumber the hidden units of ``[W1 (n_in, h), b1 (h,), W2 (h, n_out), b2 (n_out,)]``.
+
+    New unit ``i`` is old unit ``perm[i]``: the columns of ``W1``, the entries of ``b1`` and the
+    rows of ``W2`` move together, so the network computes the same function. Returns a new list.
+    """
+    W1, b1, W2, b2 = weights
+    return [W1[:, perm], b1[perm], W2[perm, :], b2.copy()]

@@ -26,3 +26,12 @@ def freeze_all_but(model, trainable_prefixes):
     for name, param in model.named_parameters():
         param.requires_grad_(name.startswith(prefixes))
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def magnitude_prune(weight, fraction):
+    """A copy of ``weight`` with the ``round(fraction * weight.size)`` smallest |w| set to 0."""
+    weight = np.asarray(weight)
+    pruned = weight.copy()
+    k = int(round(fraction * weight.size))
+    pruned.flat[np.argsort(np.abs(weight), axis=None)[:k]] = 0
+    return pruned
