@@ -97,6 +97,8 @@ def _count(model):
     (lambda m, pre: (_set(m, lambda n: n.startswith(tuple(pre))), None)[1], "the count should"),
     (lambda m, pre: (_set(m, lambda n: n.startswith(tuple(pre)) and "weight" in n),
                      _count(m))[1], "requires_grad is wrong for 2.bias"),
+    (lambda m, pre: (_set(m, lambda n: any(p in n for p in pre)), _count(m))[1],
+     "body.head.bias, body.head.weight contains the prefix 'head.' without starting with it"),
 ])
 def test_freeze_all_but_names_mistakes(wrong, phrase):
     result = checks.check_freeze_all_but(wrong)

@@ -117,6 +117,15 @@ def check_freeze_all_but(student_fn):
             return "you counted all parameters: count only those with requires_grad"
         if got != expected_count:
             return f"the count should be {expected_count}, yours is {got!r}"
+        # a prefix that also appears inside a longer name must not unfreeze that name
+        nested = torch.nn.ModuleDict({"head": torch.nn.Linear(3, 2),
+                                      "body": torch.nn.ModuleDict({"head": torch.nn.Linear(2, 2)})})
+        fn(nested, ["head."])
+        inside = sorted(n for n, p in nested.named_parameters()
+                        if p.requires_grad and not n.startswith("head."))
+        if inside:
+            return (f"{', '.join(inside)} contains the prefix 'head.' without starting with it, "
+                    "yet stays trainable: test name.startswith(prefix), not prefix in name")
         return None
 
     def test_empty(fn):
