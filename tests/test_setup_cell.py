@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tools import setup_cell
+from tools import paths, setup_cell
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = paths.notebooks()
 URL = "https://github.com/nn-weights-course/nn-weights"
 
 

@@ -4,8 +4,10 @@ import json
 import re
 from pathlib import Path
 
+from tools import paths
+
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = paths.notebooks()
 
 
 def _cells(path):

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools import matrix, run_tests
+from tools import matrix, paths, run_tests
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv-latest"
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="keep an existing .venv-latest instead of rebuilding it")
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+                        default=paths.notebooks())
     args = parser.parse_args(argv)
     python = args.python or matrix.find_python("3.12")
     if python is None:

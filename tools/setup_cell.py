@@ -25,6 +25,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from tools import paths
+
 ROOT = Path(__file__).resolve().parents[1]
 CELL_ID = "course-setup"
 # Preinstalled on Colab and Kaggle in builds made for their hardware: never installed by the cell.
@@ -211,7 +213,7 @@ def update_readme(text: str, links: str) -> str:
 
 
 def notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return paths.notebooks(root / "notebooks")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,8 @@ import time
 import tomllib
 from pathlib import Path
 
+from tools import paths
+
 REPO = Path(__file__).resolve().parents[1]
 CONF_DIR = Path(__file__).resolve().parent / "site"
 REMOVED_TAGS = ("solution", "remove-cell")
@@ -67,10 +69,7 @@ def launch_links(notebook_name: str, repo_url: str, branch: str = BRANCH) -> dic
     }
 
 
-def notebooks(folder=None) -> list[Path]:
-    """Every course notebook ``NN_*.ipynb``, sorted."""
-    folder = REPO / "notebooks" if folder is None else Path(folder)
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+notebooks = paths.notebooks  # every course notebook NN_*.ipynb, sorted
 
 
 def title(nb: dict, fallback: str) -> str:
