@@ -8,6 +8,7 @@ SHA-256 recorded in ``SAMPLE_IMAGES`` before it is decoded.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,20 @@ __all__ = [
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 DATA_DIR = REPO_DIR / "data"
-OUTPUT_DIR = REPO_DIR / "outputs"
+
+
+def _default_output_dir(repo_dir: Path, cwd: Path, environ) -> Path:
+    """Where notebooks write: $COURSE_OUTPUT_DIR if set; else the checkout's git-ignored
+    ``outputs/``; else, when coursekit was installed from a wheel (Colab, Kaggle) and so lives in
+    site-packages, ``outputs/`` under the current folder."""
+    if environ.get("COURSE_OUTPUT_DIR"):
+        return Path(environ["COURSE_OUTPUT_DIR"]).expanduser().resolve()
+    if (repo_dir / "pyproject.toml").is_file() and (repo_dir / "notebooks").is_dir():
+        return repo_dir / "outputs"
+    return cwd / "outputs"
+
+
+OUTPUT_DIR = _default_output_dir(REPO_DIR, Path.cwd(), os.environ)
 
 # name -> (where it ships, how to find it, SHA-256 of the file)
 SAMPLE_IMAGES = {
@@ -41,7 +55,10 @@ DIGITS_FILE = ("scikit-learn", "data/digits.csv.gz",
 
 
 def output_dir(name: str | None = None) -> Path:
-    """A git-ignored folder ``outputs/<name>`` for files the notebooks write (created if needed)."""
+    """A folder ``outputs/<name>`` for files the notebooks write (created if needed).
+
+    In a clone of the course it is the git-ignored ``outputs/`` at the top; see ``OUTPUT_DIR``.
+    """
     name = _validate.folder_name(name)
     path = OUTPUT_DIR if name is None else OUTPUT_DIR / name
     path.mkdir(parents=True, exist_ok=True)

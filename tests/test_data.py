@@ -76,6 +76,20 @@ def test_output_dir_is_inside_the_ignored_outputs_folder():
         path.rmdir()
 
 
+def test_output_dir_outside_a_checkout_is_under_the_current_folder(tmp_path):
+    # coursekit installed from a wheel (Colab, Kaggle) lives in site-packages: never write there
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    content = tmp_path / "content"
+    assert data._default_output_dir(site, content, {}) == content / "outputs"
+    # in a checkout it is the repository's outputs/, whatever the current folder
+    assert data._default_output_dir(data.REPO_DIR, tmp_path, {}) == data.REPO_DIR / "outputs"
+    # and an explicit choice wins
+    chosen = {"COURSE_OUTPUT_DIR": str(tmp_path / "mine")}
+    mine = (tmp_path / "mine").resolve()
+    assert data._default_output_dir(data.REPO_DIR, tmp_path, chosen) == mine
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="name must be one of 'grace_hopper'"):
         data.sample_image("lena")
