@@ -1,10 +1,15 @@
 """Saving and loading checkpoints safely, in a git-ignored folder under ``outputs/``.
 
-Every write is *atomic*: the file is written to a hidden temporary file in the same folder and
-only renamed to its final name (``os.replace``, atomic on POSIX and Windows) once it is complete
-and flushed to disk. A run that is interrupted while writing (an error, Ctrl-C, a killed kernel)
-therefore leaves either the previous checkpoint or none, never a half-written file under the
-final name that a later cell would load.
+Every write goes to a hidden temporary file in the same folder, is flushed to disk (``fsync``)
+and only then renamed to its final name with ``os.replace``. A run that is interrupted while
+writing (an error, Ctrl-C, a killed kernel) therefore leaves either the previous checkpoint or
+none, never a half-written file under the final name that a later cell would load.
+
+What the rename guarantees depends on the system. On POSIX, renaming within one file system is
+atomic: a reader sees the old file or the new one, never a mix. On Windows, ``os.replace`` also
+replaces an existing file, but Python does not promise that it is atomic, and it fails
+(``PermissionError``) while another program holds the target file open. The folder itself is not
+``fsync``-ed, so after a power cut the rename may be lost and the previous checkpoint come back.
 
 Loading never runs code from the file: PyTorch files are read with ``torch.load(...,
 weights_only=True)``, ``.keras`` files with Keras' ``safe_mode=True`` and ``.npz`` files with

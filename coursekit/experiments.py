@@ -129,8 +129,9 @@ def keras_epoch_loop(model, optimizer, loss_fn, X, y, *, batch_size: int = 32):
     For every epoch and every slice of ``batch_size`` indices of its permutation (the last one
     may be smaller), ``train_epochs`` computes ``loss_fn(y[idx], model(X[idx], training=True))``
     under a ``tf.GradientTape`` and lets ``optimizer`` apply the gradients: what ``model.fit``
-    does, without its fixed cost per call and per epoch (about 100 times faster for a small
-    model). ``optimizer`` must be built for ``model.trainable_variables``.
+    does, without its fixed cost per call and per epoch. For notebook 06's small model on a
+    2-core CPU (one measurement, December 2026): 500 epochs took about 26 s with ``fit`` and
+    under 0.1 s with this loop. ``optimizer`` must be built for ``model.trainable_variables``.
     """
     X, y, batch_size = _validate.keras_epoch_loop(X, y, batch_size)
     n = X.shape[0]

@@ -6,30 +6,39 @@ Try the exercises first: the checks tell you what is wrong without giving the an
 import numpy as np
 
 
-def linear_weights(n):
-    """Coefficients of the linearly weighted average of ``n`` snapshots, oldest first.
+def average_snapshots(snapshots, scheme="equal", decay=None):
+    """Weighted average of Keras weight lists, oldest snapshot first.
 
-    Proportional to 1, 2, ..., n (the newest counts most) and summing to 1; shape ``(n,)``.
+    Inputs: ``snapshots``, a list of n weight lists (each ``model.get_weights()``: arrays of the
+    same shapes in every snapshot); ``scheme`` ``"equal"`` (every snapshot alike), ``"linear"``
+    (proportional to 1, 2, ..., n, the newest counting most) or ``"exponential"`` (proportional
+    to ``decay**k``, k steps back from the newest). Returns: a new weight list of the same
+    shapes, ``sum_i c_i * snapshots[i][j]`` for every array j, with coefficients summing to 1.
     """
-    raw = np.arange(1, n + 1, dtype=float)
-    return raw / raw.sum()
+    n = len(snapshots)
+    if scheme == "equal":
+        raw = np.ones(n)
+    elif scheme == "linear":
+        raw = np.arange(1, n + 1, dtype=float)
+    else:
+        raw = decay ** np.arange(n - 1, -1, -1, dtype=float)
+    c = raw / raw.sum()
+    return [sum(c_i * np.asarray(snap[j]) for c_i, snap in zip(c, snapshots, strict=True))
+            for j in range(len(snapshots[0]))]
 
 
-def exponential_weights(n, decay):
-    """Coefficients proportional to ``decay**k``, ``k`` counted back from the newest snapshot.
+def ema_coefficients(n, decay):
+    """The weight of each of n snapshots in an EMA that starts from a copy of the first one.
 
-    Oldest first, summing to 1; shape ``(n,)``. The newest snapshot has ``k = 0``.
+    That is what ``AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay))`` computes
+    after n calls of ``update_parameters``: the first call copies, every later one does
+    ``average = decay·average + (1-decay)·new``. Unrolled, the snapshot k steps back from the
+    newest gets ``(1-decay)·decay**k``, except the oldest, which keeps ``decay**(n-1)``. Returns
+    shape ``(n,)``, oldest first, summing to 1.
     """
-    raw = decay ** np.arange(n - 1, -1, -1, dtype=float)
-    return raw / raw.sum()
-
-
-def ema_update(average, new, decay):
-    """One step of an exponential moving average of weights: ``decay·average + (1-decay)·new``.
-
-    Returns a new array (shape of ``average``); the inputs are left unchanged.
-    """
-    return decay * average + (1 - decay) * new
+    coeffs = (1 - decay) * decay ** np.arange(n - 1, -1, -1, dtype=float)
+    coeffs[0] = decay ** (n - 1)
+    return coeffs
 
 
 def permute_hidden(weights, perm):
