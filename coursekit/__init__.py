@@ -76,21 +76,10 @@ def _seed_everything(seed: int) -> None:
     np.random.seed(seed)  # noqa: NPY002 - students' code may use the legacy global generator
     torch.manual_seed(seed)
     keras = sys.modules.get("keras")
-    if keras is not None and hasattr(keras, "utils") and _keras_needs_tensorflow(keras):
-        keras.utils.set_random_seed(seed)  # also seeds TensorFlow (and imports it)
+    if keras is not None and hasattr(keras, "utils"):  # also seeds TensorFlow
+        keras.utils.set_random_seed(seed)
     elif hasattr(sys.modules.get("tensorflow"), "random"):
         sys.modules["tensorflow"].random.set_seed(seed)
-
-
-def _keras_needs_tensorflow(keras) -> bool:
-    """Whether Keras runs on TensorFlow, or TensorFlow is loaded anyway.
-
-    ``keras.utils.set_random_seed`` imports TensorFlow whenever it is installed. On another
-    backend (``KERAS_BACKEND=torch``, notebook 07) that would load TensorFlow for nothing: there
-    Keras draws the default seeds of its initializers from Python's ``random``, seeded above.
-    """
-    backend = getattr(getattr(keras, "backend", None), "backend", None)
-    return "tensorflow" in sys.modules or backend is None or backend() == "tensorflow"
 
 
 class _SeedOnImport(importlib.abc.MetaPathFinder):
