@@ -14,17 +14,33 @@ def _not_attempted(*args):
 
 
 # ---------------------------------------------------------------- matching_entries
-def test_matching_entries_accepts_reference():
-    assert checks.check_matching_entries(ref.matching_entries).passed is True
+@pytest.mark.parametrize("answer", [
+    lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
+    lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.size() == ms[k].size()},
+    lambda ck, ms: {k: v.clone() for k, v in ck.items()
+                    if k in ms and tuple(v.shape) == tuple(ms[k].shape)},
+    ref.matching_entries,
+])
+def test_matching_entries_accepts_every_right_answer(answer):
+    assert checks.check_matching_entries(answer).passed is True
 
 
 @pytest.mark.parametrize("wrong, phrase", [
     (lambda ck, ms: {k: v for k, v in ck.items() if k in ms}, "Compare the shapes too"),
-    (lambda ck, ms: dict(ck), "not in the model"),
-    (lambda ck, ms: {}, "the result is empty"),
+    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.numel() == ms[k].numel()},
+     "fc.weight: checkpoint (20, 6), model (6, 20)"),
+    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.numel() == ms[k].numel()},
+     "the same number of elements is not enough"),
+    (lambda ck, ms: dict(ck), "aux.weight is not in the model"),
+    (lambda ck, ms: {}, "the result is empty: body.bias, body.weight, norm.weight"),
     (lambda ck, ms: {k: ms[k] for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
      "take the value from the checkpoint"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k.startswith("body")}, "norm.weight"),
+    (lambda ck, ms: {k: v for k, v in ck.items() if k.startswith("body")},
+     "entries that fit are missing from your result: norm.weight"),
+    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.dim() > 1
+                     and v.shape == ms[k].shape},
+     "missing from your result: body.bias, norm.weight"),
+    (lambda ck, ms: {"module." + k: v for k, v in ck.items()}, "is not a name of the checkpoint"),
     (lambda ck, ms: [1, 2], "return a dict"),
     (lambda ck, ms: {k: 2 * v for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
      "wrong values"),
@@ -35,40 +51,81 @@ def test_matching_entries_names_mistakes(wrong, phrase):
     assert phrase in result.message
 
 
+def test_matching_entries_messages_are_never_empty():
+    # keeps one entry that fits and drops the others: the message names what is missing
+    result = checks.check_matching_entries(lambda ck, ms: {"body.weight": ck["body.weight"]})
+    assert result.passed is False
+    assert result.message.rstrip().endswith(")") and "body.bias, norm.weight" in result.message
+
+
 def test_matching_entries_not_attempted():
     assert "[TODO]" in checks.check_matching_entries(_not_attempted).message
 
 
-# ---------------------------------------------------------------- torch_linear_to_keras
-def test_torch_linear_to_keras_accepts_reference():
-    assert checks.check_torch_linear_to_keras(ref.torch_linear_to_keras).passed is True
+# ---------------------------------------------------------------- torch_to_keras
+def _np(state):
+    return {k: np.asarray(v) for k, v in state.items()}
 
 
-def test_torch_linear_to_keras_accepts_tuples_and_tensors():
-    def as_tensors(w, b):
-        return (torch.tensor(w).T, torch.tensor(b))
-    assert checks.check_torch_linear_to_keras(as_tensors).passed is True
+def _port(state, shape, *, conv=(2, 3, 1, 0), dense=(2, 3, 1, 0), bias=True):
+    s, (c, h, w) = _np(state), shape
+    kernel = s["conv.weight"].transpose(*conv)
+    fc = s["fc.weight"].reshape(-1, c, h, w).transpose(*dense).reshape(h * w * c, -1)
+    out = [kernel, s["conv.bias"], fc, s["fc.bias"]]
+    return out if bias else [kernel, fc]
+
+
+def test_torch_to_keras_accepts_reference_and_tuples_of_tensors():
+    assert checks.check_torch_to_keras(ref.torch_to_keras).passed is True
+
+    def as_tensors(state, shape):
+        c, h, w = shape
+        fc = state["fc.weight"].reshape(-1, c, h, w).permute(2, 3, 1, 0).reshape(h * w * c, -1)
+        return (state["conv.weight"].permute(2, 3, 1, 0), state["conv.bias"], fc, state["fc.bias"])
+    assert checks.check_torch_to_keras(as_tensors).passed is True
 
 
 @pytest.mark.parametrize("wrong, phrase", [
-    (lambda w, b: [w, b], "not transposed"),
-    (lambda w, b: [w.T, b[None, :]], "(1, out) row"),
-    (lambda w, b: w.T, "list of two arrays"),
-    (lambda w, b: [b, w.T], "kernel should have shape"),
+    (lambda s, shape: _port(s, shape, conv=(3, 2, 1, 0)), "used .T"),
+    (lambda s, shape: _port(s, shape, conv=(2, 3, 0, 1)), "in and out swapped"),
+    (lambda s, shape: [_np(s)["conv.weight"]] + _port(s, shape)[1:], "still in PyTorch's layout"),
+    (lambda s, shape: _port(s, shape)[:2] + [_np(s)["fc.weight"], _np(s)["fc.bias"]],
+     "dense kernel is not transposed"),
+    (lambda s, shape: _port(s, shape)[:2] + [_np(s)["fc.weight"].T, _np(s)["fc.bias"]],
+     "flatten order"),
+    (lambda s, shape: _port(s, shape, dense=(3, 2, 1, 0)), "H and W swapped"),
+    (lambda s, shape: _port(s, shape, bias=False), "the biases were dropped"),
+    (lambda s, shape: [a if i % 2 == 0 else 0 * a for i, a in enumerate(_port(s, shape))],
+     "the conv bias is all zeros"),
+    (lambda s, shape: _port(s, shape)[:3] + [None], "is None"),
+    (lambda s, shape: _port(s, shape)[0], "list of four arrays"),
 ])
-def test_torch_linear_to_keras_names_mistakes(wrong, phrase):
-    result = checks.check_torch_linear_to_keras(wrong)
+def test_torch_to_keras_names_mistakes(wrong, phrase):
+    result = checks.check_torch_to_keras(wrong)
     assert result.passed is False
     assert phrase in result.message
 
 
-def test_square_transpose_mistake_is_caught():
-    # passes the (3, 5) test by reshaping, but the square layer reveals the missing transpose
-    def reshaped(w, b):
-        return [w.reshape(w.shape[1], w.shape[0]), b]
-    result = checks.check_torch_linear_to_keras(reshaped)
-    assert result.passed is False
-    assert "not transposed" in result.message or "wrong values" in result.message
+def test_torch_to_keras_not_attempted():
+    assert "[TODO]" in checks.check_torch_to_keras(_not_attempted).message
+
+
+def test_keras_forward_matches_real_keras():
+    # the check writes Keras' computation out in NumPy: it must be what Keras computes
+    keras = pytest.importorskip("keras")
+    torch.manual_seed(0)
+    conv, fc = torch.nn.Conv2d(2, 3, 3), torch.nn.Linear(3 * 4 * 7, 5)
+    state = {"conv.weight": conv.weight.detach(), "conv.bias": conv.bias.detach(),
+             "fc.weight": fc.weight.detach(), "fc.bias": fc.bias.detach()}
+    weights = ref.torch_to_keras(state, (3, 4, 7))
+    model = keras.Sequential([keras.Input((6, 9, 2)), keras.layers.Conv2D(3, 3, activation="relu"),
+                              keras.layers.Flatten(), keras.layers.Dense(5)])
+    model.set_weights(weights)
+    x = np.random.default_rng(0).normal(size=(2, 6, 9, 2)).astype("float32")
+    assert np.allclose(model.predict(x, verbose=0), checks._keras_forward(weights, x), atol=1e-5)
+    with torch.no_grad():
+        torch_out = fc(torch.relu(conv(torch.tensor(x.transpose(0, 3, 1, 2)))).flatten(1)).numpy()
+    assert np.allclose(torch_out, checks._keras_forward(weights, x), atol=1e-5)
 
 
 # ---------------------------------------------------------------- freeze_all_but
@@ -116,55 +173,76 @@ def test_freeze_all_but_empty_prefixes():
 
 
 def test_checks_reject_non_callables():
-    for check in (checks.check_matching_entries, checks.check_torch_linear_to_keras,
-                  checks.check_freeze_all_but):
+    for check in (checks.check_matching_entries, checks.check_torch_to_keras,
+                  checks.check_freeze_all_but, checks.check_magnitude_prune):
         with pytest.raises(TypeError, match="pass your function"):
             check(np.zeros(3))
 
 
 # ---------------------------------------------------------------- magnitude_prune
-def test_magnitude_prune_accepts_reference_and_says_todo():
-    assert checks.check_magnitude_prune(ref.magnitude_prune).passed is True
-    assert "[TODO]" in checks.check_magnitude_prune(_not_attempted).message
+def _prune_with(zero_fn):
+    # a student answer: clone, then zero the flat indices that zero_fn(weight, k) picks
+    def answer(state, f):
+        out = {k: v.clone() for k, v in state.items()}
+        w = out["weight"]
+        w.view(-1)[zero_fn(w.flatten(), round(f * w.numel()))] = 0
+        return out
+    return answer
 
 
-def _signed(w, f):
-    out = w.copy()
-    out.flat[np.argsort(w, axis=None)[:round(f * w.size)]] = 0
+def _in_place(state, f):
+    w = state["weight"]
+    w.view(-1)[torch.argsort(w.abs().flatten())[:round(f * w.numel())]] = 0
+    return state
+
+
+def _threshold(state, f, strict=False):
+    out = {k: v.clone() for k, v in state.items()}
+    k = round(f * out["weight"].numel())
+    if k:
+        cut = out["weight"].abs().flatten().sort().values[k - 1]
+        small = out["weight"].abs() < cut if strict else out["weight"].abs() <= cut
+        out["weight"][small] = 0
     return out
 
 
-def _largest(w, f):
-    out = w.copy()
-    out.flat[np.argsort(-np.abs(w), axis=None)[:round(f * w.size)]] = 0
+def _with_bias(state, f):
+    out = ref.magnitude_prune(state, f)
+    out["bias"] = ref.magnitude_prune({"weight": state["bias"]}, f)["weight"]
     return out
 
 
-def _keep_fraction(w, f):
-    return ref.magnitude_prune(w, 1 - f)
+def _per_row(state, f):
+    out = {k: v.clone() for k, v in state.items()}
+    for row in out["weight"]:
+        row[torch.argsort(row.abs())[:round(f * row.numel())]] = 0
+    return out
 
 
-def _in_place(w, f):
-    w.flat[np.argsort(np.abs(w), axis=None)[:round(f * w.size)]] = 0
-    return w
-
-
-def _mask(w, f):
-    return ref.magnitude_prune(w, f) != 0
-
-
-def _per_row(w, f):
-    return np.stack([ref.magnitude_prune(r, f) for r in np.atleast_2d(w)]).reshape(w.shape)
+@pytest.mark.parametrize("answer", [
+    ref.magnitude_prune,
+    _prune_with(lambda w, k: torch.argsort(w.abs())[:k]),
+    _prune_with(lambda w, k: torch.topk(w.abs(), k, largest=False).indices),
+    # at ties this picks other entries than the reference: also right
+    _prune_with(lambda w, k: torch.argsort(w.abs(), descending=True)[w.numel() - k:]),
+])
+def test_magnitude_prune_accepts_every_right_answer(answer):
+    assert checks.check_magnitude_prune(answer).passed is True
 
 
 @pytest.mark.parametrize("wrong, phrase", [
-    (_signed, "most negative"),
-    (_largest, "removes the smallest"),
-    (_keep_fraction, "share to remove"),
+    (_prune_with(lambda w, k: torch.argsort(w)[:k]), "most negative"),
+    (_prune_with(lambda w, k: torch.argsort(-w.abs())[:k]), "zeroed the largest"),
+    (lambda s, f: ref.magnitude_prune(s, 1 - f), "share to remove"),
     (_in_place, "in place"),
-    (_mask, "returned a mask"),
-    (lambda w, f: None, "returned None"),
-    (_per_row, "wrong values"),
+    (_threshold, "the fraction asks for exactly 12"),
+    (lambda s, f: _threshold(s, f, strict=True), "a threshold"),
+    (_with_bias, "you pruned (or changed) the bias"),
+    (lambda s, f: {"weight": ref.magnitude_prune(s, f)["weight"] != 0, "bias": s["bias"]},
+     "returned a mask"),
+    (lambda s, f: ref.magnitude_prune(s, f)["weight"], "not only the weight"),
+    (lambda s, f: None, "returned None"),
+    (_per_row, "not the"),
 ])
 def test_magnitude_prune_names_mistakes(wrong, phrase):
     result = checks.check_magnitude_prune(wrong)
@@ -172,6 +250,7 @@ def test_magnitude_prune_names_mistakes(wrong, phrase):
     assert phrase in result.message
 
 
-def test_magnitude_prune_check_needs_a_function():
+def test_magnitude_prune_not_attempted_and_needs_a_function():
+    assert "[TODO]" in checks.check_magnitude_prune(_not_attempted).message
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_magnitude_prune(0.5)

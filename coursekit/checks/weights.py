@@ -9,78 +9,178 @@ import numpy as np
 from ..solutions import weights as ref
 from ._core import compare, run_checks
 
-_SHAPES_MODEL = {"body.weight": (5, 4), "body.bias": (5,), "head.weight": (3, 5),
-                 "head.bias": (3,), "norm.weight": (5,)}
-_SHAPES_CKPT = {"body.weight": (5, 4), "body.bias": (5,), "head.weight": (10, 5),
-                "head.bias": (10,), "aux.weight": (2, 5), "norm.weight": (5,)}
+# Two cases, as state dicts of torch tensors (what model.state_dict() and torch.load give):
+# (model shapes, checkpoint shapes). The second has a transposed entry with the same number of
+# elements, so comparing sizes (numel) instead of shapes is caught.
+_CASES = [
+    ({"body.weight": (5, 4), "body.bias": (5,), "head.weight": (3, 5), "head.bias": (3,),
+      "norm.weight": (5,)},
+     {"body.weight": (5, 4), "body.bias": (5,), "head.weight": (10, 5), "head.bias": (10,),
+      "aux.weight": (2, 5), "norm.weight": (5,)}),
+    ({"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (6, 20), "fc.bias": (6,)},
+     {"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (20, 6), "fc.bias": (6,)}),
+]
 
 
-def _arrays(shapes, seed):
-    rng = np.random.default_rng(seed)
-    return {name: rng.normal(size=shape) for name, shape in shapes.items()}
+def _tensors(shapes, seed):
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    return {name: torch.randn(shape, generator=generator) for name, shape in shapes.items()}
+
+
+def _shape(value):
+    return tuple(getattr(value, "shape", ()))
 
 
 def check_matching_entries(student_fn):
-    """Exercise: ``matching_entries(checkpoint, model_state) -> dict`` of the entries that fit."""
-    checkpoint, model_state = _arrays(_SHAPES_CKPT, 0), _arrays(_SHAPES_MODEL, 1)
+    """Exercise: ``matching_entries(checkpoint, model_state) -> dict`` of the entries that fit.
 
-    def test(fn):
-        got = fn(dict(checkpoint), dict(model_state))
-        if not isinstance(got, Mapping):
-            return f"return a dict of name -> array, got {type(got).__name__}"
-        expected = ref.matching_entries(checkpoint, model_state)
-        keys = set(got)
-        if keys >= {"head.weight", "head.bias"} and "aux.weight" not in keys:
-            return ("you kept head.weight and head.bias, whose shapes differ (10 classes in the "
-                    "checkpoint, 3 in the model): loading them fails with a size mismatch. "
-                    "Compare the shapes too")
-        if "aux.weight" in keys:
-            return ("aux.weight is not in the model (an 'unexpected' key): keep only names the "
-                    "model has")
-        if not keys:
-            return "the result is empty: body.weight, body.bias and norm.weight fit the model"
-        if keys != set(expected):
+    Both arguments are state dicts of torch tensors, like ``torch.load(...)`` and
+    ``model.state_dict()``; any test of the shapes (``.shape``, ``.size()``) is accepted.
+    """
+
+    def make_test(model_shapes, checkpoint_shapes, seed):
+        checkpoint = _tensors(checkpoint_shapes, seed)
+        model_state = _tensors(model_shapes, seed + 1)
+
+        def test(fn):
+            got = fn(dict(checkpoint), dict(model_state))
+            if not isinstance(got, Mapping):
+                return f"return a dict of name -> tensor, got {type(got).__name__}"
+            expected = ref.matching_entries(checkpoint, model_state)
+            keys = set(got)
+            if not keys:
+                return (f"the result is empty: {', '.join(sorted(expected))} have the same name "
+                        "and shape in the checkpoint and the model")
+            foreign = sorted(str(k) for k in keys - set(checkpoint))
+            if foreign:
+                return (f"{', '.join(foreign)} is not a name of the checkpoint: return entries "
+                        "of the checkpoint only")
+            unexpected = sorted(k for k in keys if k not in model_state)
+            if unexpected:
+                return (f"{', '.join(unexpected)} is not in the model (an 'unexpected' key): "
+                        "keep only names the model has")
+            mismatched = sorted(k for k in keys if _shape(checkpoint[k]) != _shape(model_state[k]))
+            if mismatched:
+                details = "; ".join(f"{k}: checkpoint {_shape(checkpoint[k])}, model "
+                                    f"{_shape(model_state[k])}" for k in mismatched)
+                same_size = any(checkpoint[k].numel() == model_state[k].numel()
+                                for k in mismatched)
+                return (f"you kept {', '.join(mismatched)}, whose shapes differ ({details}): "
+                        "loading them fails with a size mismatch. Compare the shapes too"
+                        + (" (the same number of elements is not enough)" if same_size else ""))
             missing = sorted(set(expected) - keys)
-            return f"entries that fit are missing from your result: {', '.join(missing)}"
-        for name in expected:
-            if got[name] is model_state[name] or np.array_equal(got[name], model_state[name]):
-                return (f"{name} holds the model's current value: take the value from the "
-                        "checkpoint")
-            problem = compare(name, got[name], checkpoint[name])
-            if problem:
-                return problem
-        return None
+            if missing:
+                return (f"entries that fit are missing from your result: {', '.join(missing)} "
+                        "(same name and same shape in the checkpoint and the model)")
+            for name in sorted(expected):
+                value = got[name]
+                if value is model_state[name] or np.array_equal(np.asarray(value),
+                                                                np.asarray(model_state[name])):
+                    return (f"{name} holds the model's current value: take the value from the "
+                            "checkpoint")
+                problem = compare(name, value, checkpoint[name])
+                if problem:
+                    return problem
+            return None
 
-    return run_checks("matching_entries", student_fn, [test],
+        return test
+
+    tests = [make_test(model, ckpt, 10 * i) for i, (model, ckpt) in enumerate(_CASES)]
+    return run_checks("matching_entries", student_fn, tests,
                       hint="loop over checkpoint.items() and keep name -> value when the name "
                            "is in model_state and value.shape == model_state[name].shape")
 
 
-def check_torch_linear_to_keras(student_fn):
-    """Exercise: ``torch_linear_to_keras(weight, bias) -> [kernel, bias]`` for a Keras Dense."""
-    rng = np.random.default_rng(3)
+def _keras_forward(weights, x_nhwc):
+    """What a Keras Conv2D(valid, ReLU) → Flatten → Dense model computes, in NumPy (NHWC)."""
+    kernel, conv_bias, dense, dense_bias = (np.asarray(w, dtype=np.float64) for w in weights)
+    windows = np.lib.stride_tricks.sliding_window_view(x_nhwc, kernel.shape[:2], axis=(1, 2))
+    maps = np.maximum(np.einsum("nijcab,abco->nijo", windows, kernel) + conv_bias, 0)
+    return maps.reshape(len(x_nhwc), -1) @ dense + dense_bias      # flatten in (H, W, C) order
 
-    def make_test(n_out, n_in):
-        weight, bias = rng.normal(size=(n_out, n_in)), rng.normal(size=n_out)
+
+def check_torch_to_keras(student_fn):
+    """Exercise: ``torch_to_keras(state, feature_shape) -> [kernel, bias, dense kernel, bias]``.
+
+    Right means: Keras, given the returned list, computes the same outputs as the PyTorch net
+    (here Keras' computation is written out in NumPy). Typical mistakes are named.
+    """
+    import torch
+
+    def make_test(c_in, c_out, height, width, classes, seed):
+        torch.manual_seed(seed)
+        conv = torch.nn.Conv2d(c_in, c_out, 3).double()
+        fc = torch.nn.Linear(c_out * (height - 2) * (width - 2), classes).double()
+        state = {"conv.weight": conv.weight.detach(), "conv.bias": conv.bias.detach(),
+                 "fc.weight": fc.weight.detach(), "fc.bias": fc.bias.detach()}
+        feature_shape = (c_out, height - 2, width - 2)
+        x = torch.randn(3, c_in, height, width, dtype=torch.float64)
+        with torch.no_grad():
+            wanted = fc(torch.relu(conv(x)).flatten(1)).numpy()
+        x_nhwc = x.numpy().transpose(0, 2, 3, 1)
+        expected = ref.torch_to_keras(state, feature_shape)
+        w_conv, w_fc = state["conv.weight"].numpy(), state["fc.weight"].numpy()
+        c, h, w = feature_shape
+        names = ["the conv kernel", "the conv bias", "the dense kernel", "the dense bias"]
+        mistakes = [{
+            "the conv kernel is still in PyTorch's layout (out, in, kh, kw): Keras wants "
+            "(kh, kw, in, out), weight.transpose(2, 3, 1, 0)": w_conv,
+            "the conv kernel used .T, which gives (kw, kh, in, out): every filter is mirrored "
+            "across its diagonal; use transpose(2, 3, 1, 0)": w_conv.T,
+            "the conv kernel has in and out swapped: (kh, kw, out, in); Keras wants (kh, kw, "
+            "in, out), transpose(2, 3, 1, 0)": w_conv.transpose(2, 3, 0, 1),
+        }, {
+            "the conv bias is all zeros: copy the bias, do not drop it": np.zeros(c_out),
+        }, {
+            "the dense kernel is not transposed: PyTorch's Linear stores (out, in), Keras' "
+            "Dense (in, out)": w_fc,
+            "flatten order: the dense kernel's rows are in PyTorch's (C, H, W) flatten order, "
+            "but Keras flattens a channels-last map in (H, W, C) order; reshape the rows to "
+            "(C, H, W), move C last, and flatten again": w_fc.T,
+            "the dense kernel's rows have H and W swapped: reorder (C, H, W) to (H, W, C), "
+            "transpose(2, 3, 1, 0) after reshape(-1, C, H, W)":
+                w_fc.reshape(-1, c, h, w).transpose(3, 2, 1, 0).reshape(h * w * c, -1),
+        }, {
+            "the dense bias is all zeros: copy the bias, do not drop it": np.zeros(classes),
+        }]
 
         def test(fn):
-            got = fn(weight.copy(), bias.copy())
-            if not isinstance(got, (list, tuple)) or len(got) != 2:
-                return ("return a list of two arrays, [kernel, bias]: the order "
-                        "layer.set_weights expects")
-            kernel, b = ref.torch_linear_to_keras(weight, bias)
-            return (compare("kernel", got[0], kernel, mistakes={
-                "the kernel is not transposed: PyTorch stores (out, in), Keras (in, out); "
-                "use weight.T": weight,
-            }) or compare("bias", got[1], b, mistakes={
-                "the bias came back as a (1, out) row: return it with shape (out,)":
-                    bias[None, :],
-            }))
+            got = fn({k: v.clone() for k, v in state.items()}, feature_shape)
+            if not isinstance(got, (list, tuple)):
+                return ("return a list of four arrays, [conv kernel, conv bias, dense kernel, "
+                        "dense bias], the order model.set_weights expects; got "
+                        f"{type(got).__name__}")
+            if len(got) == 2:
+                return ("you returned two arrays: the biases were dropped. Keras wants "
+                        "[conv kernel, conv bias, dense kernel, dense bias]")
+            if len(got) != 4:
+                return (f"return four arrays, [conv kernel, conv bias, dense kernel, dense bias]; "
+                        f"you returned {len(got)}")
+            if any(g is None for g in got):
+                return "one of the four arrays is None: a bias was dropped? copy all four"
+            arrays = [np.asarray(g, dtype=np.float64) for g in got]
+            if all(a.shape == e.shape for a, e in zip(arrays, expected, strict=True)):
+                outputs = _keras_forward(arrays, x_nhwc)
+                if np.allclose(outputs, wanted, rtol=1e-6, atol=1e-9):
+                    return None
+            for name, a, e, known in zip(names, arrays, expected, mistakes, strict=True):
+                problem = compare(f"{name} (conv {c_in}→{c_out}, map {c}×{h}×{w})", a, e,
+                                  mistakes=known)
+                if problem:
+                    return problem
+            gap = np.abs(_keras_forward(arrays, x_nhwc) - wanted).max()
+            return f"the outputs differ from PyTorch's by up to {gap:.3g}"
 
         return test
 
-    # a square layer too: there the transpose mistake keeps the shape and only the values differ
-    return run_checks("torch_linear_to_keras", student_fn, [make_test(3, 5), make_test(4, 4)])
+    # square maps (where .T keeps the shape) and a non-square one (where H and W cannot mix)
+    return run_checks("torch_to_keras", student_fn,
+                      [make_test(2, 3, 6, 6, 4, 0), make_test(1, 4, 6, 9, 5, 1)],
+                      hint="np.asarray(tensor) gives an array; conv: transpose(2, 3, 1, 0); "
+                           "dense: reshape(-1, C, H, W), reorder to (H, W, C, out), reshape to "
+                           "(H*W*C, out)")
 
 
 def check_freeze_all_but(student_fn):
@@ -141,50 +241,82 @@ def check_freeze_all_but(student_fn):
 
 
 def check_magnitude_prune(student_fn):
-    """Exercise: ``magnitude_prune(weight, fraction)`` -> copy with the smallest |w| zeroed."""
-    rng = np.random.default_rng(7)
+    """Exercise: ``magnitude_prune(layer_state, fraction)`` -> a pruned copy of the state dict.
 
-    def make_test(shape, fraction):
-        weight = rng.normal(size=shape)
+    Right means: exactly ``round(fraction · n)`` weights are 0, none of them larger in |w| than
+    a kept one (at ties any choice is right), the rest and the bias unchanged, the input intact.
+    """
+    import torch
+
+    def make_test(weight, bias, fraction):
+        weight, bias = torch.as_tensor(weight, dtype=torch.float32), torch.as_tensor(bias)
+        w, n = weight.numpy().ravel(), weight.numel()
+        k = round(fraction * n)
+        by_magnitude = np.argsort(np.abs(w), kind="stable")
+
+        def zeroed_by(order, count):
+            mask = np.zeros(n, dtype=bool)
+            mask[order[:count]] = True
+            return mask
 
         def test(fn):
-            given = weight.copy()
+            given = {"weight": weight.clone(), "bias": bias.clone()}
             got = fn(given, fraction)
             if got is None:
-                return "your function returned None: return the pruned copy"
-            got = np.asarray(got)
-            if got.dtype == bool:
+                return "your function returned None: return the pruned copy of the dict"
+            if not isinstance(got, Mapping):
+                return ("return a dict like the input, {'weight': ..., 'bias': ...}, not only "
+                        f"the weight (got {type(got).__name__})")
+            if set(got) != {"weight", "bias"}:
+                return f"return the keys 'weight' and 'bias', got {sorted(map(str, got))}"
+            if not torch.equal(given["weight"], weight) or not torch.equal(given["bias"], bias):
+                return ("you changed the input in place: clone the tensors first "
+                        "(value.clone()); the caller may still need the original")
+            new = np.asarray(got["weight"])
+            if new.dtype == bool:
                 return ("you returned a mask (True/False): return the weights with the pruned "
                         "entries set to 0, e.g. weight * mask")
-            k = int(round(fraction * weight.size))
-            flat = weight.ravel()
-            order = np.argsort(flat)                    # by signed value
-            by_value = flat.copy()
-            by_value[order[:k]] = 0
-            largest = flat.copy()
-            largest[np.argsort(np.abs(flat))[::-1][:k]] = 0
-            kept = flat.copy()
-            kept[np.argsort(np.abs(flat))[:weight.size - k]] = 0
-            problem = compare(f"magnitude_prune(weight of shape {shape}, {fraction})", got,
-                              ref.magnitude_prune(weight, fraction), mistakes={
-                "you zeroed the most negative weights: sort by the absolute value, np.abs(weight)":
-                    by_value.reshape(shape),
-                "you zeroed the largest weights: magnitude pruning removes the smallest |w|":
-                    largest.reshape(shape),
-                "fraction is the share to remove, not the share to keep":
-                    kept.reshape(shape),
-            })
-            if problem:
-                return problem
-            if not np.array_equal(given, weight):
-                return ("you changed the input array in place: work on a copy "
-                        "(weight.copy()), the caller may still need the original")
-            return None
+            if new.shape != tuple(weight.shape):
+                return (f"the pruned weight should keep the shape {tuple(weight.shape)}, yours "
+                        f"has {new.shape}: zero entries, do not remove them")
+            if not np.array_equal(np.asarray(got["bias"]), bias.numpy()):
+                return ("you pruned (or changed) the bias: prune only the weight, as "
+                        "torch.nn.utils.prune.l1_unstructured(layer, 'weight') does")
+            new = new.ravel()
+            zero = new == 0
+            if not np.all(zero | (new == w)):
+                return "weights that are not pruned must keep their values"
+            if zero.sum() == k and (k in (0, n) or np.abs(w[zero]).max() <= np.abs(w[~zero]).min()):
+                return None
+            if k and np.array_equal(zero, zeroed_by(np.argsort(-np.abs(w)), k)):
+                return ("you zeroed the largest weights: magnitude pruning removes the smallest "
+                        "|w|")
+            if k and np.array_equal(zero, zeroed_by(np.argsort(w), k)):
+                return ("you zeroed the most negative weights: rank by the absolute value, "
+                        "weight.abs()")
+            if zero.sum() == n - k and n - k != k:
+                return ("fraction is the share to remove, not the share to keep: you zeroed "
+                        f"{zero.sum()} of {n}, the fraction asks for {k}")
+            consistent = (zero.all() or not zero.any()
+                          or np.abs(w[zero]).max() <= np.abs(w[~zero]).min())
+            if consistent:
+                cut = np.abs(w[by_magnitude[k - 1 if k else 0]])
+                ties = int(np.sum(np.abs(w) == cut))
+                return (f"you zeroed {zero.sum()} weights, the fraction asks for exactly {k} "
+                        f"(round(fraction * numel)); {ties} weights share |w| = {cut:g} at the "
+                        "cut, and a threshold (|w| <= t or < t) zeroes all or none of them: rank "
+                        "the entries (torch.argsort) and zero exactly k")
+            return (f"the {zero.sum()} zeroed weights are not the {k} with the smallest |w|: "
+                    "rank all entries of the weight together by weight.abs()")
 
         return test
 
-    # a matrix (flatten before ranking, keep the shape) and a fraction that needs rounding
-    return run_checks("magnitude_prune", student_fn,
-                      [make_test((4, 5), 0.5), make_test((3, 7), 0.3), make_test((10,), 0.0)],
-                      hint="np.argsort(np.abs(weight), axis=None) ranks all entries; "
-                           "set pruned.flat[...] = 0 on a copy")
+    rng = np.random.default_rng(7)
+    ties = np.tile([0.5, -0.5, 1.0, -1.0, 2.0, -2.0], 4).reshape(4, 6)   # 8 entries per |w|
+    return run_checks("magnitude_prune", student_fn, [
+        make_test(rng.normal(size=(4, 5)), rng.normal(size=4) * 0.01, 0.5),
+        make_test(rng.normal(size=(3, 7)), rng.normal(size=3), 0.3),       # 6.3 → 6 weights
+        make_test(ties, np.array([0.1, -0.2, 0.3, 0.0]), 0.5),             # the cut in a tie
+        make_test(rng.normal(size=(2, 5)), rng.normal(size=2), 0.0),
+    ], hint="torch.argsort(weight.abs().flatten()) ranks all entries; clone the tensors, then "
+            "set pruned.view(-1)[indices] = 0")

@@ -12,9 +12,22 @@ def matching_entries(checkpoint, model_state):
             if name in model_state and tuple(value.shape) == tuple(model_state[name].shape)}
 
 
-def torch_linear_to_keras(weight, bias):
-    """PyTorch ``nn.Linear`` weight (out, in), bias (out,) -> Keras [kernel (in, out), bias]."""
-    return [np.asarray(weight).T.copy(), np.asarray(bias).copy()]
+def torch_to_keras(state, feature_shape):
+    """The weights of a PyTorch conv → ReLU → flatten → linear net, in Keras' order and layouts.
+
+    Inputs: ``state`` holds ``conv.weight`` (out, in, kh, kw) (OIHW), ``conv.bias`` (out,),
+    ``fc.weight`` (classes, C·H·W) and ``fc.bias`` (classes,), tensors or arrays;
+    ``feature_shape`` is (C, H, W), the shape of the convolution's output that is flattened.
+    Returns: ``[conv kernel (kh, kw, in, out) (HWIO), conv bias, dense kernel (H·W·C, classes),
+    dense bias]``, the list a Keras Conv2D → Flatten → Dense model's ``set_weights`` takes.
+    """
+    channels, height, width = feature_shape
+    kernel = np.asarray(state["conv.weight"]).transpose(2, 3, 1, 0)    # OIHW → HWIO
+    fc = np.asarray(state["fc.weight"])                                  # (classes, C·H·W)
+    # PyTorch flattens (C, H, W), Keras (H, W, C): reorder the inputs of the dense layer
+    dense = fc.reshape(-1, channels, height, width).transpose(2, 3, 1, 0)
+    dense = dense.reshape(height * width * channels, -1)                # (H·W·C, classes)
+    return [kernel, np.asarray(state["conv.bias"]), dense, np.asarray(state["fc.bias"])]
 
 
 def freeze_all_but(model, trainable_prefixes):
@@ -28,10 +41,20 @@ def freeze_all_but(model, trainable_prefixes):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def magnitude_prune(weight, fraction):
-    """A copy of ``weight`` with the ``round(fraction * weight.size)`` smallest |w| set to 0."""
-    weight = np.asarray(weight)
-    pruned = weight.copy()
-    k = int(round(fraction * weight.size))
-    pruned.flat[np.argsort(np.abs(weight), axis=None)[:k]] = 0
+def magnitude_prune(layer_state, fraction):
+    """A pruned copy of a layer's state: the smallest |w| of its weight set to 0, bias kept.
+
+    Inputs: ``layer_state`` ``{"weight": tensor, "bias": tensor}`` (e.g. ``linear.state_dict()``);
+    ``fraction`` in [0, 1]. Returns a new dict: exactly ``round(fraction · weight.numel())``
+    weights with the smallest absolute values are 0, everything else (the bias included) is
+    unchanged; the input is not modified.
+    """
+    import torch
+
+    pruned = {name: value.clone(memory_format=torch.contiguous_format)
+              for name, value in layer_state.items()}
+    weight = pruned["weight"]
+    k = round(fraction * weight.numel())
+    smallest = torch.argsort(weight.abs().flatten(), stable=True)[:k]   # exactly k, ties too
+    weight.view(-1)[smallest] = 0
     return pruned
