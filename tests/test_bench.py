@@ -25,12 +25,14 @@ def test_run_notebook_times_and_measures_without_touching_the_file(tmp_path):
 def test_format_table_gives_ratios_and_flags_slow_notebooks():
     floor = {"wall_s": 5.0, "peak_rss_mb": 400.0}
     table = bench.format_table([{"name": "01_a.ipynb", "wall_s": 10.0, "peak_rss_mb": 600.0},
-                                {"name": "05_b.ipynb", "wall_s": 75.0, "peak_rss_mb": 1200.0}],
+                                {"name": "05_b.ipynb", "wall_s": 75.0, "peak_rss_mb": 1200.0},
+                                {"name": "06_c.ipynb", "wall_s": 29.0, "peak_rss_mb": 1600.0}],
                                floor)
     lines = table.splitlines()
     assert lines[2].startswith("| floor") and "| 5.0 | 400 | 1.0 | 1.0 |" in lines[2]
     assert lines[3] == "| 01_a.ipynb | 10.0 | 600 | 2.0 | 1.5 |"
-    assert lines[4] == "| 05_b.ipynb (over the 60 s target) | 75.0 | 1200 | 15.0 | 3.0 |"
+    assert lines[4] == "| 05_b.ipynb (over the 30 s target) | 75.0 | 1200 | 15.0 | 3.0 |"
+    assert lines[5] == "| 06_c.ipynb (over the 1536 MiB target) | 29.0 | 1600 | 5.8 | 4.0 |"
 
 
 @pytest.mark.parametrize("argv", [["--timeout", "0"], ["--timeout", "soon"], ["--no-such"]])

@@ -27,7 +27,8 @@ from .paths import BUILD, NOTEBOOK_DIR, OFFLINE_BOOT, REPO, notebooks
 __all__ = ["run_notebook", "code_notebook", "format_table", "offline_env", "main"]
 
 TEST_TIME_FILE = BUILD / "test-seconds.txt"
-TARGET_S = 60.0
+TARGET_S = 30.0
+TARGET_MIB = 1536.0  # 1.5 GiB
 FLOOR_SOURCE = ("import numpy\nimport torch\nimport tensorflow\nimport keras\n\n"
                 "import coursekit\n\ncoursekit.setup()")
 # Appended to the executed copy (then removed): the kernel's peak resident set size in bytes.
@@ -97,7 +98,11 @@ def format_table(rows, floor) -> str:
              f"| floor: kernel start + imports + setup | {floor['wall_s']:.1f} | "
              f"{floor['peak_rss_mb']:.0f} | 1.0 | 1.0 |"]
     for row in rows:
-        over = " (over the 60 s target)" if row["wall_s"] > TARGET_S else ""
+        over = "".join(
+            f" (over the {limit:.0f} {unit} target)"
+            for value, limit, unit in ((row["wall_s"], TARGET_S, "s"),
+                                       (row["peak_rss_mb"], TARGET_MIB, "MiB"))
+            if value > limit)
         lines.append(f"| {row['name']}{over} | {row['wall_s']:.1f} | {row['peak_rss_mb']:.0f} | "
                      f"{row['wall_s'] / floor['wall_s']:.1f} | "
                      f"{row['peak_rss_mb'] / floor['peak_rss_mb']:.1f} |")
@@ -193,7 +198,7 @@ def main(argv=None) -> int:
         format_table(rows, floor),
         "",
         f"All notebooks together: {total:.0f} s. Target: every notebook under {TARGET_S:.0f} s "
-        "on 2 CPU cores.",
+        f"and {TARGET_MIB:.0f} MiB on 2 CPU cores.",
         "",
         f"Whole test command: {_test_time(args.run_tests)}",
         "",
