@@ -148,7 +148,8 @@ def check_ema_coefficients(student_fn):
                 "end up?": zero_start,
                 "that is notebook 04's zero start with bias correction (the same numbers as "
                 "section 3's exponential scheme): it spreads the missing weight over all the "
-                "snapshots, whereas AveragedModel starts from a copy": zero_start / zero_start.sum(),
+                "snapshots, whereas AveragedModel starts from a copy":
+                    zero_start / zero_start.sum(),
                 "the order is reversed: oldest first, so the newest snapshot (the last entry) "
                 "gets 1 - decay": expected[::-1],
                 "the oldest snapshot is discounted once too often: the copy is the first of "
@@ -236,9 +237,10 @@ def check_match_hidden_units(student_fn):
                 return (f"{call} must return one entry per hidden unit ({h}), yours has "
                         f"{len(got)}")
             if sorted(np.round(got).astype(int).tolist()) != list(range(h)):
-                return (f"{call} returned {got.tolist()}, which is not a permutation of 0..{h - 1}: "
-                        "some unit of B is paired with two units of A (picking each unit's best "
-                        "partner on its own does that); solve the one-to-one assignment")
+                return (f"{call} returned {got.tolist()}, which is not a permutation of "
+                        f"0..{h - 1}: some unit of B is paired with two units of A (picking "
+                        "each unit's best partner on its own does that); solve the one-to-one "
+                        "assignment")
             return compare(call, got, alignment.match_hidden_units(wa, wb),
                            mistakes=mistakes(wa, wb), atol=1e-9)
         return test
