@@ -14,7 +14,7 @@ def _not_attempted(*args):
 @pytest.mark.parametrize("check, solution", [
     (checks.check_average_snapshots, ref.average_snapshots),
     (checks.check_ema_coefficients, ref.ema_coefficients),
-    (checks.check_permute_hidden, ref.permute_hidden),
+    (checks.check_match_hidden_units, ref.match_hidden_units),
 ])
 def test_reference_solutions_pass_and_blank_exercises_say_todo(check, solution, capsys):
     assert check(solution).passed is True
@@ -126,6 +126,10 @@ def _averages_within_each_snapshot(snaps, scheme, decay=None):
     (_averages_within_each_snapshot, "yours has 4 entries"),
     (lambda snaps, scheme, decay=None: None, "yours returned NoneType"),
     (_mistake(equal=lambda n, d: np.full(n, 0.2)), "wrong values"),
+    (lambda snaps, scheme, decay=None: snaps[0] if len(snaps) == 1
+     else ref.average_snapshots(snaps, scheme, decay), "returned the snapshot you were given"),
+    (lambda snaps, scheme, decay=None: list(snaps[0]) if len(snaps) == 1
+     else ref.average_snapshots(snaps, scheme, decay), "returned the snapshot you were given"),
 ])
 def test_average_snapshots_mistakes(wrong, phrase):
     result = checks.check_average_snapshots(wrong)
@@ -153,7 +157,7 @@ def _off_by_one(n, d):
     (lambda n, d: (1 - d) * d ** _ema_k(n), "first-step copy is missing"),
     (lambda n, d: (1 - d) * d ** _ema_k(n) / (1 - d**n), "notebook 04's zero start"),
     (lambda n, d: ref.ema_coefficients(n, d)[::-1], "order is reversed"),
-    (_off_by_one, "not decay**n"),
+    (_off_by_one, "discounted once too often"),
     (lambda n, d: d ** _ema_k(n) / (d ** _ema_k(n)).sum(), "section 3's exponential scheme"),
     (lambda n, d: np.full(n, 1 / n), "wrong values"),
     (lambda n, d: np.ones(n + 1) / (n + 1), "should have shape"),
@@ -175,52 +179,85 @@ def test_checks_need_a_function():
         checks.check_average_snapshots("linear")
 
 
-def _permute_in_place(weights, perm):
-    W1, b1, W2, b2 = weights
-    W1[:] = W1[:, perm]
-    b1[:] = b1[perm]
-    W2[:] = W2[perm, :]
-    return [W1, b1, W2, b2]
+def _units(w, parts=(0, 1, 2)):
+    cols = {0: w[0].T, 1: w[1][:, None], 2: w[2]}
+    return np.hstack([cols[p] for p in parts])
 
 
-def _replace_entries(weights, perm):
-    weights[0], weights[1], weights[2] = weights[0][:, perm], weights[1][perm], weights[2][perm]
-    return list(weights)
+def _solve(score, maximize=True):
+    from scipy.optimize import linear_sum_assignment
+
+    rows, cols = linear_sum_assignment(score, maximize=maximize)
+    return rows, cols
 
 
-def _inv(perm):
-    return np.argsort(perm)
+def _matcher(parts=(0, 1, 2), maximize=True, answer="cols"):
+    """A weight matcher with one typical mistake: which parts describe a unit, the solver's
+    direction, and which array of the solver's answer is returned."""
+    def student(wa, wb):
+        rows, cols = _solve(_units(wa, parts) @ _units(wb, parts).T, maximize)
+        return {"cols": cols[np.argsort(rows)], "rows": rows,
+                "inverse": rows[np.argsort(cols)]}[answer]
+    return student
+
+
+def _greedy(wa, wb):
+    return np.argmax(_units(wa) @ _units(wb).T, axis=1)
+
+
+def _not_transposed(wa, wb):   # units taken as the rows of W1: one entry per input
+    rows, cols = _solve(wa[0] @ wb[0].T)
+    return cols
+
+
+def _features(wa, wb):         # the score compares the numbers describing a unit
+    rows, cols = _solve(_units(wa).T @ _units(wb))
+    return cols
+
+
+def _match_in_place(wa, wb):
+    wb[0] *= 1.0001
+    return ref.match_hidden_units(wa, wb)
 
 
 @pytest.mark.parametrize("wrong, phrase", [
-    (lambda w, p: [w[0], w[1][p], w[2][p], w[3]], "permute the columns"),
-    (lambda w, p: [w[0][:, _inv(p)], w[1][_inv(p)], w[2][_inv(p)], w[3]], "inverse permutation"),
-    (lambda w, p: [w[0][:, p], w[1], w[2][p], w[3]], "bias must move"),
-    (lambda w, p: [w[0][:, p], w[1][p], w[2], w[3]], "outgoing weights"),
-    (lambda w, p: [w[0][:, p], w[1][p], w[2][_inv(p)], w[3]], "W2 was permuted with the inverse"),
-    (lambda w, p: [w[0][:, p], w[1][p], w[2][p]], "yours has 3 entries"),
-    (lambda w, p: None, "forget `return`"),
-    (lambda w, p: np.concatenate([w[0][:, p].ravel(), w[1][p]]), "one NumPy array"),
-    (lambda w, p: {"W1": w[0][:, p]}, "yours returned dict"),
-    (_replace_entries, "you changed the list `weights`"),
-    (lambda w, p: [w[0][:, p], w[1][p], w[2][p], 2 * w[3]], "wrong values"),
-    (_permute_in_place, "changed the input array W1 in place"),
+    (_matcher(maximize=False), "as small as possible"),
+    (_matcher(answer="inverse"), "inverse permutation"),
+    (_matcher(parts=(0,)), "incoming weights (W1) only"),
+    (_matcher(parts=(0, 1)), "left out the outgoing weights"),
+    (_matcher(parts=(0, 2)), "left out the biases"),
+    (_matcher(answer="rows"), "the row numbers"),
+    (_not_transposed, "returned 2 numbers"),
+    (_features, "returned 6 numbers"),
+    (_greedy, "not a permutation"),
+    (_match_in_place, "changed the weights you were given in place"),
+    (lambda wa, wb: None, "returned None"),
 ])
-def test_permute_hidden_mistakes(wrong, phrase):
-    result = checks.check_permute_hidden(wrong)
+def test_match_hidden_units_mistakes(wrong, phrase):
+    result = checks.check_match_hidden_units(wrong)
     assert result.passed is False and phrase in result.message
 
 
-def test_permute_hidden_matches_coursekit_alignment():
+def test_match_hidden_units_solution_agrees_with_coursekit_alignment():
     from coursekit import alignment
 
-    rng = np.random.default_rng(0)
-    w = [rng.normal(size=(2, 5)), rng.normal(size=5), rng.normal(size=(5, 3)), rng.normal(size=3)]
-    perm = rng.permutation(5)
-    for a, b in zip(ref.permute_hidden(w, perm), alignment.permute_hidden(w, perm), strict=True):
-        np.testing.assert_array_equal(a, b)
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        a, b = ([rng.normal(size=(2, 9)), rng.normal(size=9), rng.normal(size=(9, 3)),
+                 rng.normal(size=3)] for _ in range(2))
+        np.testing.assert_array_equal(ref.match_hidden_units(a, b),
+                                      alignment.match_hidden_units(a, b))
 
 
-def test_permute_hidden_check_needs_a_function():
+def test_match_hidden_units_check_messages_hand_out_no_code():
+    wrong = [_matcher(maximize=False), _matcher(answer="inverse"), _matcher(parts=(0,)),
+             _matcher(answer="rows"), _greedy, _not_transposed]
+    for fn in wrong:
+        message = checks.check_match_hidden_units(fn).message
+        for code in ("maximize=True", "linear_sum_assignment(", "argsort", "[:, perm]", ".T"):
+            assert code not in message, (code, message)
+
+
+def test_match_hidden_units_check_needs_a_function():
     with pytest.raises(TypeError, match="pass your function"):
-        checks.check_permute_hidden([0, 1, 2])
+        checks.check_match_hidden_units([0, 1, 2])

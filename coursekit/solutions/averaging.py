@@ -41,11 +41,21 @@ def ema_coefficients(n, decay):
     return coeffs
 
 
-def permute_hidden(weights, perm):
-    """Renumber the hidden units of ``[W1 (n_in, h), b1 (h,), W2 (h, n_out), b2 (n_out,)]``.
+def match_hidden_units(weights_a, weights_b):
+    """Weight matching: the permutation of B's hidden units that best lines them up with A's.
 
-    New unit ``i`` is old unit ``perm[i]``: the columns of ``W1``, the entries of ``b1`` and the
-    rows of ``W2`` move together, so the network computes the same function. Returns a new list.
+    Inputs: two weight lists ``[W1 (n_in, h), b1 (h,), W2 (h, n_out), b2]``. Each hidden unit is
+    described by its column of ``W1``, its bias and its row of ``W2``; the score of the pair
+    (A's unit i, B's unit j) is the dot product of their descriptions. Returns ``perm``, shape
+    ``(h,)``: B's unit ``perm[i]`` is paired with A's unit ``i``, and the pairing has the largest
+    total score (``permute_hidden(weights_b, perm)`` then lines B up with A).
     """
-    W1, b1, W2, b2 = weights
-    return [W1[:, perm], b1[perm], W2[perm, :], b2.copy()]
+    from scipy.optimize import linear_sum_assignment
+
+    def units(weights):  # (h, n_in + 1 + n_out): one row per hidden unit
+        W1, b1, W2, _ = (np.asarray(w, dtype=float) for w in weights)
+        return np.hstack([W1.T, b1[:, None], W2])
+
+    score = units(weights_a) @ units(weights_b).T     # (h, h): rows A's units, columns B's
+    rows, cols = linear_sum_assignment(score, maximize=True)
+    return cols[np.argsort(rows)]

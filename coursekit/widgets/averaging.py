@@ -86,12 +86,13 @@ def draw(lr: float = 0.9, noise: float = 0.3, n_avg: int = 40, scheme: str = "eq
     ax.contour(g1, g2, valley_loss(np.stack([g1, g2], axis=-1)), levels=12, cmap="Greys",
                linewidths=0.8)
     ax.plot(*d["path"].T, ".-", color=PALETTE[5], alpha=0.6, lw=0.8, label="SGD iterates")
-    ax.plot(*d["tail"].T, ".", color=PALETTE[0], label=f"last {n_avg} (averaged)")
+    ax.plot(*d["tail"].T, ".", color=PALETTE[0],
+            label=f"last {n_avg} (averaged), mean loss {d['loss_tail_mean']:.3g}")
     ax.plot(*d["path"][-1], "s", ms=10, color=PALETTE[3],
-            label=f"last iterate, loss {d['loss_last']:.3g}")
+            label=f"last iterate, loss {d['loss_last']:.3g}", markeredgecolor="k")
     ax.plot(*d["average"], "*", ms=18, color=PALETTE[1], markeredgecolor="k",
             label=f"{scheme} average, loss {d['loss_average']:.3g}")
-    ax.plot(0, 0, "x", ms=10, color="k", mew=2, label="minimum")
+    ax.plot(0, 0, "P", ms=11, color="w", markeredgecolor="k", mew=1.5, zorder=5, label="minimum")
     ax.set(title=f"lr {lr:.2f}, gradient noise {noise:.2f}: mean loss of the averaged iterates "
                  f"{d['loss_tail_mean']:.3g}", xlabel="weight w₁ (flat direction)",
            ylabel="weight w₂ (steep direction)", xlim=(-5, 5), ylim=(-2.5, 2.5))
