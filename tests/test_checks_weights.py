@@ -31,6 +31,10 @@ def test_matching_entries_accepts_every_right_answer(answer):
      "fc.weight: checkpoint (20, 6), model (6, 20)"),
     (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.numel() == ms[k].numel()},
      "the same number of elements is not enough"),
+    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and len(v) == len(ms[k])},
+     "the same first dimension is not enough"),
+    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.shape[0] == ms[k].shape[0]},
+     "enc.weight: checkpoint (5, 6), model (5, 4)"),
     (lambda ck, ms: dict(ck), "aux.weight is not in the model"),
     (lambda ck, ms: {}, "the result is empty: body.bias, body.weight, norm.weight"),
     (lambda ck, ms: {k: ms[k] for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
@@ -161,6 +165,35 @@ def test_freeze_all_but_names_mistakes(wrong, phrase):
     result = checks.check_freeze_all_but(wrong)
     assert result.passed is False
     assert phrase in result.message
+
+
+def _freeze_only(m, pre):
+    # never sets requires_grad=True: right on a fresh model, wrong on a partly frozen one
+    for name, p in m.named_parameters():
+        if not name.startswith(tuple(pre)):
+            p.requires_grad_(False)
+    return _count(m)
+
+
+def test_freeze_all_but_rejects_an_answer_that_only_freezes():
+    result = checks.check_freeze_all_but(_freeze_only)
+    assert result.passed is False
+    assert "2.bias, 2.weight stayed frozen" in result.message
+    assert "only freezes" in result.message and "progressive unfreezing" in result.message
+
+
+def test_messages_do_not_hand_out_the_code():
+    wrongs = [checks.check_matching_entries(lambda ck, ms: 1 / 0),
+              checks.check_torch_to_keras(lambda s, shape: 1 / 0),
+              checks.check_magnitude_prune(lambda s, f: 1 / 0),
+              checks.check_torch_to_keras(lambda s, shape: _port(s, shape, dense=(3, 2, 1, 0))),
+              checks.check_torch_to_keras(lambda s, shape: _port(s, shape, conv=(3, 2, 1, 0))),
+              checks.check_magnitude_prune(_threshold)]
+    for result in wrongs:
+        assert result.passed is False
+        for recipe in ("transpose(2, 3, 1, 0)", "reshape(", "argsort", "view(-1)", ".items()",
+                       "== model_state"):
+            assert recipe not in result.message, (recipe, result.message)
 
 
 def test_freeze_all_but_empty_prefixes():

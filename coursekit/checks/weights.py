@@ -11,7 +11,8 @@ from ._core import compare, run_checks
 
 # Two cases, as state dicts of torch tensors (what model.state_dict() and torch.load give):
 # (model shapes, checkpoint shapes). The second has a transposed entry with the same number of
-# elements, so comparing sizes (numel) instead of shapes is caught.
+# elements, so comparing sizes (numel) instead of shapes is caught; the third differs only in
+# the second dimension, so comparing the first dimension alone is caught.
 _CASES = [
     ({"body.weight": (5, 4), "body.bias": (5,), "head.weight": (3, 5), "head.bias": (3,),
       "norm.weight": (5,)},
@@ -19,6 +20,9 @@ _CASES = [
       "aux.weight": (2, 5), "norm.weight": (5,)}),
     ({"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (6, 20), "fc.bias": (6,)},
      {"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (20, 6), "fc.bias": (6,)}),
+    # the same first dimension, another second one: comparing len() or shape[0] is not enough
+    ({"enc.weight": (5, 4), "enc.bias": (5,), "dec.weight": (4, 5)},
+     {"enc.weight": (5, 6), "enc.bias": (5,), "dec.weight": (4, 5)}),
 ]
 
 
@@ -67,9 +71,13 @@ def check_matching_entries(student_fn):
                                     f"{_shape(model_state[k])}" for k in mismatched)
                 same_size = any(checkpoint[k].numel() == model_state[k].numel()
                                 for k in mismatched)
+                same_first = any(_shape(checkpoint[k])[:1] == _shape(model_state[k])[:1]
+                                 for k in mismatched)
+                why = (" (the same number of elements is not enough)" if same_size else
+                       " (the same first dimension is not enough: every dimension must agree)"
+                       if same_first else "")
                 return (f"you kept {', '.join(mismatched)}, whose shapes differ ({details}): "
-                        "loading them fails with a size mismatch. Compare the shapes too"
-                        + (" (the same number of elements is not enough)" if same_size else ""))
+                        "loading them fails with a size mismatch. Compare the shapes too" + why)
             missing = sorted(set(expected) - keys)
             if missing:
                 return (f"entries that fit are missing from your result: {', '.join(missing)} "
@@ -89,8 +97,8 @@ def check_matching_entries(student_fn):
 
     tests = [make_test(model, ckpt, 10 * i) for i, (model, ckpt) in enumerate(_CASES)]
     return run_checks("matching_entries", student_fn, tests,
-                      hint="loop over checkpoint.items() and keep name -> value when the name "
-                           "is in model_state and value.shape == model_state[name].shape")
+                      hint="an entry fits when its name exists in the model and its whole shape "
+                           "(every dimension) is the model's; the value comes from the checkpoint")
 
 
 def _keras_forward(weights, x_nhwc):
@@ -126,21 +134,21 @@ def check_torch_to_keras(student_fn):
         names = ["the conv kernel", "the conv bias", "the dense kernel", "the dense bias"]
         mistakes = [{
             "the conv kernel is still in PyTorch's layout (out, in, kh, kw): Keras wants "
-            "(kh, kw, in, out), weight.transpose(2, 3, 1, 0)": w_conv,
+            "(kh, kw, in, out), so every axis has to move": w_conv,
             "the conv kernel used .T, which gives (kw, kh, in, out): every filter is mirrored "
-            "across its diagonal; use transpose(2, 3, 1, 0)": w_conv.T,
+            "across its diagonal; name the new position of each axis explicitly": w_conv.T,
             "the conv kernel has in and out swapped: (kh, kw, out, in); Keras wants (kh, kw, "
-            "in, out), transpose(2, 3, 1, 0)": w_conv.transpose(2, 3, 0, 1),
+            "in, out)": w_conv.transpose(2, 3, 0, 1),
         }, {
             "the conv bias is all zeros: copy the bias, do not drop it": np.zeros(c_out),
         }, {
             "the dense kernel is not transposed: PyTorch's Linear stores (out, in), Keras' "
             "Dense (in, out)": w_fc,
             "flatten order: the dense kernel's rows are in PyTorch's (C, H, W) flatten order, "
-            "but Keras flattens a channels-last map in (H, W, C) order; reshape the rows to "
-            "(C, H, W), move C last, and flatten again": w_fc.T,
-            "the dense kernel's rows have H and W swapped: reorder (C, H, W) to (H, W, C), "
-            "transpose(2, 3, 1, 0) after reshape(-1, C, H, W)":
+            "but Keras flattens a channels-last map in (H, W, C) order, so row r of Keras' "
+            "kernel must hold the weights of the map position that Keras puts at r": w_fc.T,
+            "the dense kernel's rows have H and W swapped: Keras' order is height, then width, "
+            "then channel (channel fastest)":
                 w_fc.reshape(-1, c, h, w).transpose(3, 2, 1, 0).reshape(h * w * c, -1),
         }, {
             "the dense bias is all zeros: copy the bias, do not drop it": np.zeros(classes),
@@ -178,9 +186,9 @@ def check_torch_to_keras(student_fn):
     # square maps (where .T keeps the shape) and a non-square one (where H and W cannot mix)
     return run_checks("torch_to_keras", student_fn,
                       [make_test(2, 3, 6, 6, 4, 0), make_test(1, 4, 6, 9, 5, 1)],
-                      hint="np.asarray(tensor) gives an array; conv: transpose(2, 3, 1, 0); "
-                           "dense: reshape(-1, C, H, W), reorder to (H, W, C, out), reshape to "
-                           "(H*W*C, out)")
+                      hint="np.asarray(tensor) gives an array; the conv kernel goes from (out, in, "
+                           "kh, kw) to (kh, kw, in, out); the dense kernel's rows follow the "
+                           "flatten order of an (H, W, C) map")
 
 
 def check_freeze_all_but(student_fn):
@@ -235,7 +243,29 @@ def check_freeze_all_but(student_fn):
             return "with no prefixes every parameter should be frozen and the count 0"
         return None
 
-    return run_checks("freeze_all_but", student_fn, [test, test_empty],
+    def test_unfreeze(fn):
+        # progressive unfreezing: the model comes in partly frozen (only "4." trainable), and
+        # the call must make "2." trainable again
+        model, reference = make_model(), make_model()
+        for net in (model, reference):
+            for name, param in net.named_parameters():
+                param.requires_grad_(name.startswith("4."))
+        expected_count = ref.freeze_all_but(reference, ["2.", "4."])
+        got = fn(model, ["2.", "4."])
+        still_frozen = sorted(n for n, p in model.named_parameters()
+                              if n.startswith("2.") and not p.requires_grad)
+        if still_frozen:
+            return (f"on a model that was already partly frozen, {', '.join(still_frozen)} "
+                    "stayed frozen although its name starts with a prefix: your function only "
+                    "freezes. It must also make the prefixed parameters trainable, whatever "
+                    "their flag was before (progressive unfreezing calls it again with more "
+                    "prefixes)")
+        if got != expected_count:
+            return (f"on a partly frozen model the count should be {expected_count}, yours is "
+                    f"{got!r}")
+        return None
+
+    return run_checks("freeze_all_but", student_fn, [test, test_empty, test_unfreeze],
                       hint="model.named_parameters() gives (name, parameter); "
                            "param.requires_grad_(flag) sets the flag")
 
@@ -304,8 +334,9 @@ def check_magnitude_prune(student_fn):
                 ties = int(np.sum(np.abs(w) == cut))
                 return (f"you zeroed {zero.sum()} weights, the fraction asks for exactly {k} "
                         f"(round(fraction * numel)); {ties} weights share |w| = {cut:g} at the "
-                        "cut, and a threshold (|w| <= t or < t) zeroes all or none of them: rank "
-                        "the entries (torch.argsort) and zero exactly k")
+                        "cut, and a threshold (|w| <= t or < t) zeroes all or none of them: "
+                        "choose the entries by their rank in |w|, not by comparing with a value, "
+                        "so that exactly that many are zeroed")
             return (f"the {zero.sum()} zeroed weights are not the {k} with the smallest |w|: "
                     "rank all entries of the weight together by weight.abs()")
 
@@ -318,5 +349,5 @@ def check_magnitude_prune(student_fn):
         make_test(rng.normal(size=(3, 7)), rng.normal(size=3), 0.3),       # 6.3 → 6 weights
         make_test(ties, np.array([0.1, -0.2, 0.3, 0.0]), 0.5),             # the cut in a tie
         make_test(rng.normal(size=(2, 5)), rng.normal(size=2), 0.0),
-    ], hint="torch.argsort(weight.abs().flatten()) ranks all entries; clone the tensors, then "
-            "set pruned.view(-1)[indices] = 0")
+    ], hint="rank all entries of the weight together (not row by row) by their absolute "
+            "value, zero the k lowest-ranked in a copy, leave the bias and the input alone")
