@@ -1,5 +1,7 @@
 """The checks of notebook 07 accept the reference solutions and name each typical mistake."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -14,11 +16,39 @@ def _not_attempted(*args):
 
 
 # ---------------------------------------------------------------- matching_entries
+def _model_names(answer):
+    # a student answer that first removes the wrapper prefixes right, then applies `answer`
+    return lambda ck, ms: answer({ref.model_name(k): v for k, v in ck.items()}, ms)
+
+
+def _strip_once(*prefixes):
+    # removes each of `prefixes` once, in this order, from the start of a name
+    def name(k):
+        for p in prefixes:
+            k = k.removeprefix(p)
+        return k
+    return lambda ck, ms: {name(k): v for k, v in ck.items()
+                           if name(k) in ms and v.shape == ms[name(k)].shape}
+
+
+def _strip_loop(ck, ms):
+    out = {}
+    for k, v in ck.items():
+        while k.startswith(("module.", "_orig_mod.")):
+            k = k.split(".", 1)[1] if k.startswith("module.") else k[len("_orig_mod."):]
+        if k in ms and v.shape == ms[k].shape:
+            out[k] = v
+    return out
+
+
 @pytest.mark.parametrize("answer", [
-    lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
-    lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.size() == ms[k].size()},
-    lambda ck, ms: {k: v.clone() for k, v in ck.items()
-                    if k in ms and tuple(v.shape) == tuple(ms[k].shape)},
+    _model_names(lambda ck, ms: {k: v for k, v in ck.items()
+                                 if k in ms and v.shape == ms[k].shape}),
+    _model_names(lambda ck, ms: {k: v for k, v in ck.items()
+                                 if k in ms and v.size() == ms[k].size()}),
+    _model_names(lambda ck, ms: {k: v.clone() for k, v in ck.items()
+                                 if k in ms and tuple(v.shape) == tuple(ms[k].shape)}),
+    _strip_loop,
     ref.matching_entries,
 ])
 def test_matching_entries_accepts_every_right_answer(answer):
@@ -26,28 +56,48 @@ def test_matching_entries_accepts_every_right_answer(answer):
 
 
 @pytest.mark.parametrize("wrong, phrase", [
-    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms}, "Compare the shapes too"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.numel() == ms[k].numel()},
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items() if k in ms}),
+     "Compare the shapes too"),
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items()
+                                  if k in ms and v.numel() == ms[k].numel()}),
      "fc.weight: checkpoint (20, 6), model (6, 20)"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.numel() == ms[k].numel()},
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items()
+                                  if k in ms and v.numel() == ms[k].numel()}),
      "the same number of elements is not enough"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and len(v) == len(ms[k])},
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items() if k in ms and len(v) == len(ms[k])}),
      "the same first dimension is not enough"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.shape[0] == ms[k].shape[0]},
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items()
+                                  if k in ms and v.shape[0] == ms[k].shape[0]}),
      "enc.weight: checkpoint (5, 6), model (5, 4)"),
-    (lambda ck, ms: dict(ck), "aux.weight is not in the model"),
-    (lambda ck, ms: {}, "the result is empty: body.bias, body.weight, norm.weight"),
-    (lambda ck, ms: {k: ms[k] for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
+    (_model_names(lambda ck, ms: dict(ck)), "aux.weight is not in the model"),
+    (lambda ck, ms: {}, "the result is empty"),
+    (_model_names(lambda ck, ms: {k: ms[k] for k, v in ck.items()
+                                  if k in ms and v.shape == ms[k].shape}),
      "take the value from the checkpoint"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k.startswith("body")},
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items() if k.startswith("body")}),
      "entries that fit are missing from your result: norm.weight"),
-    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.dim() > 1
-                     and v.shape == ms[k].shape},
+    (_model_names(lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.dim() > 1
+                                  and v.shape == ms[k].shape}),
      "missing from your result: body.bias, norm.weight"),
-    (lambda ck, ms: {"module." + k: v for k, v in ck.items()}, "is not a name of the checkpoint"),
+    (_model_names(lambda ck, ms: {"x." + k: v for k, v in ck.items()}),
+     "is not a name of the checkpoint"),
     (lambda ck, ms: [1, 2], "return a dict"),
-    (lambda ck, ms: {k: 2 * v for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
+    (_model_names(lambda ck, ms: {k: 2 * v for k, v in ck.items()
+                                  if k in ms and v.shape == ms[k].shape}),
      "wrong values"),
+    # the prefixes: one named mistake each
+    (lambda ck, ms: {k: v for k, v in ck.items() if k in ms and v.shape == ms[k].shape},
+     "prefix not stripped: every name of this checkpoint starts with 'module.'"),
+    (lambda ck, ms: dict(ck), "prefix not stripped"),
+    (_strip_once("module."), "only one kind of prefix removed: your function handles 'module.'"),
+    (_strip_once("_orig_mod."), "only one kind of prefix removed"),
+    (_strip_once("module.", "_orig_mod."), "only one of two prefixes removed"),
+    (lambda ck, ms: {k.replace("module.", "").replace("_orig_mod.", ""): v for k, v in ck.items()
+                     if k.replace("module.", "").replace("_orig_mod.", "") in ms},
+     "stripped from the middle of a name: the model's submodule.weight"),
+    (lambda ck, ms: {k.replace("module.", "").replace("_orig_mod.", ""): v
+                     for k, v in ck.items()},
+     "stripped from the middle of a name"),
 ])
 def test_matching_entries_names_mistakes(wrong, phrase):
     result = checks.check_matching_entries(wrong)
@@ -57,7 +107,8 @@ def test_matching_entries_names_mistakes(wrong, phrase):
 
 def test_matching_entries_messages_are_never_empty():
     # keeps one entry that fits and drops the others: the message names what is missing
-    result = checks.check_matching_entries(lambda ck, ms: {"body.weight": ck["body.weight"]})
+    result = checks.check_matching_entries(
+        lambda ck, ms: {"body.weight": ck["module.body.weight"]})
     assert result.passed is False
     assert result.message.rstrip().endswith(")") and "body.bias, norm.weight" in result.message
 
@@ -269,7 +320,7 @@ def test_magnitude_prune_accepts_every_right_answer(answer):
     (lambda s, f: ref.magnitude_prune(s, 1 - f), "share to remove"),
     (_in_place, "in place"),
     (_threshold, "the fraction asks for exactly 12"),
-    (lambda s, f: _threshold(s, f, strict=True), "a threshold"),
+    (lambda s, f: _threshold(s, f, strict=True), "the count is off"),  # no tie at the cut
     (_with_bias, "you pruned (or changed) the bias"),
     (lambda s, f: {"weight": ref.magnitude_prune(s, f)["weight"] != 0, "bias": s["bias"]},
      "returned a mask"),
@@ -281,6 +332,39 @@ def test_magnitude_prune_names_mistakes(wrong, phrase):
     result = checks.check_magnitude_prune(wrong)
     assert result.passed is False
     assert phrase in result.message
+
+
+def _prune_count(count):
+    # zeroes the `count(f * numel)` smallest |w|: right only when count rounds to the nearest
+    def answer(state, f):
+        out = {k: v.clone() for k, v in state.items()}
+        w = out["weight"]
+        w.view(-1)[torch.argsort(w.abs().flatten())[:count(f * w.numel())]] = 0
+        return out
+    return answer
+
+
+@pytest.mark.parametrize("count, got, wanted", [
+    (int, 7, 8),                        # 0.38 × 20 = 7.6: int() rounds down
+    (math.ceil, 7, 6),                  # 0.3 × 21 = 6.3: ceil rounds up
+])
+def test_magnitude_prune_names_a_count_off_by_one(count, got, wanted):
+    result = checks.check_magnitude_prune(_prune_count(count))
+    assert result.passed is False
+    assert "the count is off" in result.message
+    assert f"you zeroed the {got} smallest weights" in result.message
+    assert f"asks for exactly {wanted}" in result.message
+    assert "threshold" not in result.message and "share |w|" not in result.message
+
+
+def test_magnitude_prune_accepts_rounding_to_nearest():
+    assert checks.check_magnitude_prune(_prune_count(round)).passed is True
+
+
+def test_magnitude_prune_tie_message_still_names_ties():
+    result = checks.check_magnitude_prune(_threshold)
+    assert result.passed is False
+    assert "share |w| = 1 at the cut" in result.message and "a threshold" in result.message
 
 
 def test_magnitude_prune_not_attempted_and_needs_a_function():

@@ -9,21 +9,31 @@ import numpy as np
 from ..solutions import weights as ref
 from ._core import compare, run_checks
 
-# Two cases, as state dicts of torch tensors (what model.state_dict() and torch.load give):
-# (model shapes, checkpoint shapes). The second has a transposed entry with the same number of
-# elements, so comparing sizes (numel) instead of shapes is caught; the third differs only in
-# the second dimension, so comparing the first dimension alone is caught.
+# The cases, as state dicts of torch tensors (what model.state_dict() and torch.load give):
+# (model shapes, checkpoint shapes, prefix of every checkpoint name). The second has a
+# transposed entry with the same number of elements, so comparing sizes (numel) instead of
+# shapes is caught; the third differs only in the second dimension, so comparing the first
+# dimension alone is caught. The prefixes are those of wrapped models: DataParallel (and
+# DistributedDataParallel) add `module.`, torch.compile adds `_orig_mod.`, both wrappers add
+# both, in the order they were applied. `submodule.weight` holds `module.` inside a layer's own
+# name, which must stay.
 _CASES = [
     ({"body.weight": (5, 4), "body.bias": (5,), "head.weight": (3, 5), "head.bias": (3,),
-      "norm.weight": (5,)},
+      "norm.weight": (5,), "submodule.weight": (2, 3)},
      {"body.weight": (5, 4), "body.bias": (5,), "head.weight": (10, 5), "head.bias": (10,),
-      "aux.weight": (2, 5), "norm.weight": (5,)}),
+      "aux.weight": (2, 5), "norm.weight": (5,), "submodule.weight": (2, 3)}, "module."),
     ({"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (6, 20), "fc.bias": (6,)},
-     {"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (20, 6), "fc.bias": (6,)}),
+     {"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (20, 6), "fc.bias": (6,)},
+     "_orig_mod."),
     # the same first dimension, another second one: comparing len() or shape[0] is not enough
     ({"enc.weight": (5, 4), "enc.bias": (5,), "dec.weight": (4, 5)},
-     {"enc.weight": (5, 6), "enc.bias": (5,), "dec.weight": (4, 5)}),
+     {"enc.weight": (5, 6), "enc.bias": (5,), "dec.weight": (4, 5)}, ""),
+    ({"body.weight": (3, 2), "body.bias": (3,)},
+     {"body.weight": (3, 2), "body.bias": (3,)}, "_orig_mod.module."),
+    ({"body.weight": (3, 2), "body.bias": (3,)},
+     {"body.weight": (3, 2), "body.bias": (3,)}, "module._orig_mod."),
 ]
+_WRAPPERS = {"module.": "DataParallel", "_orig_mod.": "torch.compile"}
 
 
 def _tensors(shapes, seed):
@@ -37,41 +47,112 @@ def _shape(value):
     return tuple(getattr(value, "shape", ()))
 
 
+def _listed(names):
+    return ", ".join(str(n) for n in sorted(names, key=str))
+
+
 def check_matching_entries(student_fn):
     """Exercise: ``matching_entries(checkpoint, model_state) -> dict`` of the entries that fit.
 
     Both arguments are state dicts of torch tensors, like ``torch.load(...)`` and
-    ``model.state_dict()``; any test of the shapes (``.shape``, ``.size()``) is accepted.
+    ``model.state_dict()``; any test of the shapes (``.shape``, ``.size()``) is accepted. The
+    checkpoint's names may start with the wrapper prefixes ``module.`` and ``_orig_mod.`` (one,
+    both in either order, or none); the result uses the model's names. Named mistakes: a prefix
+    not removed, only one kind of prefix (or only one of two) removed, a prefix removed from
+    the middle of a name, and the shape mistakes.
     """
+    prefixes = tuple(_WRAPPERS)
 
-    def make_test(model_shapes, checkpoint_shapes, seed):
-        checkpoint = _tensors(checkpoint_shapes, seed)
+    def make_test(model_shapes, checkpoint_shapes, prefix, seed):
+        plain = _tensors(checkpoint_shapes, seed)
+        checkpoint = {prefix + name: value for name, value in plain.items()}
         model_state = _tensors(model_shapes, seed + 1)
+        origin = {ref.model_name(name): name for name in checkpoint}   # model name → checkpoint's
+        expected = ref.matching_entries(checkpoint, model_state)
+        example = next(iter(expected))
+        inside = sorted(n for n in expected if any(p in n for p in prefixes))
+        mangled = set()                         # names with a prefix removed from the middle
+        for name in checkpoint:
+            for cut in prefixes:
+                mangled |= {name.replace(cut, ""), name.replace(cut, "").replace(
+                    prefixes[0] if cut != prefixes[0] else prefixes[1], "")}
+        mangled -= set(origin)
+
+        def handles(fn, with_prefix, empty=False):
+            # does fn give the right names when every checkpoint name starts with `with_prefix`?
+            # (empty=True: does it return nothing even without any prefix?)
+            try:
+                got = fn({with_prefix + n: v for n, v in plain.items()}, dict(model_state))
+                if empty:
+                    got = fn(dict(plain), dict(model_state))
+            except Exception:  # noqa: BLE001 - any error counts as "not handled"
+                return False
+            if empty:
+                return isinstance(got, Mapping) and not got
+            return isinstance(got, Mapping) and set(got) == set(expected)
+
+        def prefix_problem(fn):
+            # the student's answer is right without prefixes but not with this checkpoint's
+            what = " and ".join(_WRAPPERS[p] for p in prefixes if p in prefix)
+            start = (f"every name of this checkpoint starts with '{prefix}' (added by {what}): "
+                     f"the model's '{example}' is '{prefix}{example}' in the file")
+            handled = [p for p in prefixes if handles(fn, p)]
+            if len(handled) == 2:
+                return (f"only one of two prefixes removed: {start}. Your function handles each "
+                        "prefix alone; remove wrapper prefixes from the start of a name as long "
+                        "as one is there, in whichever order they come")
+            if handled:
+                return (f"only one kind of prefix removed: your function handles "
+                        f"'{handled[0]}' but {start}. Both kinds, 'module.' and '_orig_mod.', "
+                        "can occur")
+            return (f"prefix not stripped: {start}, so no name of the file matches the model "
+                    "as it is. Remove the wrapper prefixes ('module.' and '_orig_mod.') from "
+                    "the start of each name before matching, and return the entries under the "
+                    "model's names")
+
+        def middle(names):
+            return (f"stripped from the middle of a name: the model's {_listed(names)} contains "
+                    "'module.' as part of a layer's own name, and that part must stay. Remove "
+                    "a wrapper prefix only where a name starts with it")
 
         def test(fn):
             got = fn(dict(checkpoint), dict(model_state))
             if not isinstance(got, Mapping):
                 return f"return a dict of name -> tensor, got {type(got).__name__}"
-            expected = ref.matching_entries(checkpoint, model_state)
             keys = set(got)
+            if prefix and keys != set(expected) and handles(fn, ""):
+                return prefix_problem(fn)
             if not keys:
-                return (f"the result is empty: {', '.join(sorted(expected))} have the same name "
+                if prefix and not handles(fn, prefix, empty=True):
+                    return prefix_problem(fn)
+                return (f"the result is empty: {_listed(expected)} have the same name "
                         "and shape in the checkpoint and the model")
-            foreign = sorted(str(k) for k in keys - set(checkpoint))
-            if foreign:
-                return (f"{', '.join(foreign)} is not a name of the checkpoint: return entries "
-                        "of the checkpoint only")
-            unexpected = sorted(k for k in keys if k not in model_state)
-            if unexpected:
-                return (f"{', '.join(unexpected)} is not in the model (an 'unexpected' key): "
+            wrong = sorted((k for k in keys if k not in model_state), key=str)
+            if any(str(k).startswith(prefixes) for k in wrong):
+                return prefix_problem(fn)
+            lost = set(inside) - keys           # names with 'module.' inside that are missing
+            if lost and (set(wrong) & mangled or set(expected) - set(inside) <= keys):
+                return middle(lost)
+            if wrong:
+                foreign = [k for k in wrong if k not in origin]
+                if foreign:
+                    return (f"{_listed(foreign)} is not a name of the checkpoint (with or "
+                            "without its wrapper prefixes): return entries of the checkpoint "
+                            "only")
+                return (f"{_listed(wrong)} is not in the model (an 'unexpected' key): "
                         "keep only names the model has")
-            mismatched = sorted(k for k in keys if _shape(checkpoint[k]) != _shape(model_state[k]))
+            foreign = sorted(k for k in keys if k not in origin)
+            if foreign:
+                return (f"{_listed(foreign)} is not a name of the checkpoint (with or without "
+                        "its wrapper prefixes): return entries of the checkpoint only")
+            mismatched = sorted(k for k in keys
+                                if _shape(checkpoint[origin[k]]) != _shape(model_state[k]))
             if mismatched:
-                details = "; ".join(f"{k}: checkpoint {_shape(checkpoint[k])}, model "
+                details = "; ".join(f"{k}: checkpoint {_shape(checkpoint[origin[k]])}, model "
                                     f"{_shape(model_state[k])}" for k in mismatched)
-                same_size = any(checkpoint[k].numel() == model_state[k].numel()
+                same_size = any(checkpoint[origin[k]].numel() == model_state[k].numel()
                                 for k in mismatched)
-                same_first = any(_shape(checkpoint[k])[:1] == _shape(model_state[k])[:1]
+                same_first = any(_shape(checkpoint[origin[k]])[:1] == _shape(model_state[k])[:1]
                                  for k in mismatched)
                 why = (" (the same number of elements is not enough)" if same_size else
                        " (the same first dimension is not enough: every dimension must agree)"
@@ -88,17 +169,20 @@ def check_matching_entries(student_fn):
                                                                 np.asarray(model_state[name])):
                     return (f"{name} holds the model's current value: take the value from the "
                             "checkpoint")
-                problem = compare(name, value, checkpoint[name])
+                problem = compare(name, value, checkpoint[origin[name]])
                 if problem:
                     return problem
             return None
 
         return test
 
-    tests = [make_test(model, ckpt, 10 * i) for i, (model, ckpt) in enumerate(_CASES)]
+    tests = [make_test(model, ckpt, prefix, 10 * i)
+             for i, (model, ckpt, prefix) in enumerate(_CASES)]
     return run_checks("matching_entries", student_fn, tests,
-                      hint="an entry fits when its name exists in the model and its whole shape "
-                           "(every dimension) is the model's; the value comes from the checkpoint")
+                      hint="remove the wrapper prefixes at the start of each name; an entry "
+                           "fits when the name left exists in the model and its whole shape "
+                           "(every dimension) is the model's; the value comes from the "
+                           "checkpoint")
 
 
 def _keras_forward(weights, x_nhwc):
@@ -331,12 +415,18 @@ def check_magnitude_prune(student_fn):
                           or np.abs(w[zero]).max() <= np.abs(w[~zero]).min())
             if consistent:
                 cut = np.abs(w[by_magnitude[k - 1 if k else 0]])
-                ties = int(np.sum(np.abs(w) == cut))
-                return (f"you zeroed {zero.sum()} weights, the fraction asks for exactly {k} "
-                        f"(round(fraction * numel)); {ties} weights share |w| = {cut:g} at the "
-                        "cut, and a threshold (|w| <= t or < t) zeroes all or none of them: "
-                        "choose the entries by their rank in |w|, not by comparing with a value, "
-                        "so that exactly that many are zeroed")
+                at_cut = np.abs(w) == cut
+                below = int(np.sum(np.abs(w) < cut))
+                if at_cut.sum() > 1 and zero.sum() in (below, below + int(at_cut.sum())):
+                    return (f"you zeroed {zero.sum()} weights, the fraction asks for exactly {k} "
+                            f"(round(fraction * numel)); {int(at_cut.sum())} weights share "
+                            f"|w| = {cut:g} at the cut, and a threshold (|w| <= t or < t) zeroes "
+                            "all or none of them: choose the entries by their rank in |w|, not "
+                            "by comparing with a value, so that exactly that many are zeroed")
+                return (f"the count is off: you zeroed the {zero.sum()} smallest weights, the "
+                        f"fraction asks for exactly {k}: fraction × numel = {fraction:g} × {n} = "
+                        f"{fraction * n:g}, rounded to the nearest whole number. Always rounding "
+                        "down (or always up) gives one too few (or too many) for some fractions")
             return (f"the {zero.sum()} zeroed weights are not the {k} with the smallest |w|: "
                     "rank all entries of the weight together by weight.abs()")
 
@@ -347,6 +437,7 @@ def check_magnitude_prune(student_fn):
     return run_checks("magnitude_prune", student_fn, [
         make_test(rng.normal(size=(4, 5)), rng.normal(size=4) * 0.01, 0.5),
         make_test(rng.normal(size=(3, 7)), rng.normal(size=3), 0.3),       # 6.3 → 6 weights
+        make_test(rng.normal(size=(4, 5)), rng.normal(size=4), 0.38),      # 7.6 → 8 weights
         make_test(ties, np.array([0.1, -0.2, 0.3, 0.0]), 0.5),             # the cut in a tie
         make_test(rng.normal(size=(2, 5)), rng.normal(size=2), 0.0),
     ], hint="rank all entries of the weight together (not row by row) by their absolute "

@@ -5,11 +5,30 @@ Try the exercises first: the checks tell you what is wrong without giving the an
 
 import numpy as np
 
+WRAPPER_PREFIXES = ("module.", "_orig_mod.")   # DataParallel / DDP, torch.compile
+
+
+def model_name(name):
+    """``name`` without the wrapper prefixes at its start (any number, in any order)."""
+    while name.startswith(WRAPPER_PREFIXES):
+        name = next(name.removeprefix(p) for p in WRAPPER_PREFIXES if name.startswith(p))
+    return name
+
 
 def matching_entries(checkpoint, model_state):
-    """The entries of ``checkpoint`` whose name is in ``model_state`` with the same shape."""
-    return {name: value for name, value in checkpoint.items()
-            if name in model_state and tuple(value.shape) == tuple(model_state[name].shape)}
+    """The entries of ``checkpoint`` that fit ``model_state``, under the model's names.
+
+    A checkpoint's names may start with wrapper prefixes (``module.`` from DataParallel or
+    DistributedDataParallel, ``_orig_mod.`` from torch.compile, possibly both, in either order);
+    they are removed from the start of each name only. An entry fits when the name left is in
+    ``model_state`` and its shape equals the model's.
+    """
+    out = {}
+    for name, value in checkpoint.items():
+        name = model_name(name)
+        if name in model_state and tuple(value.shape) == tuple(model_state[name].shape):
+            out[name] = value
+    return out
 
 
 def torch_to_keras(state, feature_shape):
