@@ -83,6 +83,27 @@ def _loop(kind=""):
     return fn
 
 
+def _grad_loop(*, dims=(2, 3), roll=True, roll_back=-1, square=True, reduce="mean",
+               scale=lambda g: g.abs().mean(), clamp=True, low=LOW, high=HIGH):
+    """A loop written with torch.autograd.grad; the defaults are right, each argument switches
+    on one variant: roll dims, no roll, rolling back the wrong way (``roll_back=+1``), the
+    activations not squared, a sum instead of a mean, another normaliser, no or another clamp."""
+
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            dy, dx = (dy, dx) if roll else (0, 0)
+            rolled = torch.roll(x, (dy, dx), dims=dims).requires_grad_(True)
+            act = model.features(rolled, layer)
+            act = act.square() if square else act
+            (g,) = torch.autograd.grad(act.sum() if reduce == "sum" else act.mean(), rolled)
+            g = torch.roll(g, (roll_back * dy, roll_back * dx), dims=dims)
+            x = x + step * g / scale(g)
+            x = x.clamp(low, high) if clamp else x
+        return x
+    return fn
+
+
 def test_dream_steps_check_accepts_the_reference_and_a_backward_loop(capsys):
     assert checks.check_dream_steps(ref.dream_steps).passed is True
     assert checks.check_dream_steps(_loop()).passed is True
@@ -122,29 +143,12 @@ def test_dream_steps_check_reports_a_loop_that_forgets_to_detach():
     (lambda g: g.norm(), "L2 norm"),
 ])
 def test_dream_steps_check_names_the_wrong_normaliser(scale, phrase):
-    def fn(model, x, layer, shifts, step):
-        x = x.detach().clone()
-        for dy, dx in shifts:
-            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
-            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
-            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
-            x = (x + step * g / scale(g)).clamp(LOW, HIGH)
-        return x
-
-    _fails_with(checks.check_dream_steps, fn, phrase)
+    _fails_with(checks.check_dream_steps, _grad_loop(scale=scale), phrase)
 
 
 def test_dream_steps_check_names_a_gradient_rolled_the_wrong_way():
-    def fn(model, x, layer, shifts, step):
-        x = x.detach().clone()
-        for dy, dx in shifts:
-            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
-            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
-            g = torch.roll(g, (dy, dx), dims=(2, 3))
-            x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)
-        return x
-
-    _fails_with(checks.check_dream_steps, fn, "instead of back by (-dy, -dx)")
+    _fails_with(checks.check_dream_steps, _grad_loop(roll_back=+1),
+                "instead of back by (-dy, -dx)")
 
 
 def test_dream_steps_check_names_in_place_changes_and_wrong_types():
@@ -159,16 +163,8 @@ def test_dream_steps_check_names_in_place_changes_and_wrong_types():
 
 
 def test_dream_steps_check_names_a_missing_clamp():
-    def no_clamp(model, x, layer, shifts, step):
-        x = x.detach().clone()
-        for dy, dx in shifts:
-            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
-            (g,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
-            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
-            x = x + step * g / g.abs().mean()
-        return x
-
-    _fails_with(checks.check_dream_steps, no_clamp, "clamp the new image to the valid range")
+    _fails_with(checks.check_dream_steps, _grad_loop(clamp=False),
+                "clamp the new image to the valid range")
 
 
 def test_dream_steps_check_compares_with_coursekit_dream():
@@ -177,22 +173,6 @@ def test_dream_steps_check_compares_with_coursekit_dream():
 
     _fails_with(checks.check_dream_steps, off_by_two_grey_levels,
                 "differs from coursekit.dream.deepdream's by up to 2 grey levels")
-
-
-def _loop2(dims=(2, 3), roll=True, square=True, low=LOW, high=HIGH):
-    """A loop with torch.autograd.grad and one of the second-review mistakes switched on."""
-
-    def fn(model, x, layer, shifts, step):
-        x = x.detach().clone()
-        for dy, dx in shifts:
-            dy, dx = (dy, dx) if roll else (0, 0)
-            rolled = torch.roll(x, (dy, dx), dims=dims).requires_grad_(True)
-            act = model.features(rolled, layer)
-            (g,) = torch.autograd.grad((act.square() if square else act).mean(), rolled)
-            g = torch.roll(g, (-dy, -dx), dims=dims)
-            x = (x + step * g / g.abs().mean()).clamp(low, high)
-        return x
-    return fn
 
 
 @pytest.mark.parametrize("kwargs, phrase", [
@@ -204,20 +184,11 @@ def _loop2(dims=(2, 3), roll=True, square=True, low=LOW, high=HIGH):
     ({"low": -1.0, "high": 1.0}, "you clamped to [-1, 1]"),
 ])
 def test_dream_steps_check_names_the_second_review_mistakes(kwargs, phrase):
-    _fails_with(checks.check_dream_steps, _loop2(**kwargs), phrase)
+    _fails_with(checks.check_dream_steps, _grad_loop(**kwargs), phrase)
 
 
 def test_dream_steps_check_accepts_a_sum_of_squares_objective():
-    def sum_of_squares(model, x, layer, shifts, step):
-        x = x.detach().clone()
-        for dy, dx in shifts:
-            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
-            (g,) = torch.autograd.grad(model.features(rolled, layer).square().sum(), rolled)
-            g = torch.roll(g, (-dy, -dx), dims=(2, 3))
-            x = (x + step * g / g.abs().mean()).clamp(LOW, HIGH)
-        return x
-
-    assert checks.check_dream_steps(sum_of_squares).passed is True
+    assert checks.check_dream_steps(_grad_loop(reduce="sum")).passed is True
 
 
 def test_map_sizes_check_accepts_the_reference_and_says_todo():
@@ -239,4 +210,4 @@ def test_map_sizes_mistakes(fn, phrase):
 
 
 def test_dream_steps_check_names_swapped_roll_dims():
-    _fails_with(checks.check_dream_steps, _loop2(dims=(3, 2)), "dy along the width")
+    _fails_with(checks.check_dream_steps, _grad_loop(dims=(3, 2)), "dy along the width")
