@@ -49,3 +49,25 @@ def test_the_generic_message_says_how_close_a_right_answer_is():
     message = _core.compare("loss", np.array(1.01), np.array(1.0))
     assert message == ("loss has the right shape but wrong values (relative error 0.01, where a "
                        "right answer stays below 1e-06)")
+
+
+def test_use_gives_the_checked_function_only_once_it_passes(capsys):
+    def reference(x):
+        return x
+
+    def student(x):
+        return x
+
+    def unfinished(x):
+        raise NotImplementedError
+
+    passed = _core.run_checks("f", student, [lambda fn: None])
+    failed = _core.run_checks("f", student, [lambda fn: "wrong"])
+    todo = _core.run_checks("f", unfinished, [lambda fn: fn(1)])
+    assert passed.use(reference) is student and passed.using == "your f"
+    for result in (failed, todo):
+        assert result.use(reference) is reference and result.using == "the reference solution"
+    answer = _core._report("planted bug", True, "right")   # a check of an answer, not a function
+    assert answer.use(reference) is reference and answer.using == "the reference solution"
+    with pytest.raises(TypeError, match="reference must be the reference solution's function"):
+        passed.use("f")

@@ -18,10 +18,33 @@ NOT_ATTEMPTED = ("not attempted yet: replace `raise NotImplementedError` with yo
 
 
 class CheckResult:
-    """Outcome of a check: ``passed`` (bool) and the ``message`` that was printed."""
+    """Outcome of a check: ``passed`` (bool), the ``message`` that was printed and the
+    ``function`` that was checked (None for checks of an answer rather than a function)."""
 
-    def __init__(self, title: str, passed: bool, message: str):
+    def __init__(self, title: str, passed: bool, message: str, function=None):
         self.title, self.passed, self.message = title, passed, message
+        self.function = function
+
+    def use(self, reference):
+        """The checked function once the check has passed, until then ``reference``.
+
+        Notebook cells after an exercise call ``result.use(solutions.f)``: they run the
+        student's own code when it is right and the reference solution before that, so the
+        notebook runs either way. ``using`` names the one chosen.
+        """
+        if not callable(reference):
+            raise TypeError(f"reference must be the reference solution's function, got "
+                            f"{type(reference).__name__}")
+        return self.function if self._yours else reference
+
+    @property
+    def using(self) -> str:
+        """``"your <title>"`` or ``"the reference solution"``: which function ``use`` gives."""
+        return f"your {self.title}" if self._yours else "the reference solution"
+
+    @property
+    def _yours(self) -> bool:
+        return self.passed and self.function is not None
 
     def __bool__(self) -> bool:
         return self.passed
@@ -49,14 +72,14 @@ def run_checks(title: str, student_fn, tests: Sequence[Callable], *, hint: str =
         try:
             problem = test(student_fn)
         except NotImplementedError:
-            return _report(title, False, todo, todo=True)
+            return _report(title, False, todo, todo=True, function=student_fn)
         except Exception as err:  # noqa: BLE001 - any error in student code is feedback
             problem = f"your function raised {type(err).__name__}: {err}{_student_line(err)}"
             problem += f". Hint: {hint}" if hint else ""
         if problem:
-            return _report(title, False, problem)
+            return _report(title, False, problem, function=student_fn)
     passed = "1 test passed." if len(tests) == 1 else f"all {len(tests)} tests passed."
-    return _report(title, True, passed)
+    return _report(title, True, passed, function=student_fn)
 
 
 def _student_line(err: Exception) -> str:
@@ -69,11 +92,12 @@ def _student_line(err: Exception) -> str:
     return ""
 
 
-def _report(title: str, passed: bool, message: str, *, todo: bool = False) -> CheckResult:
+def _report(title: str, passed: bool, message: str, *, todo: bool = False,
+            function=None) -> CheckResult:
     mark = "PASS" if passed else ("TODO" if todo else "FAIL")
     text = f"[{mark}] {title}: {message}"
     print(text)
-    return CheckResult(title, passed, text)
+    return CheckResult(title, passed, text, function)
 
 
 def compare(name: str, got, expected, *, mistakes: dict | None = None, rtol: float = 1e-6,
