@@ -26,7 +26,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tools/offline_boot$${PYTHONPATH:+:$$PYTHONPATH}"
 
 .PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
-	site site-setup python-gate lock test-matrix test-latest test-readme
+	site site-setup python-gate lock test-matrix test-latest test-readme test-portability
 
 help:
 	@echo "make lab      start JupyterLab on the course (PORT=8888, NO_BROWSER=1 for headless)"
@@ -36,6 +36,7 @@ help:
 	@echo "make test-readme   run the README's install commands (no make) in a fresh clone"
 	@echo "make lock     re-resolve requirements/constraints.txt from the direct pins"
 	@echo "make test-repeat  run every notebook twice and report outputs that differ (NB=...)"
+	@echo "make test-portability  strict nbval on every CPU kind and thread count (CONFIGS=..., NB=...)"
 	@echo "make bench    time every notebook and the test command (RUN_TESTS=1 to time it now)"
 	@echo "make execute  re-run notebooks in place to refresh stored outputs (NB=notebooks/01_*.ipynb)"
 	@echo "make doctor   print the environment report"
@@ -94,9 +95,18 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests
 
+# The stored outputs are compared with a run in another configuration than the one they were
+# recorded in (tools/portability.py: SSE4.2 kernels and one thread), so an output that only holds
+# on the recording machine fails the day it is committed. NBVAL_CONFIG=native for a plain run.
+NBVAL_CONFIG ?= sse42-1t
 nbval: $(STAMP)
-	$(OFFLINE) $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--durations=0 notebooks
+	$(BIN)/python -m tools.run_tests nbval --config $(NBVAL_CONFIG) --notebooks $(NB)
+
+# Strict nbval of every notebook in every configuration of tools/portability.py (CPU kernels,
+# thread counts); a table of failed cells per configuration in build/portability/summary.md.
+# CONFIGS="1t avx2" for some of them.
+test-portability: $(STAMP)
+	$(BIN)/python -m tools.portability $(if $(CONFIGS),--configs $(CONFIGS)) --notebooks $(NB)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
 test: $(STAMP)

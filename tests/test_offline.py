@@ -13,7 +13,7 @@ import urllib.request
 import nbformat
 import pytest
 
-from tools import bench, offline
+from tools import bench, offline, testenv
 from tools.paths import OFFLINE_BOOT, REPO
 
 TEST_NET = "203.0.113.1"  # TEST-NET-3 (RFC 5737): documentation only, never routed
@@ -170,7 +170,10 @@ def test_the_makefile_runs_nbval_and_test_repeat_offline():
     assert f"$(CURDIR)/{OFFLINE_BOOT.relative_to(REPO).as_posix()}" in offline_def.group(1)
     for target in ("nbval", "test-repeat"):
         recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
-        assert recipe and "$(OFFLINE)" in recipe.group(1), f"make {target} runs without the guard"
+        # nbval goes through tools.run_tests, whose nbval step always runs with the guard on
+        guarded = "$(OFFLINE)" in recipe.group(1) or "tools.run_tests nbval" in recipe.group(1)
+        assert recipe and guarded, f"make {target} runs without the guard"
+    assert testenv.config_env(testenv.TEST_CONFIG)["COURSE_OFFLINE"] == "1"
 
 
 def test_nbval_with_the_guard_fails_a_downloading_cell_and_names_it(tmp_path):

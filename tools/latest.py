@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools import matrix, paths, run_tests
+from tools import matrix, paths, testenv
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv-latest"
@@ -49,7 +49,7 @@ def build(python: str) -> float:
 
 def execute(notebooks: list[Path]) -> dict[str, tuple[bool, float]]:
     """Run each notebook into build/latest/; ``{name: (passed, seconds)}``."""
-    env = run_tests.environment(offline=True)
+    env = testenv.environment(offline=True)
     results = {}
     for nb in notebooks:
         start = time.monotonic()

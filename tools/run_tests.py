@@ -14,30 +14,15 @@ oneDNN, and the offline guard for notebook kernels) and runs each step as a subp
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .paths import OFFLINE_BOOT
+from .testenv import CONFIGS, TEST_CONFIG, config_env, environment
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("lint", "unit", "nbval")
-# The same variables as the Makefile exports for every test run.
-TEST_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
-# The offline guard: a sitecustomize module on PYTHONPATH that every kernel imports.
-OFFLINE_DIR = OFFLINE_BOOT
-
-
-def environment(*, offline: bool) -> dict[str, str]:
-    env = {**os.environ, **TEST_ENV}
-    env.pop("MPLBACKEND", None)  # an Agg backend set here would drop figures from nbval's view
-    if offline:
-        env["COURSE_OFFLINE"] = "1"
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(OFFLINE_DIR), env.get("PYTHONPATH", "")) if p)
-    return env
 
 
 def command(step: str, notebooks: list[str]) -> list[str]:
@@ -52,14 +37,19 @@ def command(step: str, notebooks: list[str]) -> list[str]:
     raise ValueError(f"unknown step {step!r}; choose from {', '.join(STEPS)}")
 
 
-def run(steps: list[str], notebooks: list[str]) -> dict[str, tuple[int, float]]:
-    """Run each step from the repository root; ``{step: (exit status, seconds)}``."""
+def run(steps: list[str], notebooks: list[str],
+        config: str = TEST_CONFIG) -> dict[str, tuple[int, float]]:
+    """Run each step from the repository root; ``{step: (exit status, seconds)}``.
+
+    nbval runs offline in the CPU configuration ``config`` (see tools/testenv.py).
+    """
     results = {}
     for step in steps:
-        print(f"==> {step}: {' '.join(command(step, notebooks))}", flush=True)
+        print(f"==> {step}: {' '.join(command(step, notebooks))}"
+              + (f" (configuration {config})" if step == "nbval" else ""), flush=True)
         start = time.monotonic()
-        rc = subprocess.call(command(step, notebooks), cwd=ROOT,
-                             env=environment(offline=step == "nbval"))
+        env = config_env(config) if step == "nbval" else environment(offline=False)
+        rc = subprocess.call(command(step, notebooks), cwd=ROOT, env=env)
         results[step] = (rc, time.monotonic() - start)
     return results
 
@@ -70,11 +60,14 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"any of {', '.join(STEPS)} (default: all)")
     parser.add_argument("--notebooks", nargs="+", default=["notebooks"],
                         help="notebooks (or folders) for the nbval step")
+    parser.add_argument("--config", default=TEST_CONFIG, choices=list(CONFIGS),
+                        help=f"CPU configuration of the nbval step (default {TEST_CONFIG}: not "
+                             f"the machine the outputs were recorded on)")
     args = parser.parse_args(argv)
     unknown = [s for s in args.steps if s not in STEPS]
     if unknown:
         parser.error(f"unknown step(s) {', '.join(unknown)}; choose from {', '.join(STEPS)}")
-    results = run(args.steps or list(STEPS), args.notebooks)
+    results = run(args.steps or list(STEPS), args.notebooks, args.config)
     print()
     for step, (rc, seconds) in results.items():
         print(f"{step:<6} {'passed' if rc == 0 else f'FAILED (exit {rc})':<16} {seconds:6.0f} s")
