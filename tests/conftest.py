@@ -38,3 +38,11 @@ def _close_figures():
     yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the exercise checks' figures against the corpus of student answers, if computed."""
+    report = getattr(sys.modules.get("check_corpus"), "LAST_REPORT", None)
+    if report:
+        terminalreporter.write_sep("-", "exercise checks against the corpus of student answers")
+        terminalreporter.write_line(report)

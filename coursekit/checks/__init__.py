@@ -9,6 +9,6 @@ and calls ``checks.check_affine_backward(affine_backward)``. The mechanism they 
 :mod:`coursekit.checks._core`.
 """
 
-from ._core import CheckResult, compare, run_checks
+from ._core import CheckResult, Mistake, Problem, assert_passes, compare, run_checks
 
-__all__ = ["CheckResult", "compare", "run_checks"]
+__all__ = ["CheckResult", "Mistake", "Problem", "assert_passes", "compare", "run_checks"]

@@ -19,7 +19,7 @@ def check_affine_backward(student_fn):
 
     def test(fn):
         result = fn(_DOUT.copy(), _X.copy(), _W.copy())
-        if not isinstance(result, tuple) or len(result) != 3:
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
             return "return three arrays: dx, dW, db (in that order)"
         dx, dW, db = ref.affine_backward(_DOUT, _X, _W)
         return (
