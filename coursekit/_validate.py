@@ -664,22 +664,21 @@ def image(value, name: str = "image") -> np.ndarray:
     return np.round(value).astype(np.uint8)
 
 
-def dream_model(model):
-    """The EfficientNet-Lite0 of coursekit.dream.load_pretrained()."""
-    from .efficientnet import EfficientNetLite0
-
-    if not isinstance(model, EfficientNetLite0):
+def dream_model(model, network: type):
+    """The EfficientNet-Lite0 of coursekit.dream.load_pretrained() (``network`` is its class,
+    passed in so that this module imports no lesson module)."""
+    if not isinstance(model, network):
         raise TypeError(f"model must be the network from coursekit.dream.load_pretrained(), "
                         f"got {type(model).__name__}")
     return model
 
 
-def classify(model, top):
+def classify(model, top, network: type):
     """``(model, top)`` with 1 <= top <= 1000, the number of ImageNet classes."""
     top = positive_int(top, "top")
     if top > 1000:
         raise ValueError(f"top must be at most 1000 (the number of classes), got {top}")
-    return dream_model(model), top
+    return dream_model(model, network), top
 
 
 def classifier_head(num_classes, dropout):
@@ -730,14 +729,13 @@ def octaves(height, width, count, scale):
 
 
 def deepdream(model, img, layer, channel, octaves_, octave_scale, steps, step_size, jitter, seed,
-              normalize):
-    """Everything deepdream takes; returns ``(image, channel, sizes, rng)``."""
-    from .dream import LAYER_CHANNELS as layer_channels
-    from .dream import MAX_PIXELS as max_pixels
-    from .dream import MIN_SIDE as min_side
-    from .dream import octave_sizes as sizes_of
+              normalize, *, network, layer_channels, max_pixels, min_side, sizes_of):
+    """Everything deepdream takes; returns ``(image, channel, sizes, rng)``.
 
-    dream_model(model)
+    The network's class, its layers' widths, the pixel limits and the octave rule
+    (``sizes_of``) come from coursekit.dream, so that this module imports no lesson module.
+    """
+    dream_model(model, network)
     img = image(img)
     layer, channel = layer_and_channel(layer, channel, layer_channels)
     positive_int(steps, "steps")

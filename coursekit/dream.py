@@ -107,7 +107,7 @@ def classify(model, image, top: int = 5) -> list[tuple[str, float]]:
     ``image`` is uint8 RGB (H, W, 3); it is resized (squashed) to 224×224, the training
     resolution, and preprocessed as (pixel − 127) / 128.
     """
-    model, top = _validate.classify(model, top)
+    model, top = _validate.classify(model, top, EfficientNetLite0)
     x = F.interpolate(preprocess(image), size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear",
                       antialias=True, align_corners=False)
     with eval_mode(model):
@@ -124,7 +124,7 @@ def objective(model, image, layer: str, channel: int | None = None) -> float:
     (for ``layer="logits"``: that class's logit).
     """
     layer, channel = _validate.layer_and_channel(layer, channel, LAYER_CHANNELS)
-    with eval_mode(_validate.dream_model(model)):
+    with eval_mode(_validate.dream_model(model, EfficientNetLite0)):
         act = model.features(preprocess(image), layer)
     return float((act[:, channel] if channel is not None else act.square()).mean())
 
@@ -177,9 +177,10 @@ def deepdream(model, image, layer: str, *, octaves: int = 4, octave_scale: float
     uint8 (H, W, 3); with ``return_history`` also the objective before each step, an array of
     shape (octaves, steps).
     """
-    image, channel, sizes, rng = _validate.deepdream(model, image, layer, channel, octaves,
-                                                     octave_scale, steps, step_size, jitter,
-                                                     seed, normalize)
+    image, channel, sizes, rng = _validate.deepdream(
+        model, image, layer, channel, octaves, octave_scale, steps, step_size, jitter, seed,
+        normalize, network=EfficientNetLite0, layer_channels=LAYER_CHANNELS,
+        max_pixels=MAX_PIXELS, min_side=MIN_SIDE, sizes_of=octave_sizes)
     net = _dream_fast.frozen_copy(model)  # the same network, BatchNorm folded in: faster
     base = preprocess(image)
     history = np.zeros((octaves, steps))
