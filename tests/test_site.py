@@ -54,6 +54,9 @@ def test_staging_writes_every_lesson_the_landing_page_and_the_guide(staged):
         assert nb.stem in index.split("{toctree}")[1]
     assert "notebooks/" not in index.split("## Lessons")[1].split("{toctree}")[0].replace(
         "slides/", ""), "a syllabus link still points into the repository's notebooks/"
+    asked = index.split("## Questions the lessons answer")[1].split("## ")[0]
+    assert "Why not initialise all weights to zero?" in asked
+    assert "](02_initialization.ipynb)" in asked
     guide = (staged / "instructor_guide.md").read_text()
     assert guide.startswith("# Instructor guide\n") and "\n## " in guide and "\n# " not in guide[1:]
 
@@ -68,15 +71,20 @@ def test_staged_lessons_have_their_links_and_keep_every_figure(staged):
         for url in site.launch_links(path.name, REPO_URL).values():
             assert url in links.replace("&amp;", "&")
         kept = [c for c in original["cells"]
-                if not set(site.REMOVED_TAGS) & set(c["metadata"].get("tags", []))]
+                if not set(site.REMOVED_TAGS) & set(c["metadata"].get("tags", []))
+                and c["metadata"]["slideshow"]["slide_type"] not in site.REMOVED_SLIDE_TYPES]
         assert copy["cells"][0] == original["cells"][0] and copy["cells"][2:] == kept[1:]
 
 
-def test_staging_drops_solution_cells(tmp_path):
+def test_staging_drops_solution_verification_and_notes_cells(tmp_path):
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# 09 Test\n"},
         {"cell_type": "code", "id": "b", "metadata": {"tags": ["solution"]}, "source": "x = 1",
          "outputs": [], "execution_count": 1},
+        {"cell_type": "code", "id": "v", "metadata": {"tags": ["verify"]}, "source": "assert x",
+         "outputs": [], "execution_count": 2},
+        {"cell_type": "markdown", "id": "n", "metadata": {"slideshow": {"slide_type": "notes"}},
+         "source": "ask the room"},
         {"cell_type": "markdown", "id": "c", "metadata": {}, "source": "text"}]}
     path = tmp_path / "09_test.ipynb"
     path.write_text(json.dumps(nb))

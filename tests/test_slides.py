@@ -38,6 +38,7 @@ DEMO = _nb(
     _cell("notes", "say this"),
     _cell("slide", "## Section $a = b^2$"),
     _cell("slide", "print('the solution')", "code", tags=["solution"]),
+    _cell("skip", "assert 'the proof'", "code", tags=["verify"]),
     _cell("-", "more"),
     _cell("subslide", "## Summary"),
 )
@@ -110,8 +111,9 @@ def test_deck_is_offline_and_uses_the_local_libraries(demo_deck):
         assert local in demo_deck, local
 
 
-def test_deck_hides_solutions_unless_asked(demo_deck, tmp_path):
-    assert "the solution" not in demo_deck
+def test_deck_hides_solutions_unless_asked_and_verification_cells_always(demo_deck, tmp_path):
+    assert "the solution" not in demo_deck and "the proof" not in demo_deck
+    assert "verify" in slides.SOLUTION_TAGS
     path = tmp_path / "99_demo.ipynb"
     path.write_text(json.dumps(DEMO))
     shown = slides.build_deck(path, tmp_path, remove_tags=()).read_text()

@@ -36,7 +36,10 @@ from tools import paths
 
 REPO = Path(__file__).resolve().parents[1]
 CONF_DIR = Path(__file__).resolve().parent / "site"
-REMOVED_TAGS = ("solution", "remove-cell")
+# Cells the site leaves out: solutions, verification cells (the proof the tests run) and, by
+# their slide type, speaker notes (cues for a presenter, not part of the lesson).
+REMOVED_TAGS = ("solution", "remove-cell", "verify")
+REMOVED_SLIDE_TYPES = ("notes",)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BRANCH = "main"
 SITE_TITLE = "Neural-network weights, from the inside"
@@ -140,10 +143,13 @@ def _links_cell(name: str, repo_url: str) -> dict:
 
 
 def stage_notebook(path: Path, out_dir: Path, repo_url: str) -> Path:
-    """Copy a notebook for the site: links cell after the title, solution cells removed."""
+    """Copy a notebook for the site: links cell after the title; solution, verification and
+    speaker-notes cells removed."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = [c for c in nb["cells"]
-             if not set(REMOVED_TAGS) & set(c.get("metadata", {}).get("tags", []))]
+             if not set(REMOVED_TAGS) & set(c.get("metadata", {}).get("tags", []))
+             and c.get("metadata", {}).get("slideshow", {}).get("slide_type")
+             not in REMOVED_SLIDE_TYPES]
     cells.insert(1, _links_cell(path.name, repo_url))
     nb["cells"] = cells
     target = out_dir / path.name
@@ -172,6 +178,15 @@ def _site_links(markdown: str, repo_url: str) -> str:
     return re.sub(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)", fix, markdown)
 
 
+def _questions(readme: str) -> str:
+    """The README's generated list of common questions (see tools/questions.py)."""
+    from tools.questions import README_END, README_START
+
+    if README_START not in readme:
+        raise ValueError("README.md has no list of common questions: run python -m tools.questions")
+    return readme[readme.index(README_START) + len(README_START):readme.index(README_END)].strip()
+
+
 def _toctree(names: list[str]) -> str:
     entries = "\n".join(names)
     return f"\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{entries}\n```\n"
@@ -198,6 +213,8 @@ def stage(src: Path, repo_url: str, nbs: list[Path]) -> None:
         "\nEvery lesson page links its slide deck, a download of the notebook and two ways to "
         "run it without installing anything (Colab and Binder). All slide decks are listed on "
         '<a href="slides/index.html">the slides page</a>.\n',
+        "## Questions the lessons answer\n",
+        _site_links(_questions(readme), repo_url) + "\n",
         "## Run it on your computer\n",
         "```bash\n"
         f"git clone {repo_url} nn-weights && cd nn-weights\n"

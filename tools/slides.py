@@ -8,7 +8,9 @@ then runs ``python -m tools.slides``, which
 * converts every ``notebooks/NN_*.ipynb`` into ``build/slides/NN_*.slides.html`` with nbconvert,
   using the cells' ``slideshow.slide_type`` metadata, a lecture style and the stored widget state
   (widgets show their last state, without a kernel);
-* removes cells tagged ``solution`` (and ``remove-cell``) unless ``--show-solutions`` is given;
+* removes cells tagged ``solution`` (and ``remove-cell``) unless ``--show-solutions`` is given,
+  and always the verification cells (tag ``verify``): the proof of a lesson's claims, which the
+  tests run and an audience does not need;
 * writes ``build/slides/index.html`` with a link to every deck and its printable version;
 * with ``--pdf``, prints every deck to a PDF next to it (Chromium via Playwright, reveal.js's
   ``?print-pdf`` view: one page per slide).
@@ -47,7 +49,7 @@ __all__ = [
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "slides_template"
 COURSE_NAME = "Neural-network weights, from the inside"
-SOLUTION_TAGS = ("solution", "remove-cell")
+SOLUTION_TAGS = ("solution", "remove-cell", "verify")
 LIB = "lib"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -336,11 +338,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(BUILD / "slides"), help="output folder")
     parser.add_argument("--node-modules", default=str(REPO / "node_modules"))
     parser.add_argument("--show-solutions", action="store_true",
-                        help="keep cells tagged 'solution' (they are removed by default)")
+                        help="keep cells tagged 'solution' (removed by default; cells tagged "
+                             "'verify' are always removed)")
     parser.add_argument("--pdf", action="store_true",
                         help="also print every deck to a PDF next to it (needs chromium)")
     args = parser.parse_args(argv)
-    tags = ("remove-cell",) if args.show_solutions else SOLUTION_TAGS
+    tags = ("remove-cell", "verify") if args.show_solutions else SOLUTION_TAGS
     decks = build_all(args.notebooks or None, args.out, node_modules=args.node_modules,
                       remove_tags=tags)
     print(f"{len(decks)} decks and index.html in {args.out}")
