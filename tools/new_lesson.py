@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import setup_cell
+from . import questions, setup_cell
 from .paths import NOTEBOOK_GLOB
 from .paths import REPO as ROOT
 
@@ -134,6 +134,7 @@ def main(argv=None) -> int:
     print("added the lesson to README.md (syllabus and lesson-key tables) and to the syllabus "
           "of 00_start_here.ipynb: edit their text")
     setup_cell.main(["--root", str(root)])  # the Colab/Kaggle cell, and the README's links
+    questions.main(["--root", str(root)])   # the README's list of common questions
     notebook = next(iter(files))
     if not args.no_execute:
         execute(notebook)
