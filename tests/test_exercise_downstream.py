@@ -8,10 +8,10 @@ notebook per test.
 
 import json
 
-import exercise_downstream
 import pytest
 
 import check_corpus
+import exercise_downstream
 from tools.paths import notebooks
 from tools.testenv import environment
 
