@@ -285,8 +285,11 @@ CONTRACT = [
         match="mistakes"),
     *(bad(check, 3, error=TypeError, match=NOT_A_FUNCTION) for check in _exercise_checks()
       if check not in ANSWER_CHECKS),
-    bad(backprop_checks.check_planted_bug, 3, error=TypeError,
-        match="suspect must be a parameter name"),
+    bad(backprop_checks.check_planted_bug, 3, {}, None, {}, X2, [0, 1], error=TypeError,
+        match="suspect must be the name of a quantity of the backward pass"),
+    bad(backprop_checks.check_planted_bug, "dW1", {}, np.sum, {}, X2, [0, 1], error=TypeError,
+        match="net_fn must be the network that checks.network_with_a_bug"),
+    bad(backprop_checks.network_with_a_bug, -1, error=TypeError, match="seed must be a whole"),
 ]
 
 
