@@ -419,12 +419,14 @@ def learning_rates(lr, steps: int) -> np.ndarray:
     return lrs.astype(np.float64)
 
 
-def sgd_momentum(grad_fn, x0, lr, beta, steps, form, forms, nesterov):
-    """``(x0, lrs, beta, steps, nesterov)`` for optim.sgd_momentum (lrs: one per step)."""
+def sgd_momentum(grad_fn, x0, lr, beta, steps, form, forms, nesterov, weight_decay, decoupled):
+    """``(x0, lrs, beta, steps, nesterov, weight_decay, decoupled)`` for optim.sgd_momentum
+    (lrs: one learning rate per step)."""
     choice(form, "form", forms)
     x, steps, _ = iteration(grad_fn, x0, steps, 1.0)
     return (x, learning_rates(lr, steps), unit_interval(beta, "beta"), steps,
-            flag(nesterov, "nesterov"))
+            flag(nesterov, "nesterov"), real(weight_decay, "weight_decay", low=0),
+            flag(decoupled, "decoupled"))
 
 
 def adam(grad_fn, x0, lr, betas, eps, steps, weight_decay, decoupled):

@@ -33,8 +33,9 @@ __all__ = [
 FORMS = ("torch", "keras", "ewa")
 
 
-def sgd_momentum(grad_fn: Callable, x0, *, lr, beta: float, steps: int,
-                 form: str = "torch", nesterov: bool = False) -> np.ndarray:
+def sgd_momentum(grad_fn: Callable, x0, *, lr, beta: float, steps: int, form: str = "torch",
+                 nesterov: bool = False, weight_decay: float = 0.0,
+                 decoupled: bool = False) -> np.ndarray:
     """Run ``steps`` steps of SGD with momentum from ``x0``; return all iterates.
 
     The update of each ``form`` at step t (learning rate ``lr_t``), every buffer starting at 0
@@ -48,12 +49,16 @@ def sgd_momentum(grad_fn: Callable, x0, *, lr, beta: float, steps: int,
     beta*b)``, ``x += beta*v - lr_t*g`` and ``x -= lr_t*((1-beta)*g + beta*m)`` (the
     ``nesterov=True`` options of torch and Keras).
 
+    ``weight_decay`` (λ) is coupled L2 (``g += λ*x`` before the buffer, as
+    ``torch.optim.SGD(weight_decay=λ)``) or, with ``decoupled=True``, decoupled decay
+    (``x *= 1 - lr_t*λ`` before the step, outside the buffer, as Keras 3's ``weight_decay``).
+
     Inputs
     ------
     grad_fn : function x -> gradient at x (same shape as x0)
     x0 : starting point, any shape
     lr : a number > 0, or a schedule: a sequence of ``steps`` numbers, ``lr[t-1]`` at step t
-    beta in [0, 1), steps >= 1, nesterov True or False
+    beta in [0, 1), steps >= 1, nesterov and decoupled True or False, weight_decay >= 0
 
     Returns
     -------
@@ -73,8 +78,8 @@ def sgd_momentum(grad_fn: Callable, x0, *, lr, beta: float, steps: int,
     >>> sgd_momentum(lambda x: x, [1.0], lr=[0.5, 0.1], beta=0.5, steps=2, form="keras")[-1]
     array([0.2])
     """
-    x, lrs, beta, steps, nesterov = _validate.sgd_momentum(grad_fn, x0, lr, beta, steps, form,
-                                                           FORMS, nesterov)
+    x, lrs, beta, steps, nesterov, wd, decoupled = _validate.sgd_momentum(
+        grad_fn, x0, lr, beta, steps, form, FORMS, nesterov, weight_decay, decoupled)
     buf = np.zeros_like(x)
     out = np.empty((steps + 1,) + x.shape)
     out[0] = x
@@ -82,6 +87,10 @@ def sgd_momentum(grad_fn: Callable, x0, *, lr, beta: float, steps: int,
         for t in range(1, steps + 1):
             g = _validate.gradient(grad_fn(x.copy()), x.shape, t)
             eta = lrs[t - 1]
+            if decoupled:
+                x = x * (1.0 - eta * wd)
+            elif wd:
+                g = g + wd * x
             if form == "torch":
                 buf = beta * buf + g
                 x = x - eta * (g + beta * buf if nesterov else buf)

@@ -174,6 +174,34 @@ def test_a_schedule_in_the_keras_form_reproduces_keras_piecewise_decay():
     np.testing.assert_allclose(ours, np.array(ref), rtol=1e-12, atol=1e-14)
 
 
+def test_weight_decay_coupled_is_torch_sgd_and_decoupled_shrinks_outside_the_buffer():
+    _, grad = optim.quadratic(EIGS)
+    ref, _ = _torch_iterates(X0, 50, lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9,
+                                                                weight_decay=0.2))
+    ours = optim.sgd_momentum(grad, X0, lr=0.5, beta=0.9, steps=50, weight_decay=0.2)
+    np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-13)
+    # decoupled: x *= 1 - lr*wd, then PyTorch's momentum step with the data gradient alone
+    x, b, manual = X0.copy(), np.zeros(3), [X0.copy()]
+    for _ in range(50):
+        g = grad(x)
+        x = x * (1 - 0.5 * 0.2)
+        b = 0.9 * b + g
+        x = x - 0.5 * b
+        manual.append(x)
+    ours = optim.sgd_momentum(grad, X0, lr=0.5, beta=0.9, steps=50, weight_decay=0.2,
+                              decoupled=True)
+    np.testing.assert_allclose(ours, np.array(manual), rtol=1e-12, atol=1e-14)
+    assert np.abs(ours - ref).max() > 0.01
+
+
+def test_with_plain_sgd_coupled_and_decoupled_decay_are_the_same_update():
+    _, grad = optim.quadratic(EIGS)
+    a = optim.sgd_momentum(grad, X0, lr=0.3, beta=0.0, steps=30, weight_decay=0.4)
+    b = optim.sgd_momentum(grad, X0, lr=0.3, beta=0.0, steps=30, weight_decay=0.4,
+                           decoupled=True)
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
 def test_sgd_momentum_rejects_a_bad_schedule_or_flag():
     _, grad = optim.quadratic(EIGS)
     with pytest.raises(ValueError, match=r"one learning rate per step \(3 values\), got 2"):
@@ -182,6 +210,8 @@ def test_sgd_momentum_rejects_a_bad_schedule_or_flag():
         optim.sgd_momentum(grad, X0, lr=[0.1, -0.1, 0.1], beta=0.9, steps=3)
     with pytest.raises(TypeError, match="nesterov must be True or False"):
         optim.sgd_momentum(grad, X0, lr=0.1, beta=0.9, steps=3, nesterov="yes")
+    with pytest.raises(ValueError, match=r"weight_decay must lie in \[0"):
+        optim.sgd_momentum(grad, X0, lr=0.1, beta=0.9, steps=3, weight_decay=-1.0)
 
 
 def test_sgd_momentum_rejects_bad_input():
