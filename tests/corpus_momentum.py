@@ -34,6 +34,14 @@ def ewa_vectorised(values, beta):
     return (1 - beta) * powers @ np.asarray(values) / (1 - beta**t)
 
 
+def ewa_float32(values, beta):
+    out, v = np.zeros(len(values), dtype=np.float32), np.float32(0)
+    for t in range(len(values)):
+        v = np.float32(beta) * v + np.float32(1 - beta) * np.float32(values[t])
+        out[t] = v / np.float32(1 - beta ** (t + 1))
+    return out
+
+
 def ewa_no_correction(values, beta):
     v, out = 0.0, []
     for x in values:
@@ -90,6 +98,11 @@ def velocity_through_buffer(x, v, grad, lr, prev_lr, beta):
 def velocity_list(x, v, grad, lr, prev_lr, beta):
     new_v = v * beta * lr / prev_lr - grad * lr
     return [x + new_v, new_v]
+
+
+def velocity_float32(x, v, grad, lr, prev_lr, beta):
+    v = np.float32(beta * lr / prev_lr) * v.astype(np.float32) - np.float32(lr) * grad
+    return (x + v).astype(np.float32), v
 
 
 def velocity_plain_keras(x, v, grad, lr, prev_lr, beta):
@@ -158,6 +171,12 @@ def adam_right_decay_with_the_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0
 def adam_right_as_list(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
                        weight_decay=0.0, decoupled=False):
     return list(adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled))
+
+
+def adam_float32(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+                 decoupled=False):
+    x, m, v, grad = (np.asarray(a, dtype=np.float32) for a in (x, m, v, grad))
+    return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled)
 
 
 def adam_feeds_back_v_hat(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
@@ -275,6 +294,7 @@ ENTRIES = [
     Answer("check_ewa_corrected", ewa_loop, RIGHT, "variant"),
     Answer("check_ewa_corrected", ewa_list, RIGHT, "variant"),
     Answer("check_ewa_corrected", ewa_vectorised, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_float32, RIGHT, "variant"),
     Answer("check_ewa_corrected", ewa_no_correction, "no bias correction", "variant",
            names=r"no bias correction"),
     Answer("check_ewa_corrected", ewa_corrected_fed_back, "corrected value fed back", "variant",
@@ -288,6 +308,8 @@ ENTRIES = [
     Answer("check_corrected_velocity_step", velocity_direct, RIGHT, "variant"),
     Answer("check_corrected_velocity_step", velocity_through_buffer, RIGHT, "variant"),
     Answer("check_corrected_velocity_step", velocity_list, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_float32, "float32 (the next cell compares "
+           "to 1e-12)", "variant", names=r"compute in float64"),
     Answer("check_corrected_velocity_step", velocity_plain_keras, "no momentum correction",
            "variant", names=r"Keras's plain update"),
     Answer("check_corrected_velocity_step", velocity_ratio_inverted, "ratio inverted",
@@ -304,6 +326,7 @@ ENTRIES = [
     Answer("check_adam_step", adam_right, RIGHT, "variant"),
     Answer("check_adam_step", adam_right_decay_with_the_step, RIGHT, "variant"),
     Answer("check_adam_step", adam_right_as_list, RIGHT, "variant"),
+    Answer("check_adam_step", adam_float32, RIGHT, "variant"),
     Answer("check_adam_step", adam_feeds_back_v_hat, "v_hat fed back", "variant",
            names=r"bias-corrected m_hat and v_hat as the new m and v"),
     Answer("check_adam_step", adam_amsgrad, "AMSGrad for Adam", "variant", names=r"AMSGrad"),

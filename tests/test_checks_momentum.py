@@ -163,6 +163,15 @@ def test_velocity_check_accepts_natural_correct_forms():
         lambda *a: list(sol.corrected_velocity_step(*a))).passed
 
 
+def test_velocity_check_asks_for_float64_which_the_next_cell_needs():
+    def in_float32(*args):
+        return tuple(np.float32(a) for a in sol.corrected_velocity_step(*args))
+
+    result = checks.check_corrected_velocity_step(in_float32)
+    assert result.passed is False and result.mistake == "float32"
+    assert "compute in float64" in result.message
+
+
 def test_velocity_check_uses_several_learning_rates():
     def hard_coded_ratio(x, v, g, lr, prev_lr, beta):
         return sol.corrected_velocity_step(x, v, g, lr, lr / 0.1, beta)  # right for one case
@@ -325,3 +334,66 @@ def test_adam_check_names_every_declared_mistake_in_float32_too(mistake, message
 
     result = checks.check_adam_step(as_float32)
     assert result.passed is False and result.mistake == mistake
+
+
+# ---- what passes works downstream ----------------------------------------------------------
+def _downstream_namespace():
+    """What the notebook's cells after the exercises need, computed without Keras."""
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from coursekit import optim
+    from coursekit.ewa import ewa
+    from coursekit.plotting import PALETTE
+    from coursekit.widgets import momentum as momentum_widget
+
+    EIGS = np.array([0.01, 0.1, 1.0])
+    _, grad = optim.quadratic(EIGS)
+    theta0, beta, steps = np.array([1.0, -2.0, 0.5]), 0.9, 60
+    schedule = [0.5] * 30 + [0.05] * 30
+    sched = {form: optim.sgd_momentum(grad, theta0, lr=schedule, beta=beta, steps=steps,
+                                      form=form) for form in ("torch", "keras")}
+    x = momentum_widget.signal()
+    return dict(np=np, math=math, plt=plt, optim=optim, ewa=ewa, PALETTE=PALETTE,
+                solutions=sol, checks=checks, x=x, t=np.arange(1, x.size + 1), grad=grad,
+                theta0=theta0, beta=beta, steps=steps, schedule=schedule,
+                sched_torch=sched["torch"], sched_keras=sched["keras"],
+                step_len={k: np.linalg.norm(np.diff(v, axis=0), axis=1) for k, v in sched.items()})
+
+
+def _cells(*ids):
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "04_momentum_as_ewa.ipynb"
+    cells = {c["id"]: "".join(c["source"]) for c in json.loads(path.read_text())["cells"]}
+    return [cells[i] for i in ids]
+
+
+_DOWNSTREAM = {  # exercise: (its result's name, the cells that use it, then their verify cells)
+    "check_ewa_corrected": ("exercise_1", ("be6c84e9",)),
+    "check_corrected_velocity_step": ("exercise_2", ("velocity-run", "v-ex2-use")),
+    "check_adam_step": ("exercise_3", ("decay-momentum", "8ddf918f", "decay-figure", "v-decay")),
+}
+
+
+def _accepted():
+    import check_corpus
+
+    return [a for a in check_corpus.corpus()["momentum"]
+            if a.mistake == check_corpus.RIGHT and a.check in _DOWNSTREAM]
+
+
+@pytest.mark.parametrize("answer", _accepted(), ids=lambda a: a.fn.__name__)
+def test_every_accepted_answer_runs_the_cells_that_use_it(answer, capsys):
+    """Issue 23: a pass must not break a later cell. Run the notebook's own downstream cells
+    (and their verify cells) with the student's function in place of the reference."""
+    name, ids = _DOWNSTREAM[answer.check]
+    ns = _downstream_namespace()
+    ns[name] = getattr(checks, answer.check)(answer.fn)
+    assert ns[name].passed
+    for source in _cells(*ids):
+        exec(compile(source.replace("plt.show()", "plt.close('all')"), "<cell>", "exec"), ns)
+    assert f"your {answer.check.removeprefix('check_')}" in capsys.readouterr().out or \
+        answer.check == "check_ewa_corrected"

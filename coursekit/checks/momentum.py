@@ -139,7 +139,9 @@ def _pair(result, what: str):
 
 def check_corrected_velocity_step(student_fn):
     """Exercise: ``corrected_velocity_step(x, v, grad, lr, prev_lr, beta) -> (new_x, new_v)``:
-    Keras's momentum form whose trajectory stays PyTorch's when the learning rate changes."""
+    Keras's momentum form whose trajectory stays PyTorch's when the learning rate changes.
+
+    Float64 only: the cell after the exercise compares the whole run with PyTorch's to 1e-12."""
 
     def test(fn):
         for x, v, grad, lr, prev_lr, beta in _VELOCITY_CASES:
@@ -157,7 +159,7 @@ def check_corrected_velocity_step(student_fn):
             where = f" (test with lr = {lr}, prev_lr = {prev_lr}, beta = {beta})"
             b = -v / prev_lr                        # PyTorch's buffer before this step
             problem = (
-                compare("new_v", got_v, new_v, mistakes=[
+                compare("new_v", got_v, new_v, allow_float32=False, mistakes=[
                     Mistake("no correction", "new_v is Keras's plain update beta*v - lr*grad: "
                             "when the learning rate changes, the old velocity still carries "
                             "the old rate. Rescale it so that v = -lr*b holds for the new lr",
@@ -182,7 +184,7 @@ def check_corrected_velocity_step(student_fn):
                             "sign (v = ... - lr*grad): the velocity points downhill",
                             beta * ratio * v + lr * grad),
                 ])
-                or compare("new_x", got_x, new_x, mistakes=[
+                or compare("new_x", got_x, new_x, allow_float32=False, mistakes=[
                     Mistake("x minus v", "in Keras's form the velocity already points downhill: "
                             "new_x = x + new_v, not x - new_v", x - new_v),
                     Mistake("old v", "x moved with the old velocity: update v first, then "
