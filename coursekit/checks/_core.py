@@ -244,7 +244,8 @@ def _explain_error(err: Exception, recorder: _Recorder, hint: str) -> Problem:
     if (isinstance(err, TypeError) and not student and check
             and check[-1].name == "__call__" and check[-1].filename == __file__):
         return Problem(f"your function could not be called the way the exercise calls it "
-                       f"({err}): check its parameters against the exercise's `def` line",
+                       f"({type(err).__name__}: {err}): check its parameters against the "
+                       f"exercise's `def` line" + (f". Hint: {hint}" if hint else ""),
                        "signature")
     if not student and recorder.calls and returned is None:
         return Problem("your function returned None: is a `return` statement missing?", "none")
