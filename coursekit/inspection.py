@@ -280,13 +280,14 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
         fig, axes = plt.subplots(2, 3, figsize=(14, 7.5), layout="constrained")
         fig.suptitle(title)
         axes = axes.ravel()
-    panels = [("loss", "training loss", "log", None),
-              ("grad_norm", "gradient norm ‖∂L/∂W‖", "log", "layers"),
-              ("update_ratio", "update/weight ratio ‖ΔW‖/‖W‖", "log", "layers"),
-              ("distance", "distance from start ‖W − W₀‖/‖W₀‖", "linear", "layers"),
-              ("dead", "fraction of dead ReLU units", "linear", "relus"),
-              ("bn_var", "BatchNorm running variance (mean)", "log", "norms")]
-    for ax, (key, label, scale, names) in zip(axes, panels, strict=True):
+    panels = [("loss", "training loss", "cross-entropy (nats)", "log", None),
+              ("grad_norm", "gradient norm per layer", "‖∂L/∂W‖", "log", "layers"),
+              ("update_ratio", "update/weight ratio per layer", "‖ΔW‖ / ‖W‖", "log", "layers"),
+              ("distance", "distance from the start per layer", "‖W − W₀‖ / ‖W₀‖", "linear",
+               "layers"),
+              ("dead", "dead ReLU units", "fraction of the units", "linear", "relus"),
+              ("bn_var", "BatchNorm running variance", "mean over channels", "log", "norms")]
+    for ax, (key, label, ylabel, scale, names) in zip(axes, panels, strict=True):
         for run, grey in ((reference, True), (history, False)):
             if run is None:
                 continue
@@ -302,7 +303,7 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
             ax.axhline(1e-3, color="k", ls=":", lw=1, label="1e-3 (rule of thumb)")
         if key == "dead":
             ax.set_ylim(-0.03, 1.03)
-        ax.set(yscale=scale, title=label, xlabel="step")
+        ax.set(yscale=scale, title=label, xlabel="step", ylabel=ylabel)
         ax.legend(fontsize=8)
     return axes[0].figure
 
