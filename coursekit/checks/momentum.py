@@ -1,9 +1,12 @@
 """Checks for the exercises of notebook 04 (momentum as an exponentially weighted average).
 
 Each check runs the student's function on several test vectors (different lengths, betas, step
-counts and learning rates) and names the typical mistake it recognises. The Adam check declares
-one family of mistakes (the Adam update itself, then coupled L2 and decoupled weight decay) and
-names a mistake only when it explains the student's results on every test vector.
+counts and learning rates) and names the typical mistake it recognises. The prediction of what
+the decay does under Adam (``check_predict_decay``) accepts Adam + L2's answer within 10 %: it is
+a model (a step of about lr per step), and a student who simulates instead gets a little less.
+The Adam check declares one family of mistakes (the Adam update itself, then coupled L2 and
+decoupled weight decay) and names a mistake only when it explains the student's results on every
+test vector, in all three outputs or in the first output it gets wrong.
 """
 
 from __future__ import annotations
