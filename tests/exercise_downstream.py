@@ -8,7 +8,8 @@ once its check passed. A check that accepts an answer whose return type a later 
 followed by a crash. :func:`run_variants` executes the notebook once up to its last downstream
 cell, then for each answer re-runs the exercise cell with the answer in place of the stub (its
 check must print ``[PASS]``) and every cell that uses ``solutions.f``, which must run without an
-error and report that it used the student's function.
+error and report that it used the student's function (``your f``; a cell that uses two exercises
+may report the reference for the other one).
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def run_variants(path: Path, answers: dict[str, list], *, timeout: int = 600,
                         problems.append(f"{label}: cell {j} failed after the check passed: "
                                         f"{str(err)[-400:]}")
                         break
-                    if "the reference solution" in _text(later.outputs):
+                    text = _text(later.outputs)     # a cell may use several exercises
+                    if "the reference solution" in text and f"your {exercise.name}" not in text:
                         problems.append(f"{label}: cell {j} still used the reference solution")
     return problems
