@@ -41,6 +41,7 @@ from coursekit import (
 )
 from coursekit import ewa as ewa_module
 from coursekit.checks import backprop as backprop_checks
+from coursekit.checks import initialization as initialization_checks
 from coursekit.efficientnet import EfficientNetLite0
 from coursekit.widgets import start as neuron
 
@@ -97,7 +98,7 @@ def _exercise_checks() -> list:
 
 
 #: checks that take the student's answer (a name), not a function
-ANSWER_CHECKS = {backprop_checks.check_planted_bug}
+ANSWER_CHECKS = {backprop_checks.check_planted_bug, initialization_checks.check_prediction}
 
 CONTRACT = [
     # ---- nn
@@ -287,6 +288,8 @@ CONTRACT = [
       if check not in ANSWER_CHECKS),
     bad(backprop_checks.check_planted_bug, 3, error=TypeError,
         match="suspect must be a parameter name"),
+    bad(initialization_checks.check_prediction, "1.4", 2e-8, error=TypeError,
+        match="he_std_z20 must be a number"),
 ]
 
 
