@@ -42,6 +42,7 @@ from coursekit import (
 )
 from coursekit import ewa as ewa_module
 from coursekit.checks import backprop as backprop_checks
+from coursekit.checks import initialization as initialization_checks
 from coursekit.checks import inside as inside_checks
 from coursekit.efficientnet import EfficientNetLite0
 from coursekit.widgets import inside as inside_widget
@@ -103,7 +104,8 @@ def _exercise_checks() -> list:
 
 
 #: checks that take the student's answer (a name), not a function
-ANSWER_CHECKS = {backprop_checks.check_planted_bug, inside_checks.check_diagnosis}
+ANSWER_CHECKS = {backprop_checks.check_planted_bug, inside_checks.check_diagnosis,
+                 initialization_checks.check_prediction}
 MONITOR = inspection.Monitor(torch.nn.Linear(2, 2))
 
 CONTRACT = [
@@ -327,6 +329,8 @@ CONTRACT = [
         match="diagnosis must be a dict"),
     bad(inside_widget.update, "fc9", torch.nn.Sequential(torch.nn.Linear(2, 2)),
         match="layer must be one of"),
+    bad(initialization_checks.check_prediction, "1.4", 2e-8, error=TypeError,
+        match="he_std_z20 must be a number"),
 ]
 
 
