@@ -211,3 +211,58 @@ def test_map_sizes_mistakes(fn, phrase):
 
 def test_dream_steps_check_names_swapped_roll_dims():
     _fails_with(checks.check_dream_steps, _grad_loop(dims=(3, 2)), "dy along the width")
+
+
+# ------------------------------------------------------------------------------------------
+# FGSM and total variation: the corpus's right answers pass, each wrong one is named by the id
+# of its mistake (the answers live once, in tests/corpus_dream.py).
+
+import corpus_dream  # noqa: E402
+
+_CASES = [a for a in corpus_dream.ENTRIES if a.check in ("check_fgsm", "check_total_variation")]
+
+
+@pytest.mark.parametrize("answer", _CASES, ids=[f"{a.check[6:]}:{a.fn.__name__}" for a in _CASES])
+def test_fgsm_and_total_variation_checks_name_each_mistake(answer):
+    result = getattr(checks, answer.check)(answer.fn)
+    if answer.mistake == "right":
+        assert result.passed, result.message
+    else:
+        assert not result.passed
+        assert result.mistake == corpus_dream.MISTAKE_IDS[answer.fn], result.message
+
+
+def test_new_checks_say_todo_and_reject_a_non_function():
+    def todo(*args):
+        raise NotImplementedError
+
+    for check in (checks.check_fgsm, checks.check_total_variation):
+        assert check(todo).mistake == "todo"
+        with pytest.raises(TypeError, match="pass your function"):
+            check(3)
+
+
+def test_fgsm_check_leaves_the_shared_model_as_it_was(model):
+    from coursekit.checks.dream import _setup
+
+    shared = _setup()[0]
+    before = {k: v.clone() for k, v in shared.state_dict().items()}
+    checks.check_fgsm(corpus_dream.fgsm_train_mode)  # trains BatchNorm's running statistics
+    checks.check_fgsm(corpus_dream.fgsm_backward)     # fills the weights' .grad
+    assert not shared.training
+    assert all(torch.equal(before[k], v) for k, v in shared.state_dict().items())
+    assert all(p.grad is None for p in shared.parameters())
+
+
+def test_fgsm_check_explains_an_unnamed_wrong_step():
+    def random_step(model, x, label, eps):
+        signs = torch.randint(0, 2, x.shape, generator=torch.Generator().manual_seed(0)) * 2 - 1
+        return (x + eps / 128 * signs).clamp(LOW, HIGH)
+
+    result = checks.check_fgsm(random_step)
+    assert result.mistake == "values" and "not the FGSM step" in result.message
+
+
+def test_total_variation_check_wants_one_number():
+    result = checks.check_total_variation(lambda x: (x[..., 1:, :] - x[..., :-1, :]).abs())
+    assert result.mistake == "shape" and "one number" in result.message
