@@ -746,7 +746,8 @@ def octaves(height, width, count, scale):
 
 
 def deepdream(model, img, layer, channel, octaves_, octave_scale, steps, step_size, jitter, seed,
-              normalize, *, network, layer_channels, max_pixels, min_side, sizes_of):
+              normalize, prior, prior_weight, *, network, layer_channels, max_pixels, min_side,
+              sizes_of):
     """Everything deepdream takes; returns ``(image, channel, sizes, rng)``.
 
     The network's class, its layers' widths, the pixel limits and the octave rule
@@ -762,6 +763,10 @@ def deepdream(model, img, layer, channel, octaves_, octave_scale, steps, step_si
         raise TypeError(f"seed must be an int or a numpy.random.Generator, got "
                         f"{type(seed).__name__}")
     flag(normalize, "normalize")
+    if prior is not None:
+        function(prior, "prior", "None or a function of the image tensor, e.g. its total "
+                                  "variation")
+    real(prior_weight, "prior_weight", low=0)
     height, width = img.shape[:2]
     if height * width > max_pixels:
         raise ValueError(f"image has {height}×{width} = {height * width} pixels; the limit is "
