@@ -274,3 +274,79 @@ def test_match_hidden_units_check_messages_hand_out_no_code():
 def test_match_hidden_units_check_needs_a_function():
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_match_hidden_units([0, 1, 2])
+
+
+# ---- what passes works downstream: the notebook's later cells with every accepted answer
+def _predict_proba(weights, X):      # notebook 06's forward pass of Dense(h, relu) -> softmax
+    W1, b1, W2, b2 = weights
+    logits = np.maximum(X @ W1 + b1, 0) @ W2 + b2
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _keras_layout(w):                # notebook 06's reading of a trajectory row
+    w = np.asarray(w, dtype=float)
+    return [w[:50].reshape(25, 2).T, w[50:75], w[75:150].reshape(3, 25).T, w[150:]]
+
+
+_ACCEPTED = {check: [a for a in corpus_averaging.ENTRIES
+                     if a.check == check and a.mistake == RIGHT]
+             for check in ("check_average_snapshots", "check_choose_ema",
+                           "check_match_hidden_units")}
+
+
+@pytest.mark.parametrize("answer", _ACCEPTED["check_average_snapshots"],
+                         ids=lambda a: a.fn.__name__)
+def test_accepted_averages_work_in_the_later_cells(answer):
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    snaps = [[rng.normal(size=(2, 25)), rng.normal(size=25), rng.normal(size=(25, 3)),
+              rng.normal(size=3)] for _ in range(10)]
+    X = rng.normal(size=(7, 2))
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(25, activation="relu"),
+                              keras.layers.Dense(3, activation="softmax")])
+    for call in ((snaps, "equal"), (snaps, "linear"), (snaps, "exponential", float(np.exp(-0.5)))):
+        got = answer.fn(*call)
+        expected = ref.average_snapshots(*call)
+        model.set_weights(got)                                   # cell "averaged_model"
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(model(X)),
+                                   _predict_proba(expected, X), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(_predict_proba(got, X), _predict_proba(expected, X),
+                                   rtol=1e-10)                   # method_probas
+
+
+@pytest.mark.parametrize("answer", _ACCEPTED["check_choose_ema"], ids=lambda a: a.fn.__name__)
+def test_accepted_choices_work_in_the_later_cells(answer):
+    rng = np.random.default_rng(1)
+    trajectory = np.cumsum(0.05 * rng.normal(size=(60, 153)), axis=0) + rng.normal(size=153)
+    X, y = rng.normal(size=(20, 2)), rng.integers(0, 3, size=20)
+
+    def loss(w, X=X, y=y):
+        p = _predict_proba(_keras_layout(w), X)
+        return float(-np.mean(np.log(p[np.arange(len(y)), y])))
+
+    decays = [0.9, 0.97, 0.99, 0.997, 0.999]
+    decay, ema_w, test = answer.fn(trajectory, decays, loss, lambda w: loss(w, X[::-1], y))
+    ref_decay, ref_ema, ref_test = ref.choose_ema(trajectory, decays, loss,
+                                                  lambda w: loss(w, X[::-1], y))
+    assert round(float(decay), 6) == ref_decay                  # chosen.append(...) and count
+    assert float(test) == pytest.approx(ref_test, rel=1e-4)
+    p = _predict_proba(_keras_layout(ema_w), X)                 # the accuracy of the EMA
+    np.testing.assert_allclose(p, _predict_proba(_keras_layout(ref_ema), X), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("answer", _ACCEPTED["check_match_hidden_units"],
+                         ids=lambda a: a.fn.__name__)
+def test_accepted_matchings_work_in_the_later_cells(answer):
+    from coursekit import alignment
+
+    rng = np.random.default_rng(2)
+    for h in (25, 4):                                            # the two widths of the notebook
+        a, b = ([rng.normal(size=(2, h)), rng.normal(size=h), rng.normal(size=(h, 3)),
+                 rng.normal(size=3)] for _ in range(2))
+        aligned = alignment.permute_hidden(b, answer.fn(a, b))
+        X = rng.normal(size=(5, 2))
+        np.testing.assert_allclose(_predict_proba(aligned, X), _predict_proba(b, X), rtol=1e-12)
+        assert all(np.array_equal(x, y) for x, y in
+                   zip(aligned, alignment.permute_hidden(b, ref.match_hidden_units(a, b)),
+                       strict=True))
