@@ -406,20 +406,37 @@ def iteration(grad_fn, x0, steps, lr):
     return x, positive_int(steps, "steps"), positive(lr, "lr")
 
 
-def sgd_momentum(grad_fn, x0, lr, beta, steps, form, forms):
-    """``(x0, lr, beta, steps)`` for optim.sgd_momentum."""
+def learning_rates(lr, steps: int) -> np.ndarray:
+    """One positive learning rate per step: a number repeated, or a sequence of ``steps``."""
+    if np.ndim(lr) == 0:
+        return np.full(steps, positive(lr, "lr"))
+    lrs = float_array(lr, "lr", ndim=1)
+    if lrs.shape != (steps,):
+        raise ValueError(f"lr must be a number or one learning rate per step ({steps} values), "
+                         f"got {lrs.size} values")
+    if not np.all(np.isfinite(lrs) & (lrs > 0)):
+        raise ValueError(f"every learning rate in lr must be positive and finite, got {lrs}")
+    return lrs.astype(np.float64)
+
+
+def sgd_momentum(grad_fn, x0, lr, beta, steps, form, forms, nesterov, weight_decay, decoupled):
+    """``(x0, lrs, beta, steps, nesterov, weight_decay, decoupled)`` for optim.sgd_momentum
+    (lrs: one learning rate per step)."""
     choice(form, "form", forms)
-    x, steps, lr = iteration(grad_fn, x0, steps, lr)
-    return x, lr, unit_interval(beta, "beta"), steps
+    x, steps, _ = iteration(grad_fn, x0, steps, 1.0)
+    return (x, learning_rates(lr, steps), unit_interval(beta, "beta"), steps,
+            flag(nesterov, "nesterov"), real(weight_decay, "weight_decay", low=0),
+            flag(decoupled, "decoupled"))
 
 
-def adam(grad_fn, x0, lr, betas, eps, steps):
-    """``(x0, lr, beta1, beta2, eps, steps)`` for optim.adam."""
+def adam(grad_fn, x0, lr, betas, eps, steps, weight_decay, decoupled):
+    """``(x0, lr, beta1, beta2, eps, steps, weight_decay, decoupled)`` for optim.adam."""
     x, steps, lr = iteration(grad_fn, x0, steps, lr)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
     return (x, lr, unit_interval(betas[0], "betas[0]"), unit_interval(betas[1], "betas[1]"),
-            real(eps, "eps", low=0), steps)
+            real(eps, "eps", low=0), steps, real(weight_decay, "weight_decay", low=0),
+            flag(decoupled, "decoupled"))
 
 
 def gradient(g, shape, step: int) -> np.ndarray:

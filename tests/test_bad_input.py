@@ -174,7 +174,13 @@ CONTRACT = [
         match="grad_fn must be a function"),
     bad(optim.sgd_momentum, lambda x: x[:1], [1.0, 2.0], lr=0.1, beta=0.9, steps=3,
         match="grad_fn must return an array of x's shape"),
+    bad(optim.sgd_momentum, lambda x: x, [1.0], lr=[0.1, 0.2], beta=0.9, steps=3,
+        match="one learning rate per step"),
+    bad(optim.sgd_momentum, lambda x: x, [1.0], lr=0.1, beta=0.9, steps=3, nesterov=1,
+        error=TypeError, match="nesterov must be True or False"),
     bad(optim.adam, lambda x: x, [1.0], betas=0.9, steps=3, match="betas must be a pair"),
+    bad(optim.adam, lambda x: x, [1.0], steps=3, weight_decay=-1.0,
+        match=r"weight_decay must lie in \[0"),
     bad(optim.adam, lambda x: x, [], steps=3, match="x0 must hold at least one number"),
     bad(optim.quadratic, [1.0, -1.0], match="eigenvalues must be a non-empty list of positive"),
     bad(optim.quadratic([1.0, 2.0])[1], [1.0], match=r"x must have shape \(2,\)"),
@@ -287,8 +293,11 @@ CONTRACT = [
         match="mistakes"),
     *(bad(check, 3, error=TypeError, match=NOT_A_FUNCTION) for check in _exercise_checks()
       if check not in ANSWER_CHECKS),
-    bad(backprop_checks.check_planted_bug, 3, error=TypeError,
-        match="suspect must be a parameter name"),
+    bad(backprop_checks.check_planted_bug, 3, {}, None, {}, X2, [0, 1], error=TypeError,
+        match="suspect must be the name of a quantity of the backward pass"),
+    bad(backprop_checks.check_planted_bug, "dW1", {}, np.sum, {}, X2, [0, 1], error=TypeError,
+        match="net_fn must be the network that checks.network_with_a_bug"),
+    bad(backprop_checks.network_with_a_bug, -1, error=TypeError, match="seed must be a whole"),
 ]
 
 

@@ -19,15 +19,19 @@ def test_every_check_accepts_its_reference_solution(capsys):
     assert checks.check_centered_difference(ref.centered_difference).passed
     assert checks.check_two_layer_net(ref.two_layer_net).passed
     assert checks.check_gradient_check(ref.gradient_check).passed
-    errors = ref.gradient_check(checks.mystery_net, *checks._net_data())
-    assert checks.check_planted_bug(ref.planted_bug, errors).passed
-    assert capsys.readouterr().out.count("[PASS]") == 7
+    assert checks.check_sigmoid_bce(ref.sigmoid_bce).passed
+    assert checks.check_sigmoid_bce(ref.sigmoid_bce, ref.centered_difference).passed
+    buggy = checks.network_with_a_bug(seed=4)
+    params, X, y = checks._three_layer_data()
+    errors = ref.gradient_check(buggy, params, X, y)
+    assert checks.check_planted_bug(buggy._wrong[0], errors, buggy, params, X, y).passed
+    assert capsys.readouterr().out.count("[PASS]") == 9
 
 
 @pytest.mark.parametrize("check", [checks.check_affine_backward, checks.check_relu_backward,
                                    checks.check_softmax_cross_entropy,
                                    checks.check_centered_difference, checks.check_two_layer_net,
-                                   checks.check_gradient_check])
+                                   checks.check_gradient_check, checks.check_sigmoid_bce])
 def test_unattempted_exercise_says_todo(check, capsys):
     result = check(_not_attempted)
     assert not result.passed and "[TODO]" in result.message
@@ -44,6 +48,8 @@ def test_unattempted_exercise_says_todo(check, capsys):
     (lambda d, x, W: (-(d @ W.T), x.T @ d, d.sum(0)),
      "dx has the wrong sign: your result is the negative of the expected one"),
     (lambda d, x, W: (d @ W.T, x.T @ d, -d.sum(0)), "db has the wrong sign"),
+    (lambda d, x, W: [g.astype(np.float32) for g in (d @ W.T, x.T @ d, d.sum(0))],
+     "compute in float64"),
 ])
 def test_affine_backward_mistakes(student, phrase):
     result = checks.check_affine_backward(student)
@@ -367,33 +373,6 @@ def test_the_checks_network_is_away_from_relu_kinks():
     assert np.abs(X @ params["W1"] + params["b1"]).min() > 1e-3
 
 
-def test_mystery_net_has_exactly_one_wrong_gradient():
-    params, X, y = checks._net_data()
-    errors = ref.gradient_check(checks.mystery_net, params, X, y)
-    assert [k for k, e in errors.items() if e > 1e-6] == [ref.planted_bug]
-    assert ref.two_layer_net(params, X, y)[0] == checks.mystery_net(params, X, y)[0]
-
-
-_MYSTERY_ERRORS = {"W1": 2e-10, "b1": 0.4, "W2": 6e-11, "b2": 2e-11}
-
-
-@pytest.mark.parametrize("answer, errors, mark, phrase", [
-    (None, None, "[TODO]", "set errors to its result and suspect to the name"),
-    ("dW1", _MYSTERY_ERRORS, "[FAIL]", "one of W1, b1, W2, b2"),
-    ("b1", None, "[FAIL]", "pass the evidence too"),
-    ("W2", _MYSTERY_ERRORS, "[FAIL]", "do not accuse W2"),
-    ("b1", {**_MYSTERY_ERRORS, "W1": 0.3}, "[FAIL]", "do not single out one parameter"),
-    ("W2", {**_MYSTERY_ERRORS, "b1": 1e-10, "W2": 0.4}, "[FAIL]",
-     "these are not the errors of mystery_net"),
-    ("b1", {**_MYSTERY_ERRORS, "W1": float("nan")}, "[FAIL]", "0/0 where both gradients"),
-    ("b1", _MYSTERY_ERRORS, "[PASS]", "sums the gradient for b1 before the ReLU mask"),
-])
-def test_planted_bug_answers(answer, errors, mark, phrase, capsys):
-    checks.check_planted_bug(answer, errors)
-    out = capsys.readouterr().out
-    assert mark in out and phrase in out, out
-
-
 def test_checks_buggy_networks_keep_their_bug_away_from_zero():
     params, X, y = checks._net_data()
     _, grads = ref.two_layer_net(params, X, y)
@@ -413,11 +392,283 @@ def test_new_checks_reject_a_non_function():
         checks.check_gradient_check(1e-5)
 
 
-def test_mystery_net_rejects_params_that_are_not_a_dict():
-    with pytest.raises(TypeError, match="params must be a dict"):
-        checks.mystery_net([np.ones((2, 3))], np.ones((4, 2)), np.zeros(4, dtype=int))
+def _check_with_fixed_names(net_fn, params, X, y, h=1e-5):
+    """Loops over the names of the two-layer network instead of over params."""
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name in ("W1", "b1", "W2", "b2"):
+        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
+        errors[name] = relative_error(grads[name], numerical)
+    return errors
 
 
-def test_check_planted_bug_takes_a_name_not_a_function():
-    with pytest.raises(TypeError, match="suspect must be a parameter name"):
-        checks.check_planted_bug(ref.two_layer_net)
+def _check_by_norm_ratio(net_fn, params, X, y, h=1e-5):
+    """CS231n's norm form ||a - n|| / max(||a||, ||n||): a correct answer too."""
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name in params:
+        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
+        a, n = grads[name], numerical
+        errors[name] = np.linalg.norm(a - n) / max(np.linalg.norm(a), np.linalg.norm(n))
+    return errors
+
+
+def test_gradient_check_must_loop_over_params():
+    result = checks.check_gradient_check(_check_with_fixed_names)
+    assert not result.passed and "loop over the names in params itself" in result.message
+
+
+def test_gradient_check_accepts_a_norm_based_error():
+    assert checks.check_gradient_check(_check_by_norm_ratio).passed
+
+
+# ---- Exercise 4: sigmoid + binary cross-entropy ----------------------------------------------
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _bce_naive(z, y):
+    p = _sigmoid(z)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), (p - y) / len(z)
+
+
+def _bce_with(dz_of):
+    """The right loss with a wrong dz = dz_of(p, y, z, n)."""
+    def student(z, y):
+        loss, _ = ref.sigmoid_bce(z, y)
+        return loss, dz_of(_sigmoid(z), y, z, len(z))
+    return student
+
+
+def _bce_summed(z, y):
+    loss, dz = ref.sigmoid_bce(z, y)
+    return loss * len(z), dz * len(z)
+
+
+def _bce_epsilon(z, y):
+    p = _sigmoid(z)
+    return -np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)), (p - y) / len(z)
+
+
+def _bce_per_sample(z, y):
+    loss, dz = ref.sigmoid_bce(z, y)
+    return np.full(len(z), loss), dz
+
+
+def _bce_one_term(z, y):
+    _, dz = ref.sigmoid_bce(z, y)
+    return -np.mean(y * np.log(_sigmoid(z))), dz
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (_bce_with(lambda p, y, z, n: p - y), "dz is N times too large"),
+    (_bce_with(lambda p, y, z, n: (y - p) / n), "dz has the wrong sign"),
+    (_bce_with(lambda p, y, z, n: p / n), "the part that comes from the label y is missing"),
+    (_bce_with(lambda p, y, z, n: -(y / p - (1 - y) / (1 - p)) / n), "that is dL/dp"),
+    (_bce_with(lambda p, y, z, n: (p - y) * p * (1 - p) / n), "extra factor p(1 - p)"),
+    (_bce_with(lambda p, y, z, n: (z - y) / n), "uses the logit z"),
+    (_bce_summed, "loss is N times too large"),
+    (_bce_one_term, "only the y·log(p) term"),
+    (_bce_per_sample, "the loss must be one number"),
+    (_bce_naive, "np.logaddexp"),
+    (_bce_epsilon, "caps it"),
+    (lambda z, y: ref.sigmoid_bce(z, y)[1], "return two things"),
+])
+def test_sigmoid_bce_mistakes(student, phrase):
+    with np.errstate(all="ignore"):
+        result = checks.check_sigmoid_bce(student, ref.centered_difference)
+    assert not result.passed and phrase in result.message, result.message
+
+
+def test_sigmoid_bce_reports_the_students_own_gradient_check():
+    result = checks.check_sigmoid_bce(_bce_with(lambda p, y, z, n: p - y), ref.centered_difference)
+    assert "your gradient check of your loss disagrees with it" in result.message
+
+
+@pytest.mark.parametrize("student", [
+    lambda z, y: list(ref.sigmoid_bce(z, y)),
+    lambda z, y: (np.mean(np.logaddexp(0, z) - y * z), (np.exp(-np.logaddexp(0, -z)) - y) / len(z)),
+    lambda z, y: (np.float64(ref.sigmoid_bce(z, y)[0]), ref.sigmoid_bce(z, y)[1]),
+])
+def test_sigmoid_bce_accepts_natural_correct_forms(student):
+    assert checks.check_sigmoid_bce(student, ref.centered_difference).passed
+
+
+def test_sigmoid_bce_accepts_torch():
+    torch = pytest.importorskip("torch")
+
+    def with_autograd(z, y):
+        zt = torch.tensor(z, requires_grad=True)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(
+            zt, torch.tensor(y, dtype=torch.float64))
+        loss.backward()
+        return loss.item(), zt.grad
+    assert checks.check_sigmoid_bce(with_autograd).passed
+
+    def with_graph(z, y):
+        loss, dz = with_autograd(z, y)
+        return torch.tensor(loss, requires_grad=True), dz
+    result = checks.check_sigmoid_bce(with_graph)
+    assert not result.passed and "requires grad" in result.message
+
+
+# ---- Exercise 5: the planted bug ---------------------------------------------------------------
+def _bug_case(seed):
+    buggy = checks.network_with_a_bug(seed)
+    params, X, y = checks._three_layer_data()
+    return buggy, params, X, y, ref.gradient_check(buggy, params, X, y)
+
+
+def test_the_three_layer_network_is_section_2s_and_coursekits():
+    from coursekit.nn import MLP
+
+    params, X, y = checks._three_layer_data()
+    net = MLP([2, 8, 8, 3], activation="tanh")
+    net.params = {k: v.copy() for k, v in params.items()}
+    loss, grads = checks._three_layer_net(params, X, y)
+    mlp_loss, mlp_grads = net.loss_and_grads(X, y)
+    assert np.isclose(loss, mlp_loss)
+    assert max(relative_error(grads[k], mlp_grads[k]) for k in grads) < 1e-13
+
+
+@pytest.mark.parametrize("step", list(checks._PLANTED))
+def test_every_planted_bug_spoils_exactly_what_its_step_feeds(step):
+    """On the check's data and on the notebook's (section 2's weights, 5 samples), every wrong
+    expression spoils exactly the gradients its quantity feeds, with a wide margin."""
+    from coursekit.data import blobs
+    from coursekit.nn import MLP
+
+    X_train, y_train, _, _ = blobs()
+    X_train = (X_train - X_train.mean(axis=0)) / X_train.std(axis=0)
+    notebook = (MLP([2, 8, 8, 3], activation="tanh", init="xavier_normal", seed=0).params,
+                X_train[:5], y_train[:5])
+    for params, X, y in (checks._three_layer_data(), notebook):
+        for expression, _ in checks._PLANTED[step]:
+            def net(p, X_, y_, wrong=(step, expression)):
+                return checks._three_layer_net(p, X_, y_, wrong)
+            errors = ref.gradient_check(net, {k: v.copy() for k, v in params.items()}, X, y)
+            feeds = checks.BACKWARD_STEPS[step][1]
+            assert min(errors[k] for k in feeds) > 1e-2, expression
+            assert max((errors[k] for k in errors if k not in feeds), default=0) < 1e-8
+
+
+def test_the_steps_feed_different_sets_of_parameters():
+    feeds = [frozenset(f) for _, f in checks.BACKWARD_STEPS.values()]
+    assert len(set(feeds)) == len(feeds)
+
+
+def test_the_bug_is_drawn_from_the_seed():
+    drawn = {checks.network_with_a_bug(seed)._wrong for seed in range(200)}
+    assert {step for step, _ in drawn} == set(checks.BACKWARD_STEPS)
+    assert checks.network_with_a_bug(7)._wrong == checks.network_with_a_bug(7)._wrong
+    assert checks.network_with_a_bug().seed != checks.network_with_a_bug().seed
+
+
+@pytest.mark.parametrize("answer, mark, phrase", [
+    ("delta1", "[PASS]", "The bug: delta1 = "),
+    ("δ_1", "[PASS]", "The bug: delta1 = "),
+    ("db1", "[FAIL]", "db1 feeds only b1, but your errors show W1 wrong too"),
+    ("delta2", "[FAIL]", "would spoil W2, b2, W1, b1, but your errors show only W1, b1"),
+    ("dW3", "[FAIL]", "dW3 feeds W3, but your errors show W1, b1 wrong"),
+    ("W1", "[FAIL]", "name one quantity of the backward pass"),
+    (None, "[TODO]", "set errors to its result and suspect to the quantity"),
+])
+def test_planted_bug_answers(answer, mark, phrase, capsys):
+    buggy, params, X, y, errors = _bug_case(4)
+    assert buggy._wrong[0] == "delta1"
+    checks.check_planted_bug(answer, errors, buggy, params, X, y)
+    out = capsys.readouterr().out
+    assert mark in out and phrase in out, out
+
+
+def test_planted_bug_dw_for_a_delta(capsys):
+    buggy, params, X, y, errors = _bug_case(1)
+    assert buggy._wrong[0] == "dW2"
+    checks.check_planted_bug("delta2", errors, buggy, params, X, y)
+    assert "a wrong delta2 would spoil W2, b2, W1, b1, but your errors show only W2" in \
+        capsys.readouterr().out
+
+
+def test_planted_bug_rejects_made_up_or_missing_evidence(capsys):
+    buggy, params, X, y, errors = _bug_case(4)                   # delta1: W1 and b1 wrong
+    made_up = {k: 1e-10 for k in errors} | {"W1": 0.01, "b1": 0.01}
+    result = checks.check_planted_bug("delta1", made_up, buggy, params, X, y)
+    assert not result.passed and result.mistake == "made-up evidence"
+    wrong_net = {k: 1e-10 for k in errors} | {"W2": errors["W1"], "b2": errors["b1"]}
+    result = checks.check_planted_bug("delta2", wrong_net, buggy, params, X, y)
+    assert not result.passed and result.mistake == "made-up evidence"
+    result = checks.check_planted_bug("delta1", None, buggy, params, X, y)
+    assert not result.passed and "pass the evidence too" in result.message
+    result = checks.check_planted_bug("delta1", {**errors, "W1": float("nan")}, buggy, params, X, y)
+    assert not result.passed and "0/0" in result.message
+    capsys.readouterr()
+
+
+def test_planted_bug_accepts_a_norm_based_gradient_check():
+    buggy, params, X, y, _ = _bug_case(4)
+    errors = _check_by_norm_ratio(buggy, params, X, y)
+    assert checks.check_planted_bug("delta1", errors, buggy, params, X, y).passed
+
+
+def test_planted_bug_takes_a_name_and_the_drawn_network():
+    buggy, params, X, y, errors = _bug_case(0)
+    with pytest.raises(TypeError, match="suspect must be the name of a quantity"):
+        checks.check_planted_bug(ref.two_layer_net, errors, buggy, params, X, y)
+    with pytest.raises(TypeError, match="network_with_a_bug"):
+        checks.check_planted_bug("dW1", errors, ref.two_layer_net, params, X, y)
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        checks.network_with_a_bug("seven")
+    with pytest.raises(TypeError, match="params must be a dict with the keys W1, b1, W2, b2, W3"):
+        buggy({"W1": np.ones((2, 3))}, X, y)
+
+
+# ---- what a check accepts works in the notebook's later cells ----------------------------------
+def _notebook_cells():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "01_backprop_by_hand.ipynb"
+    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+
+
+def _torch_sigmoid_bce(z, y):
+    import torch
+
+    zt = torch.tensor(z, requires_grad=True)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(
+        zt, torch.tensor(y, dtype=torch.float64))
+    loss.backward()
+    return loss.item(), zt.grad
+
+
+#: (exercise variable, check, accepted answers other than the reference)
+_ACCEPTED = [
+    ("ex1", checks.check_affine_backward,
+     [lambda d, x, W: [d @ W.T, x.T @ d, np.sum(d, axis=0)],
+      lambda d, x, W: (np.einsum("nh,dh->nd", d, W), np.einsum("nd,nh->dh", x, d), d.sum(0))]),
+    ("ex3", checks.check_gradient_check, [_check_by_norm_ratio]),
+    ("ex4", checks.check_sigmoid_bce,
+     [_torch_sigmoid_bce, lambda z, y: list(ref.sigmoid_bce(z, y)),
+      lambda z, y: (np.mean(np.logaddexp(0, z) - y * z),
+                    (np.exp(-np.logaddexp(0, -z)) - y) / len(z))]),
+]
+
+
+@pytest.mark.parametrize("name, check, answer",
+                         [(n, c, a) for n, c, answers in _ACCEPTED for a in answers])
+def test_accepted_answers_work_in_the_later_cells(name, check, answer, capsys):
+    """Run the notebook's code up to its last use of the exercises of the core path, with the
+    student's accepted answer in place of the reference; every verify cell's assert must hold."""
+    cells = _notebook_cells()
+    last = max(i for i, c in enumerate(cells) if "def binary_net" in "".join(c["source"]))
+    namespace = {}
+    for cell in cells[:last + 2]:                       # up to the verify cell after binary_net
+        source = "".join(cell["source"])
+        if cell["id"] == "course-setup" or "plt.show()" in source or any(
+                needle in source for needle in ("err64", "err32", "steps = np.logspace")):
+            continue                                    # figures and section 4's step sizes
+        exec(compile(source, cell["id"], "exec"), namespace)    # noqa: S102 - our own notebook
+        if source.lstrip().startswith("def ") and f"{name} = checks." in source:
+            namespace[name] = check(answer)
+            assert namespace[name].passed, namespace[name].message
+    capsys.readouterr()

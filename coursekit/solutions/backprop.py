@@ -43,6 +43,18 @@ def centered_difference(f, x, h=1e-5):
     return grad
 
 
+def sigmoid_bce(z, y):
+    """Mean binary cross-entropy of ``p = sigmoid(z)`` for labels ``y`` in {0, 1}, and its gradient.
+
+    ``loss = -mean(y log p + (1 - y) log(1 - p))`` and ``dloss/dz = (p - y) / N``: the sigmoid's
+    derivative ``p (1 - p)`` cancels the denominators of the cross-entropy's. The logs are
+    written with ``logaddexp`` (``-log p = log(1 + e^-z)``), so no ``p`` of 0 or 1 reaches a log.
+    """
+    loss = np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+    p = np.exp(-np.logaddexp(0, -z))
+    return loss, (p - y) / len(z)
+
+
 def two_layer_net(params, X, y):
     """Loss and gradients of ``softmax(relu(X W1 + b1) W2 + b2)`` with mean cross-entropy.
 
@@ -72,8 +84,3 @@ def gradient_check(net_fn, params, X, y, h=1e-5):
         numerical = centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
         errors[name] = relative_error(grads[name], numerical)
     return errors
-
-
-# Exercise 4, second part: the parameter whose gradient the mystery network gets wrong. Its
-# backward pass sums the gradient for b1 *before* the ReLU mask, so inactive units still get one.
-planted_bug = "b1"
