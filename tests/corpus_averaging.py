@@ -1,5 +1,7 @@
 """Answers to the exercises of notebook 06 (averaging weights), right and wrong; see
-check_corpus.py. All are the course's own variants so far (``source="variant"``)."""
+check_corpus.py. All are the course's own variants so far (``source="variant"``). The right
+ones are self-contained (NumPy as ``np``, other imports inside): test_exercise_downstream runs
+them in the notebook's later cells."""
 
 import numpy as np
 
@@ -19,7 +21,14 @@ def _coefficients(n, scheme, decay):
 
 
 def average_loops(snapshots, scheme, decay=None):
-    c = _coefficients(len(snapshots), scheme, decay)
+    n = len(snapshots)
+    if scheme == "equal":
+        raw = np.ones(n)
+    elif scheme == "linear":
+        raw = np.arange(1, n + 1, dtype=float)
+    else:
+        raw = np.array([decay ** (n - 1 - i) for i in range(n)])
+    c = raw / raw.sum()
     out = []
     for j in range(len(snapshots[0])):
         total = np.zeros_like(snapshots[0][j], dtype=float)
@@ -30,7 +39,11 @@ def average_loops(snapshots, scheme, decay=None):
 
 
 def average_tensordot(snapshots, scheme, decay=None):
-    c = _coefficients(len(snapshots), scheme, decay)
+    n = len(snapshots)
+    raw = {"equal": np.ones(n), "linear": np.arange(1.0, n + 1)}.get(scheme)
+    if raw is None:
+        raw = decay ** np.arange(n - 1, -1, -1.0)
+    c = raw / raw.sum()
     return tuple(np.tensordot(c, np.stack([s[j] for s in snapshots]), axes=1)
                  for j in range(len(snapshots[0])))
 
@@ -79,7 +92,9 @@ def _ema_loop(trajectory, decay):
 def choose_ema_loop(trajectory, decays, val_loss, test_loss):
     best_decay, best_loss, best_ema = None, np.inf, None
     for decay in decays:
-        ema = _ema_loop(trajectory, decay)
+        ema = np.array(trajectory[0], dtype=float)
+        for row in trajectory[1:]:
+            ema = decay * ema + (1 - decay) * row
         loss = val_loss(ema)
         if loss < best_loss:
             best_decay, best_loss, best_ema = decay, loss, ema
@@ -246,7 +261,10 @@ def match_distance(wa, wb):
     # the smallest total squared distance: the same pairing as the largest total dot product
     from scipy.optimize import linear_sum_assignment
 
-    ua, ub = _units(wa), _units(wb)
+    def units(w):
+        return np.hstack([np.asarray(w[0]).T, np.asarray(w[1])[:, None], np.asarray(w[2])])
+
+    ua, ub = units(wa), units(wb)
     cost = ((ua[:, None, :] - ub[None, :, :]) ** 2).sum(axis=2)
     rows, cols = linear_sum_assignment(cost)
     return cols[np.argsort(rows)]
