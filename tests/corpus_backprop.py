@@ -814,3 +814,184 @@ REAL = [
            names=r"without the ReLU|pre-activation|skips the ReLU"),
 ]
 ENTRIES += REAL
+
+
+# ---- more answers reduced from real code ------------------------------------------------------
+def real_backward_dlai_planar_multiply(params, cache, y):
+    # DeepakSridhar/Deep-Learning-Coursera Course-1/Planar data classification/
+    # backward_propagation.py: the same deeplearning.ai equations with np.multiply for the tanh
+    # derivative; here in rows and with a third layer. Right.
+    m = len(y)
+    A1, A2, X = cache["a1"], cache["a2"], cache["X"]
+    dZ3 = cache["probs"] - np.eye(cache["probs"].shape[1])[y]
+    dZ2 = np.multiply(np.dot(dZ3, params["W3"].T), 1 - np.power(A2, 2))
+    dZ1 = np.multiply(np.dot(dZ2, params["W2"].T), 1 - np.power(A1, 2))
+    return {"W3": (1 / m) * np.dot(A2.T, dZ3), "b3": (1 / m) * np.sum(dZ3, axis=0),
+            "W2": (1 / m) * np.dot(A1.T, dZ2), "b2": (1 / m) * np.sum(dZ2, axis=0),
+            "W1": (1 / m) * np.dot(X.T, dZ1), "b1": (1 / m) * np.sum(dZ1, axis=0)}
+
+
+def real_gradient_check_one_difference(net_fn, params, X, y, h=1e-5):
+    # DeepakSridhar/Deep-Learning-Coursera Course-2/Initialization, Regularization, Gradient
+    # Checking/grad_check.py (deeplearning.ai gradient_check_n): every parameter flattened into
+    # one vector, one difference ||grad - gradapprox|| / (||grad|| + ||gradapprox||) for the
+    # whole network (and a printed verdict); here that one number for every name.
+    _, grads = net_fn(params, X, y)
+    grad = np.concatenate([np.ravel(grads[k]) for k in params])
+    gradapprox = []
+    for name, p in params.items():
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + h
+            J_plus = net_fn(params, X, y)[0]
+            p[i] = old - h
+            J_minus = net_fn(params, X, y)[0]
+            p[i] = old
+            gradapprox.append((J_plus - J_minus) / (2 * h))
+    gradapprox = np.array(gradapprox)
+    numerator = np.linalg.norm(grad - gradapprox)
+    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+    difference = numerator / denominator
+    print("There is a mistake in the backward propagation!" if difference > 2e-7 else
+          "Your backward propagation works perfectly fine!", difference)
+    return {name: difference for name in params}
+
+
+def real_gradient_check_helper_tiny_h(net_fn, params, X, y, h=1e-5):
+    # pskrunner14/neural-networks tests/test_util.py: eval_numerical_gradient(f, x, h=1e-6)
+    # called with its own default step, whatever h the caller has.
+    def eval_numerical_gradient(f, x, h=1e-6):
+        _ = f(x)
+        grad = np.zeros_like(x)
+        it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+        while not it.finished:
+            ix = it.multi_index
+            oldval = x[ix]
+            x[ix] = oldval + h
+            fxph = f(x)
+            x[ix] = oldval - h
+            fxmh = f(x)
+            x[ix] = oldval
+            grad[ix] = (fxph - fxmh) / (2 * h)
+            it.iternext()
+        return grad
+
+    _, grads = net_fn(params, X, y)
+    return {name: relative_error(grads[name], eval_numerical_gradient(
+        lambda _: net_fn(params, X, y)[0], p)) for name, p in params.items()}
+
+
+def real_affine_backward_dlai_keepdims(dout, x, W):
+    # sheviv/mirrors dl_spec/nn_and_dl/fourth_w/linear_backward.py (deeplearning.ai
+    # linear_backward): dW = 1/m dZ A_prev.T, db = 1/m sum(dZ, keepdims=True); here in rows.
+    m = x.shape[0]
+    dW = 1 / m * (np.dot(x.T, dout))
+    db = 1 / m * (np.sum(dout, axis=0, keepdims=True))
+    dA_prev = np.dot(dout, W.T)
+    return dA_prev, dW, db
+
+
+def real_affine_backward_dlai_keepdims_parenthesised(dout, x, W):
+    # DeepakSridhar/Deep-Learning-Coursera Course-1/Deep Neural Network/lin_back.py: the same
+    # deeplearning.ai linear_backward, (1 / m) * (...) with keepdims=True; here in rows.
+    m = x.shape[0]
+    dW = (1 / m) * (np.dot(x.T, dout))
+    db = (1 / m) * (np.sum(dout, axis=0, keepdims=True))
+    return np.dot(dout, W.T), dW, db
+
+
+def real_sigmoid_bce_dlai_propagate_dots(z, y):
+    # DeepakSridhar/Deep-Learning-Coursera Course-1/Logistic Regression with neural network/
+    # propagate.py: cost = -(1/m) sum(Y . log A + (1 - Y) . log(1 - A)), dZ = A - Y with 1/m.
+    m = z.shape[0]
+    A = 1 / (1 + np.exp(-z))
+    cost = -(1 / m) * (np.sum((np.dot(y, np.log(A).T) + np.dot((1 - y), np.log(1 - A).T))))
+    return np.squeeze(cost), (1 / m) * (A - y)
+
+
+def real_sigmoid_bce_dAL_chain(z, y):
+    # sheviv/mirrors dl_spec/nn_and_dl/fourth_w/compute_cost.py and L_model_backward.py: the
+    # cost through dot products, then dAL = -(Y/AL - (1 - Y)/(1 - AL)) times the sigmoid's
+    # derivative AL(1 - AL), with the 1/m of linear_backward.
+    m = z.shape[0]
+    AL = 1 / (1 + np.exp(-z))
+    cost = np.squeeze(-1 / m * (np.dot(y, np.log(AL.T)) + np.dot(1 - y, np.log(1 - AL).T)))
+    dAL = - (np.divide(y, AL) - np.divide(1 - y, 1 - AL))
+    return cost, dAL * AL * (1 - AL) / m
+
+
+def real_softmax_cs231n_provided(logits, y):
+    # kaiweihuang/CS231n assignment2/cs231n/layers.py softmax_loss (the assignment's own, kept
+    # in the student's repository): shifted exp, probs normalised, -log(probs[range, y]): the
+    # log of a probability that underflowed to 0 for a very confident wrong answer.
+    probs = np.exp(logits - np.max(logits, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    N = logits.shape[0]
+    loss = -np.sum(np.log(probs[np.arange(N), y])) / N
+    dx = probs.copy()
+    dx[np.arange(N), y] -= 1
+    dx /= N
+    return loss, dx
+
+
+def real_relu_backward_copy_le(dout, z):
+    # leehanchung/cs182 assignment1/deeplearning/layers.py: dx = np.array(dout, copy=True);
+    # dx[x <= 0] = 0 (the comment notes the mask comes from x, not from dout). Right.
+    dx = np.array(dout, copy=True)
+    dx[z <= 0] = 0
+    return dx
+
+
+REAL_2 = [
+    Answer("check_backward", real_backward_dlai_planar_multiply, RIGHT,
+           "real: DeepakSridhar/Deep-Learning-Coursera Course-1/Planar data classification/"
+           "backward_propagation.py"),
+    Answer("check_gradient_check", real_gradient_check_one_difference, "one number for all",
+           "real: DeepakSridhar/Deep-Learning-Coursera Course-2/Initialization, Regularization, "
+           "Gradient Checking/grad_check.py", names=r"same error.*for every parameter"),
+    Answer("check_gradient_check", real_gradient_check_helper_tiny_h, "the helper's own h",
+           "real: pskrunner14/neural-networks tests/test_util.py",
+           names=r"ignores its argument h|the given h"),
+    Answer("check_affine_backward", real_affine_backward_dlai_keepdims, "keepdims and 1/m again",
+           "real: sheviv/mirrors dl_spec/nn_and_dl/fourth_w/linear_backward.py",
+           names=r"keepdims"),
+    Answer("check_affine_backward", real_affine_backward_dlai_keepdims_parenthesised,
+           "keepdims and 1/m again", "real: DeepakSridhar/Deep-Learning-Coursera "
+           "Course-1/Deep Neural Network/lin_back.py", names=r"keepdims"),
+    Answer("check_sigmoid_bce", real_sigmoid_bce_dlai_propagate_dots, "log(0) for large |z|",
+           "real: DeepakSridhar/Deep-Learning-Coursera Course-1/Logistic Regression with neural "
+           "network/propagate.py", names=r"logaddexp"),
+    Answer("check_sigmoid_bce", real_sigmoid_bce_dAL_chain, "dL/dA chained: inf/NaN for large |z|",
+           "real: sheviv/mirrors dl_spec/nn_and_dl/fourth_w/L_model_backward.py",
+           names=r"logaddexp"),
+    Answer("check_softmax_cross_entropy", real_softmax_cs231n_provided, "log of an underflowed p",
+           "real: kaiweihuang/CS231n assignment2/cs231n/layers.py", names=r"log-sum-exp"),
+    Answer("check_relu_backward", real_relu_backward_copy_le, RIGHT,
+           "real: leehanchung/cs182 assignment1/deeplearning/layers.py"),
+]
+ENTRIES += REAL_2
+
+
+def real_relu_backward_own_package(dout, z):
+    # fffaez/johnny_deep johnny_deep/activations.py: relu_backward(dA, Z) in the student's own
+    # package, dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0. Right.
+    dZ = np.array(dout, copy = True)
+    dZ[z <= 0] = 0;  # noqa: E703 - as written
+    return dZ;  # noqa: E703
+
+
+def real_relu_backward_cache_mask(dout, z):
+    # OmarTahoun/Deep-Learn helper.py: relu_backward(dA, cache) masks with the cache itself,
+    # dZ[cache <= 0] = 0. Right.
+    cache = z
+    dZ = np.array(dout, copy=True)
+    dZ[cache <= 0] = 0
+    return dZ
+
+
+ENTRIES += [
+    Answer("check_relu_backward", real_relu_backward_own_package, RIGHT,
+           "real: fffaez/johnny_deep johnny_deep/activations.py"),
+    Answer("check_relu_backward", real_relu_backward_cache_mask, RIGHT,
+           "real: OmarTahoun/Deep-Learn helper.py"),
+]

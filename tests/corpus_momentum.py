@@ -849,3 +849,136 @@ REAL = [
            "real: ruziniuuuuu/niukb AI/Others/code/adam.py"),
 ]
 ENTRIES += REAL
+
+
+# ---- more answers reduced from real code ------------------------------------------------------
+def real_ewa_debiased_loop(values, beta):
+    # probml/pyprobml scripts/ema_demo.py ema_debiased: zs = zeros(n), z updated in a loop,
+    # zc = z/(1 - beta**(i + 1)) stored. Right.
+    n = len(values)
+    zs = np.zeros(n)
+    z = 0
+    for i in range(n):
+        z = beta*z + (1 - beta)*values[i]
+        zc = z/(1 - beta**(i+1))
+        zs[i] = zc
+    return zs
+
+
+def real_velocity_prints_shapes(x, v, grad, lr, prev_lr, beta):
+    # pranagusriana/Neural-Network-from-Scratch CNN/optimizers.py SGD.update: prints the shapes,
+    # velocity = momentum*velocity - learning_rate*gradient, weight + velocity; the learning
+    # rate is fixed at construction, so nothing rescales the velocity.
+    print(x.shape, grad.shape)
+    velocity = beta * v - lr * grad
+    return x + velocity, velocity
+
+
+def real_velocity_np_dot_scalars(x, v, grad, lr, prev_lr, beta):
+    # BearingBall/dlcourse_ai-master assignments/assignment3/optim.py: the same update written
+    # with np.dot on the scalars, np.dot(momentum, velocity) - np.dot(learning_rate, d_w).
+    velocity = np.dot(beta, v) - np.dot(lr, grad)
+    return x + velocity, velocity
+
+
+def real_velocity_cs231n_in_place(x, v, grad, lr, prev_lr, beta):
+    # kaiweihuang/CS231n assignment2/cs231n/optim.py sgd_momentum: next_w = w, then
+    # next_w += v after v = momentum*v - learning_rate*dw (w itself is updated in place).
+    next_w = x
+    v = beta * v - lr * grad
+    next_w += v
+    return next_w, v
+
+
+def real_adam_folded_eps_inside_own_eps(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                        eps=1e-8, weight_decay=0.0, decoupled=False):
+    # dpte001/AZE_GAG ADAM.py ("Deep Learning from Scratch" style): lr_t = lr*sqrt(1 - beta2**t)
+    # /(1 - beta1**t), m += (1 - beta1)(g - m), v += (1 - beta2)(g**2 - v), then
+    # params -= lr_t*m/np.sqrt(v + 1e-7): eps inside the root, and its own 1e-7 rather than the
+    # eps given. Decay: the exercise's.
+    m, v = m.copy(), v.copy()
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    m += (1 - beta1) * (grad - m)
+    v += (1 - beta2) * (grad ** 2 - v)
+    return x - lr_t * m / np.sqrt(v + 1e-7), m, v
+
+
+def real_adam_micrograd_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                             weight_decay=0.0, decoupled=False):
+    # unknownusername504/MicroGrad micrograd/functions/optimizers/adam.py: betas as a pair,
+    # m and v per parameter, param -= lr*m_hat/(sqrt(v_hat) + eps). Right. Decay: the
+    # exercise's.
+    betas = (beta1, beta2)
+    param = x.copy()
+    if decoupled:
+        param *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    m = betas[0] * m + (1 - betas[0]) * grad
+    v = betas[1] * v + (1 - betas[1]) * grad**2
+    m_hat = m / (1 - betas[0] ** t)
+    v_hat = v / (1 - betas[1] ** t)
+    param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    return param, m, v
+
+
+def real_adam_dlai_np_power(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                            weight_decay=0.0, decoupled=False):
+    # DeepakSridhar/Deep-Learning-Coursera Course-2/Optimization/update_adam.py
+    # (deeplearning.ai update_parameters_with_adam): np.power for the corrections, np.square
+    # for the squared gradient. Right. Decay: the exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    v_new = beta1 * m + (1 - beta1) * grad
+    v_corrected = v_new / (1 - np.power(beta1, t))
+    s_new = beta2 * v + (1 - beta2) * np.square(grad)
+    s_corrected = s_new / (1 - np.power(beta2, t))
+    return x - lr * v_corrected / (np.sqrt(s_corrected) + eps), v_new, s_new
+
+
+def real_adam_cs231n_in_place(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                              weight_decay=0.0, decoupled=False):
+    # kaiweihuang/CS231n assignment2/cs231n/optim.py adam: next_x = x, then next_x += -lr*mt/
+    # (sqrt(vt) + eps), so the array passed in is updated in place. Right. Decay: the
+    # exercise's.
+    if decoupled:
+        x *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    next_x = x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * (grad**2)
+    mt = m / (1 - beta1**t)
+    vt = v / (1 - beta2**t)
+    next_x += -lr * mt / (np.sqrt(vt) + eps)
+    return next_x, m, v
+
+
+REAL_2 = [
+    Answer("check_ewa_corrected", real_ewa_debiased_loop, RIGHT,
+           "real: probml/pyprobml scripts/ema_demo.py"),
+    Answer("check_corrected_velocity_step", real_velocity_prints_shapes, "no momentum correction",
+           "real: pranagusriana/Neural-Network-from-Scratch CNN/optimizers.py",
+           names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_np_dot_scalars, "no momentum correction",
+           "real: BearingBall/dlcourse_ai-master assignments/assignment3/optim.py",
+           names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_cs231n_in_place, "no momentum correction",
+           "real: kaiweihuang/CS231n assignment2/cs231n/optim.py", names=r"Keras's plain update"),
+    Answer("check_adam_step", real_adam_folded_eps_inside_own_eps, "eps inside the root, own eps",
+           "real: dpte001/AZE_GAG ADAM.py",
+           names=r"(square root.*1e-7|1e-7.*square root)"),
+    Answer("check_adam_step", real_adam_micrograd_step, RIGHT,
+           "real: unknownusername504/MicroGrad micrograd/functions/optimizers/adam.py"),
+    Answer("check_adam_step", real_adam_dlai_np_power, RIGHT,
+           "real: DeepakSridhar/Deep-Learning-Coursera Course-2/Optimization/update_adam.py"),
+    Answer("check_adam_step", real_adam_cs231n_in_place, RIGHT,
+           "real: kaiweihuang/CS231n assignment2/cs231n/optim.py"),
+]
+ENTRIES += REAL_2

@@ -346,6 +346,13 @@ def check_gradient_check(student_fn):
             errors, _ = run(fn, net)
             if message := _non_finite(errors):
                 return message
+            found = values(errors)
+            if found.max() > RIGHT and np.allclose(found, found[0], rtol=1e-12, atol=0):
+                return Problem(f"for a network {bug} your check reports the same error, "
+                               f"{found[0]:.1g}, for every parameter: one number for the whole "
+                               "network (as deeplearning.ai's gradient_check_n returns) cannot "
+                               f"say which gradient is wrong. Compute one error per parameter, "
+                               "relative_error(grads[name], numerical) for each name", "one number")
             others = [k for k in PARAM_NAMES if k != name]
             if not float(errors[name]) > 1e-2 or max(float(errors[k]) for k in others) > RIGHT:
                 return Problem(f"for a network {bug} your check should report a large error for "

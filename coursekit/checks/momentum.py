@@ -41,7 +41,8 @@ _TUNED_CASES = [(0.01, 1.0), (0.0025, 1.0), (0.5, 8.0)]
 # (x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled) for one Adam step. Case 0
 # has a squared gradient below v (AMSGrad's maximum differs from v there), case 3 gradients so
 # small that sqrt(v_hat) is as small as eps (where eps sits shows), cases 4-7 weight decay with
-# a coordinate the data gradient leaves alone.
+# a coordinate the data gradient leaves alone, case 8 an eps as large as sqrt(v_hat) (an eps of
+# one's own shows).
 _ADAM_CASES = [
     (np.array([1.0, -2.0, 0.5]), np.array([0.05, -0.2, 0.1]), np.array([0.01, 0.3, 0.02]),
      np.array([0.2, -0.1, 0.6]), 3, 0.1, 0.9, 0.95, 1e-8, 0.0, False),
@@ -59,6 +60,8 @@ _ADAM_CASES = [
      1e-8, 0.2, False),
     (np.array([1.0, 3.0]), np.zeros(2), np.zeros(2), np.array([0.0, 0.6]), 1, 0.05, 0.8, 0.99,
      1e-8, 0.2, True),
+    (np.array([1.0, -0.5]), np.array([0.01, -0.02]), np.array([1e-4, 4e-4]),
+     np.array([0.05, -0.1]), 2, 0.1, 0.9, 0.99, 0.1, 0.0, False),
 ]
 
 
@@ -385,6 +388,8 @@ def _adam_variant(x, m, v, grad, t, lr, b1, b2, eps, wd, decoupled, **bug):
     """One Adam step as written with the slips named in ``bug`` (none: the right step)."""
     if bug.get("defaults"):
         b1, b2, eps = 0.9, 0.999, 1e-8
+    if "own eps" in bug:
+        eps = bug["own eps"]
     if bug.get("swap"):
         decoupled = not decoupled
     if bug.get("always coupled"):
@@ -430,6 +435,8 @@ def _adam_variant(x, m, v, grad, t, lr, b1, b2, eps, wd, decoupled, **bug):
             step = m_hat / np.sqrt(v_hat + eps)
         elif eps_at == "keras":
             step = np.sqrt(1 - b2**s) / (1 - b1**s) * step_m / (np.sqrt(step_v) + eps)
+        elif eps_at == "keras inside":
+            step = np.sqrt(1 - b2**s) / (1 - b1**s) * step_m / np.sqrt(step_v + eps)
         elif eps_at == "none":
             step = m_hat / np.sqrt(v_hat)
         elif eps_at == "no sqrt":
@@ -485,6 +492,11 @@ ADAM_MISTAKES = [
      "m_hat / (sqrt(v_hat) + eps)", {"eps at": "inside"}),
     ("eps keras", "eps is added to the uncorrected sqrt(v) (Keras's placement): in PyTorch's "
      "form add it to sqrt(v_hat)", {"eps at": "keras"}),
+    ("eps keras inside", "eps is inside the square root of the uncorrected v (the form with "
+     "the corrections folded into the step size): in PyTorch's form add eps outside, to "
+     "sqrt(v_hat)", {"eps at": "keras inside"}),
+    ("own eps", "eps was ignored (you used 1e-7, a common default): use the eps passed in",
+     {"own eps": 1e-7}),
     ("eps missing", "eps is missing: divide by sqrt(v_hat) + eps (it matters when the gradients "
      "are tiny)", {"eps at": "none"}),
     ("no sqrt", "take the square root of v_hat: the step is m_hat / (sqrt(v_hat) + eps)",
