@@ -732,7 +732,8 @@ def check_affine_backward(student_fn):
 
 def check_relu_backward(student_fn):
     """Exercise: ``relu_backward(dout, z) -> dz`` for ``a = max(z, 0)``."""
-    z = np.array([[-2.0, -0.5, 0.0, 0.5, 3.0], [1.0, -1.0, 2.0, 0.0, -3.0]])
+    # an entry above 6 (ReLU6 differs from ReLU only there) and exact zeros (the kink)
+    z = np.array([[-2.0, -0.5, 0.0, 0.5, 7.5], [1.0, -1.0, 2.0, 0.0, -3.0]])
     dout = np.array([[0.3, -1.2, 0.7, -0.4, 2.0], [-0.6, 0.9, 1.5, -2.2, 0.1]])
 
     def test(fn):
