@@ -520,3 +520,12 @@ def test_adam_check_does_not_name_a_pair_for_an_unrelated_answer():
 
     result = checks.check_adam_step(unrelated)
     assert result.passed is False and "two slips" not in result.message
+
+
+def test_velocity_check_names_nesterovs_step():
+    def nesterov(x, v, g, lr, prev_lr, beta):
+        _, new_v = sol.corrected_velocity_step(x, v, g, lr, prev_lr, beta)
+        return x + beta * new_v - lr * g, new_v
+
+    result = checks.check_corrected_velocity_step(nesterov)
+    assert result.passed is False and result.mistake == "nesterov"

@@ -227,6 +227,9 @@ def check_corrected_velocity_step(student_fn):
                             "new_x = x + new_v, not x - new_v", x - new_v),
                     Mistake("old v", "x moved with the old velocity: update v first, then "
                             "new_x = x + new_v", x + v),
+                    Mistake("nesterov", "that is Nesterov's look-ahead step, x + beta*new_v - "
+                            "lr*grad: this exercise is plain momentum, new_x = x + new_v",
+                            x + beta * new_v - lr * grad),
                 ])
             )
             if problem:
