@@ -839,7 +839,7 @@ def real_gradient_check_one_difference(net_fn, params, X, y, h=1e-5):
     _, grads = net_fn(params, X, y)
     grad = np.concatenate([np.ravel(grads[k]) for k in params])
     gradapprox = []
-    for name, p in params.items():
+    for p in params.values():
         for i in np.ndindex(p.shape):
             old = p[i]
             p[i] = old + h
@@ -905,7 +905,7 @@ def real_sigmoid_bce_dlai_propagate_dots(z, y):
     # propagate.py: cost = -(1/m) sum(Y . log A + (1 - Y) . log(1 - A)), dZ = A - Y with 1/m.
     m = z.shape[0]
     A = 1 / (1 + np.exp(-z))
-    cost = -(1 / m) * (np.sum((np.dot(y, np.log(A).T) + np.dot((1 - y), np.log(1 - A).T))))
+    cost = -(1 / m) * (np.sum(np.dot(y, np.log(A).T) + np.dot((1 - y), np.log(1 - A).T)))
     return np.squeeze(cost), (1 / m) * (A - y)
 
 

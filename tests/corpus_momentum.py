@@ -806,7 +806,8 @@ REAL = [
     Answer("check_ewa_corrected", real_ewa_r_vector_correction, RIGHT,
            "real: happyrabbit/DataScienceWorkshop2019 02DeepLearning/DNN/exp_weighted_ave.R"),
     Answer("check_ewa_corrected", real_ewa_corrected_not_kept, "corrected value computed, raw "
-           "one returned", "real: anthonyjclark/cs152fa21 lectures/l17-exponential-moving-average.py",
+           "one returned",
+           "real: anthonyjclark/cs152fa21 lectures/l17-exponential-moving-average.py",
            names=r"no bias correction"),
     Answer("check_ewa_corrected", real_ewa_starts_at_first, "started at the first value",
            "real: anthonyjclark/cs152fa21 lectures/l17-exponential-moving-average.py",

@@ -504,7 +504,8 @@ def test_velocity_check_names_other_forms_of_momentum(kind, new_v, mistake, phra
     assert result.passed is False and result.mistake == mistake and phrase in result.message
 
 
-@pytest.mark.parametrize("first,second", [("fixed power", "no sqrt"), ("only m corrected", "no sqrt"),
+@pytest.mark.parametrize("first,second", [("fixed power", "no sqrt"),
+                                          ("only m corrected", "no sqrt"),
                                           ("eps keras inside", "own eps"), ("sign", "t + 1")])
 def test_adam_check_names_two_slips_made_at_once(first, second):
     bugs = {mistake_id: bug for mistake_id, _, bug in checks.ADAM_MISTAKES}

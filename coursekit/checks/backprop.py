@@ -38,7 +38,7 @@ def _is_float32(value) -> bool:
 def _pair(result, what: str):
     """``(first, second)`` from a tuple or list of two, or the message saying what to return."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return None, f"return two things: {what}"
+        return None, Problem(f"return two things: {what}", "return type")
     return tuple(result), None
 
 
@@ -155,7 +155,8 @@ def check_backward(student_fn):
                            f"a copy, `delta3 = probs.copy()`; the later cells read the cache "
                            f"again", "changed cache")
         if any(not np.array_equal(p[k], params[k]) for k in params):
-            return "your function changed params: computing gradients must not update weights"
+            return Problem("your function changed params: computing gradients must not update "
+                           "weights", "changed params")
         if not isinstance(grads, dict):
             return Problem("return the gradients as a dict {'W1': dW1, 'b1': db1, 'W2': dW2, "
                            "'b2': db2, 'W3': dW3, 'b3': db3}", "not a dict")
@@ -696,7 +697,7 @@ def check_affine_backward(student_fn):
     def test(fn):
         result = fn(_DOUT.copy(), _X.copy(), _W.copy())
         if not isinstance(result, (tuple, list)) or len(result) != 3:
-            return "return three arrays: dx, dW, db (in that order)"
+            return Problem("return three arrays: dx, dW, db (in that order)", "return type")
         dx, dW, db = ref.affine_backward(_DOUT, _X, _W)
         n = len(_X)
         if np.shape(_as_array(result[2])) == (1, db.size):
@@ -860,16 +861,17 @@ def check_two_layer_net(student_fn):
         before = _copy(params)
         result = fn(before, X.copy(), y.copy())
         if any(not np.array_equal(before[k], params[k]) for k in params):
-            return "your function changed params: computing gradients must not update weights"
+            return Problem("your function changed params: computing gradients must not update "
+                           "weights", "changed params")
         result, message = _pair(result, "(loss, grads) with grads a dict {'W1': ..., 'b1': ..., "
                                         "'W2': ..., 'b2': ...}")
         if message or not isinstance(result[1], dict):
-            return message or ("return (loss, grads) with grads a dict {'W1': ..., 'b1': ..., "
-                               "'W2': ..., 'b2': ...}")
+            return message or Problem("return (loss, grads) with grads a dict {'W1': ..., "
+                                      "'b1': ..., 'W2': ..., 'b2': ...}", "return type")
         loss, grads = result
         if sorted(grads) != sorted(PARAM_NAMES):
-            return (f"grads must have the keys W1, b1, W2, b2 (one per parameter), "
-                    f"got {sorted(grads)}")
+            return Problem(f"grads must have the keys W1, b1, W2, b2 (one per parameter), "
+                           f"got {sorted(grads)}", "keys")
         ref_loss, ref_grads = ref.two_layer_net(params, X, y)
         wrong = _wrong_net_grads(params, X, y)
         if _is_float32(loss):

@@ -554,7 +554,7 @@ def _explaining_pair(answers, expected):
             continue                               # two versions of one line
         bug = {**bug1, **bug2}
         explains = True
-        for (got, f32), case, want in zip(answers, _ADAM_CASES, expected, strict=True):
+        for (got, f32), case in zip(answers, _ADAM_CASES, strict=True):
             variant = _adam_variant(*case, **bug)
             if not all(_close(g, w, f32) for g, w in zip(got, variant, strict=True)):
                 explains = False
