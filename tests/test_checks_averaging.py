@@ -109,8 +109,8 @@ def _averages_within_each_snapshot(snaps, scheme, decay=None):
     (_average_in_place, "changed snapshot 0 of its input in place"),
     (_one_array, "returned one NumPy array"),
     (_averages_within_each_snapshot, "yours has 4 entries"),
-    (lambda snaps, scheme, decay=None: None, "yours returned NoneType"),
-    (_mistake(equal=lambda n, d: np.full(n, 0.2)), "wrong values"),
+    (lambda snaps, scheme, decay=None: None, "returned None: is a `return` statement missing"),
+    (_mistake(equal=lambda n, d: np.full(n, 0.2)), "right proportions but sum to 0.8"),
     (lambda snaps, scheme, decay=None: snaps[0] if len(snaps) == 1
      else ref.average_snapshots(snaps, scheme, decay), "returned the snapshot you were given"),
     (lambda snaps, scheme, decay=None: list(snaps[0]) if len(snaps) == 1

@@ -5,34 +5,97 @@ from __future__ import annotations
 import numpy as np
 
 from ..solutions import averaging as ref
-from ._core import Mistake, Problem, _describe, compare, run_checks
+from ._core import Mistake, Problem, _as_array, _describe, compare, run_checks
 
 
 def _as_vector(result):
     return np.asarray(result, dtype=float).reshape(-1)
 
 
+def _entries(got, n_arrays):
+    """``got`` as a list of entries when it is a weight list (a list, a tuple or a NumPy object
+    array of arrays, as ``np.mean(np.array(snaps, dtype=object), axis=0)`` gives), else None."""
+    if isinstance(got, np.ndarray) and got.dtype == object and got.ndim == 1:
+        return list(got)
+    if isinstance(got, (list, tuple)):
+        return list(got)
+    return None
+
+
 def _snapshot_problem(name, got, n_arrays):
     """Why ``got`` is not a weight list of ``n_arrays`` arrays, or None if it is one."""
-    if isinstance(got, np.ndarray):
-        return (f"{name} returned one NumPy array of shape {got.shape}: return a list with one "
-                f"array per entry of a snapshot (here {n_arrays}: [W, b]), each averaged on "
-                "its own")
-    if not isinstance(got, (list, tuple)):
-        return (f"{name} must return a list of {n_arrays} arrays (one per entry of a snapshot), "
-                f"yours returned {type(got).__name__}")
-    if len(got) != n_arrays:
-        return (f"{name} must return a list of {n_arrays} arrays, one per entry of a snapshot "
-                f"([W, b] here), yours has {len(got)} entries: average array by array, across "
-                "the snapshots, not across the arrays of one snapshot")
+    if got is None:
+        return Problem(f"{name} returned None: is a `return` statement missing?", "none")
+    entries = _entries(got, n_arrays)
+    if entries is None and isinstance(got, np.ndarray):
+        return Problem(f"{name} returned one NumPy array of shape {got.shape}: return a list "
+                       f"with one array per entry of a snapshot (here {n_arrays}: [W, b]), each "
+                       "averaged on its own", "one array")
+    if entries is None:
+        return Problem(f"{name} must return a list of {n_arrays} arrays (one per entry of a "
+                       f"snapshot), yours returned {type(got).__name__}", "return form")
+    if len(entries) != n_arrays:
+        return Problem(f"{name} must return a list of {n_arrays} arrays, one per entry of a "
+                       f"snapshot ([W, b] here), yours has {len(entries)} entries: average array "
+                       "by array, across the snapshots, not across the arrays of one snapshot",
+                       "length")
+    for j, entry in enumerate(entries):
+        if entry is None:
+            return Problem(f"entry {j} of what {name} returned is None: every array of the "
+                           "weight list needs its average", "none")
+        if isinstance(entry, (list, tuple)):
+            return Problem(f"entry {j} of what {name} returned is a {type(entry).__name__} "
+                           f"(e.g. of rows), not an array: return one NumPy array per entry "
+                           f"(np.array(...) or np.mean(np.stack(...), axis=0)). The next cell "
+                           f"passes your list to Keras's set_weights, which needs arrays",
+                           "nested lists")
     return None
+
+
+def _coefficients_of(got, arrays):
+    """The coefficients c (oldest first) with got ≈ sum_i c_i arrays[i], or None where ``got``
+    is not such a combination (or the arrays are too few numbers to tell)."""
+    A = np.stack([np.asarray(a, dtype=float).reshape(-1) for a in arrays], axis=1)  # (size, n)
+    y = np.asarray(got, dtype=float).reshape(-1)
+    if y.shape[0] != A.shape[0] or A.shape[0] < A.shape[1] or not np.all(np.isfinite(y)):
+        return None
+    c, *_ = np.linalg.lstsq(A, y, rcond=None)
+    if np.linalg.norm(A @ c - y) > 1e-6 * (1 + np.linalg.norm(y)):
+        return None
+    return c
+
+
+def _show(c):
+    return "[" + ", ".join(f"{x:.3g}" for x in c) + "]"
+
+
+def _coefficient_problem(name, c, right, scheme):
+    """Name what is wrong with coefficients ``c`` (oldest first) where ``right`` is expected."""
+    total = float(np.sum(c))
+    if abs(total - 1) > 1e-6:
+        if abs(total) > 1e-12 and np.allclose(c / total, right, rtol=1e-6, atol=1e-9):
+            return Problem(f"{name}: your coefficients have the right proportions but sum to "
+                           f"{total:.4g}, not 1, so the weights come out {total:.4g} times too "
+                           f"large: divide by their sum (for the equal scheme, by "
+                           f"len(snapshots), not a fixed number)", "not normalised")
+        return Problem(f"{name} weights the snapshots (oldest first) by {_show(c)}, which sum "
+                       f"to {total:.4g}, not 1; scheme {scheme!r} needs {_show(right)}",
+                       "coefficients")
+    if np.allclose(c, right[::-1], rtol=1e-6, atol=1e-9):
+        return Problem(f"{name}: the order is reversed: the list is oldest -> newest, so the "
+                       f"newest snapshot (the last one) gets the largest weight; yours gives "
+                       f"it {c[-1]:.3g}", "reversed")
+    return Problem(f"{name} weights the snapshots (oldest first) by {_show(c)}; scheme "
+                   f"{scheme!r} needs {_show(right)}", "coefficients")
 
 
 def check_average_snapshots(student_fn):
     """Exercise: ``average_snapshots(snapshots, scheme, decay)`` -> the weighted average weight
     list, with equal, linear (∝ 1..n) or exponential (∝ decay**k from the newest) coefficients."""
     rng = np.random.default_rng(6)
-    by_n = {n: [[rng.normal(size=(2, 3)), rng.normal(size=3)] for _ in range(n)]
+    # W has more numbers than there are snapshots: a wrong answer that is still a weighted sum
+    # of the snapshots reveals its coefficients, which name the mistake
+    by_n = {n: [[rng.normal(size=(3, 4)), rng.normal(size=4)] for _ in range(n)]
             for n in (4, 2, 7)}
     snaps = by_n[4]
 
@@ -40,41 +103,49 @@ def check_average_snapshots(student_fn):
         return sum(c * snap[j] for c, snap in zip(coeffs, snaps, strict=True))
 
     def mistakes(n, scheme, decay):
-        """Coefficient vectors (oldest first) of typical mistakes, by message."""
-        newest_only = np.eye(n)[-1]
+        """Coefficient vectors (oldest first) of typical mistakes, as Mistake entries."""
+        newest_only = Mistake("newest only", "that is the newest snapshot unchanged: average all "
+                              "n snapshots", np.eye(n)[-1])
         if scheme == "equal":
-            return {
-                "you summed the snapshots: the equal average divides the sum by n "
-                "(coefficients 1/n), otherwise the weights are n times too large": np.ones(n),
-                "that is the newest snapshot unchanged: average all n snapshots": newest_only,
-            }
+            return [
+                Mistake("summed", "you summed the snapshots: the equal average divides the sum "
+                        "by n (coefficients 1/n), otherwise the weights are n times too large",
+                        np.ones(n)),
+                newest_only,
+            ]
         if scheme == "linear":
             raw = np.arange(1, n + 1, dtype=float)
-            return {
-                "the linear coefficients do not sum to 1: divide 1, 2, ..., n by their sum, "
-                "otherwise the averaged weights are n(n+1)/2 times too large": raw,
-                "the order is reversed: the list is oldest -> newest, and the newest snapshot "
-                "(the last one) must get the largest weight n": raw[::-1] / raw.sum(),
-                "the oldest snapshot got weight 0: the linear weights count from 1, not from "
-                "0": (raw - 1) / (raw - 1).sum(),
-                "these are equal weights 1/n: with scheme 'linear', snapshot i (counting from 1, "
-                "oldest first) gets a weight proportional to i": np.full(n, 1 / n),
-                "that is the newest snapshot unchanged: average all n snapshots": newest_only,
-            }
+            return [
+                Mistake("not normalised", "the linear coefficients do not sum to 1: divide 1, "
+                        "2, ..., n by their sum, otherwise the averaged weights are n(n+1)/2 "
+                        "times too large", raw),
+                Mistake("reversed", "the order is reversed: the list is oldest -> newest, and "
+                        "the newest snapshot (the last one) must get the largest weight n",
+                        raw[::-1] / raw.sum()),
+                Mistake("from zero", "the oldest snapshot got weight 0: the linear weights "
+                        "count from 1, not from 0", (raw - 1) / (raw - 1).sum()),
+                Mistake("equal for linear", "these are equal weights 1/n: with scheme "
+                        "'linear', snapshot i (counting from 1, oldest first) gets a weight "
+                        "proportional to i", np.full(n, 1 / n)),
+                newest_only,
+            ]
         raw = decay ** np.arange(n - 1, -1, -1, dtype=float)
         swapped = (1 - decay) ** np.arange(n - 1, -1, -1, dtype=float)
-        return {
-            "the exponential coefficients do not sum to 1: divide decay**k by its sum": raw,
-            "unnormalised EMA weights (1-decay)·decay**k do not sum to 1 for a finite n: "
-            "divide by the sum": (1 - decay) * raw,
-            "the decay is applied from the wrong end: the newest snapshot (the last one) has "
-            "k = 0 and the largest weight, the oldest has k = n-1": raw[::-1] / raw.sum(),
-            "use decay**k, not (1-decay)**k: decay is the factor each step back in time":
-                swapped / swapped.sum(),
-            "these are equal weights 1/n: with scheme 'exponential', the snapshot k steps back "
-            "from the newest gets a weight proportional to decay**k": np.full(n, 1 / n),
-            "that is the newest snapshot unchanged: average all n snapshots": newest_only,
-        }
+        return [
+            Mistake("not normalised", "the exponential coefficients do not sum to 1: divide "
+                    "decay**k by its sum", raw),
+            Mistake("ema weights", "unnormalised EMA weights (1-decay)·decay**k do not sum to 1 "
+                    "for a finite n: divide by the sum", (1 - decay) * raw),
+            Mistake("reversed", "the decay is applied from the wrong end: the newest snapshot "
+                    "(the last one) has k = 0 and the largest weight, the oldest has k = n-1",
+                    raw[::-1] / raw.sum()),
+            Mistake("1 - decay", "use decay**k, not (1-decay)**k: decay is the factor each step "
+                    "back in time", swapped / swapped.sum()),
+            Mistake("equal for exponential", "these are equal weights 1/n: with scheme "
+                    "'exponential', the snapshot k steps back from the newest gets a weight "
+                    "proportional to decay**k", np.full(n, 1 / n)),
+            newest_only,
+        ]
 
     def test_case(scheme, decay=None, n=4):
         snaps = by_n[n]
@@ -82,23 +153,38 @@ def check_average_snapshots(student_fn):
         def test(fn):
             given = [[a.copy() for a in snap] for snap in snaps]
             call = f"average_snapshots({n} snapshots, {scheme!r}, {decay})"
-            got = fn(given, scheme, decay)
+            try:
+                got = fn(given, scheme, decay)
+            except ValueError as err:
+                if "inhomogeneous" not in str(err) and "sequence" not in str(err):
+                    raise
+                return Problem(f"{call} raised ValueError ({str(err)[:90]}...): np.array of a "
+                               "list of weight lists cannot stack arrays of different shapes "
+                               "(W and b). Stack array j of every snapshot, for each j: "
+                               "np.stack([snap[j] for snap in snapshots])", "ragged stack")
             changed = [i for i, (snap, orig) in enumerate(zip(given, snaps, strict=True))
                        if len(snap) != len(orig) or not all(
                            np.array_equal(a, b) for a, b in zip(snap, orig, strict=True))]
             if changed:
-                return (f"{call} changed snapshot {changed[0]} of its input in place (e.g. "
-                        "`avg = snapshots[0]` and then `avg[j] += ...`): build new arrays, the "
-                        "caller still needs every snapshot")
+                return Problem(f"{call} changed snapshot {changed[0]} of its input in place "
+                               "(e.g. `avg = snapshots[0]` and then `avg[j] += ...` or "
+                               "`avg[j] = ...`): build new arrays in a new list, the caller "
+                               "still needs every snapshot", "in place")
             problem = _snapshot_problem(call, got, len(snaps[0]))
             if problem:
                 return problem
+            got = _entries(got, len(snaps[0]))
             expected = ref.average_snapshots(snaps, scheme, decay)
+            right = np.asarray(_coefficients(n, scheme, decay))
             for j, name in enumerate(("W", "b")):
-                wrong = {msg: combine(c, j, snaps)
-                         for msg, c in mistakes(n, scheme, decay).items()}
-                problem = compare(f"{call}[{j}] (the averaged {name})", got[j], expected[j],
-                                  mistakes=wrong)
+                wrong = [Mistake(m.id, m.message, combine(m.wrong, j, snaps))
+                         for m in mistakes(n, scheme, decay)]
+                label = f"{call}[{j}] (the averaged {name})"
+                problem = compare(label, got[j], expected[j], mistakes=wrong)
+                if problem and problem.mistake in ("values", "sign"):
+                    c = _coefficients_of(_as_array(got[j]), [snap[j] for snap in snaps])
+                    if c is not None:
+                        return _coefficient_problem(label, c, right, scheme)
                 if problem:
                     return problem
             return None
@@ -109,12 +195,13 @@ def check_average_snapshots(student_fn):
         got = fn(given, "linear", None)
         if got is given[0] or (isinstance(got, (list, tuple)) and any(
                 g is a for g, a in zip(got, given[0], strict=False))):
-            return ("with one snapshot, average_snapshots returned the snapshot you were given "
-                    "(the same list or the same arrays), not a new weight list: a caller who "
-                    "later changes the average would change the snapshot too")
+            return Problem("with one snapshot, average_snapshots returned the snapshot you were "
+                           "given (the same list or the same arrays), not a new weight list: a "
+                           "caller who later changes the average would change the snapshot too",
+                           "aliased")
         problem = _snapshot_problem("average_snapshots([one snapshot], 'linear')", got, 2)
         return problem or compare("the average of a single snapshot (it must be that snapshot)",
-                                  got[0], snaps[0][0])
+                                  _entries(got, 2)[0], snaps[0][0])
 
     return run_checks("average_snapshots", student_fn,
                       [test_case("equal"), test_case("linear"), test_case("exponential", 0.6),
@@ -123,6 +210,17 @@ def check_average_snapshots(student_fn):
                        test_case("exponential", 0.3, n=2), test_one_snapshot],
                       hint="snapshots is a list of weight lists, oldest first; compute the n "
                            "coefficients, then average each array across the snapshots")
+
+
+def _coefficients(n, scheme, decay):
+    """The right coefficients (oldest first) of ``scheme`` for n snapshots."""
+    if scheme == "equal":
+        raw = np.ones(n)
+    elif scheme == "linear":
+        raw = np.arange(1, n + 1, dtype=float)
+    else:
+        raw = decay ** np.arange(n - 1, -1, -1, dtype=float)
+    return raw / raw.sum()
 
 
 def _ema_variants(trajectory, decay):
