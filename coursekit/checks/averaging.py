@@ -259,7 +259,101 @@ def _ema_variants(trajectory, decay):
                 trajectory.mean(axis=0)),
         Mistake("last iterate", "that is the last row of the trajectory, the final weights "
                 "unchanged: return the EMA of the rows", trajectory[-1].copy()),
+        Mistake("never updated", "that is row 0, the first weights: your EMA was never "
+                "updated. The blend must be stored back each step (`ema = decay * ema + ...`; "
+                "assigning to a loop variable or a copy changes nothing)", trajectory[0].copy()),
+        Mistake("not stored", "that is decay·(row 0) + (1 - decay)·(last row): each update "
+                "blends the new row with the start, not with the running average, because the "
+                "result of the blend is never stored back into ema",
+                decay * trajectory[0] + (1 - decay) * trajectory[-1]),
     ]
+
+
+def _ema_probe_problem(fn, decays, seed=5, T=12):
+    """Run ``fn`` on a trajectory with more weights than steps, whose EMA reveals the
+    coefficient the student's EMA gives each row, and name what differs from AveragedModel's;
+    None when no cause can be told."""
+    rng = np.random.default_rng(seed)
+    rows = rng.normal(size=(T, T + 6))
+    point = rng.normal(size=T + 6)
+
+    def loss(w):
+        w = np.asarray(w.detach() if hasattr(w, "detach") else w, dtype=float).reshape(-1)
+        return float(np.sum((w - point) ** 2))
+
+    got = fn(rows.copy(), list(decays), loss, loss)
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        return None
+    decay, ema = got[0], got[1]
+    try:
+        decay = float(np.asarray(decay.detach() if hasattr(decay, "detach") else decay))
+    except (TypeError, ValueError):
+        return None
+    match = [d for d in decays if np.isclose(d, decay, rtol=1e-6, atol=0)]
+    if not match:
+        return None
+    d = match[0]
+    c = _coefficients_of(_as_array(ema), list(rows))
+    if c is None:
+        return None
+    right = np.array([d ** (T - 1)] + [(1 - d) * d ** (T - 1 - k) for k in range(1, T)])
+    if np.allclose(c, right, atol=1e-6):
+        return None
+    return _ema_coefficient_problem(c, right, d)
+
+
+def _implied_decays(c):
+    """The decay of each update (rows 1..T-1) of an EMA that gives row k the coefficient c[k]
+    after a copy of row 0, and the weight row 0 keeps, or None where c is not such an EMA."""
+    T, kept, decays = len(c), 1.0, np.full(len(c) - 1, np.nan)
+    for k in range(T - 1, 0, -1):
+        if kept < 1e-9:
+            return (decays, 0.0) if np.allclose(c[:k + 1], 0, atol=1e-8) else None
+        decays[k - 1] = 1 - c[k] / kept
+        kept *= decays[k - 1]
+    if np.any(decays < -1e-6) or np.any(decays > 1 + 1e-6):
+        return None
+    return decays, kept
+
+
+def _ema_coefficient_problem(c, right, d):
+    """Name how the coefficients c (oldest row first) of a student's EMA with decay d differ
+    from AveragedModel's (``right``)."""
+    T = len(c)
+    total = float(np.sum(c))
+    implied = _implied_decays(c)
+    if implied is not None:
+        decays, kept = implied
+        known = decays[~np.isnan(decays)]
+        if abs(total - 1) < 1e-6 and np.allclose(known, d, atol=1e-6):
+            return Problem(f"for decay {d:g} every update of your EMA is right, but row 0 gets "
+                           f"{c[0]:.3g} where a copy of row 0 keeps decay**(T-1) = "
+                           f"{right[0]:.3g}: start from a copy of row 0", "start")
+        skipped = np.flatnonzero(np.isclose(decays, 1, atol=1e-9)) + 1
+        if len(skipped) and np.allclose(np.delete(known, skipped - 1), d, atol=1e-6):
+            return Problem(f"for decay {d:g} rows {', '.join(map(str, skipped[:4]))}"
+                           f"{', ...' if len(skipped) > 4 else ''} got weight 0: your EMA "
+                           "skips steps. AveragedModel blends in every row after the first",
+                           "skipped rows")
+        if len(known) and np.allclose(known, known[-1], atol=1e-6):
+            return Problem(f"for decay {d:g} your EMA updates with decay {known[-1]:.4g} at "
+                           f"every step, not {d:g}: ema = decay·ema + (1 - decay)·row with "
+                           "the chosen decay itself", "other decay")
+        if len(known) > 2 and np.all(np.diff(known) > -1e-6) and known[-1] <= d + 1e-6:
+            shown = ", ".join(f"{round(float(x), 4):g}" for x in known[:3])
+            return Problem(f"for decay {d:g} your EMA's decay changes from step to step "
+                           f"({shown}, ... up to {known[-1]:.3g} at the last step): a warm-up "
+                           "such as min(decay, (1+t)/(10+t)). AveragedModel uses the same "
+                           "decay at every update, from a copy of row 0 on", "warm-up")
+    if abs(total - 1) > 1e-6:
+        return Problem(f"for decay {d:g} your EMA weights the last three rows (newest last) by "
+                       f"{_show(c[-3:])} and all {T} rows together by {total:.4g}, not 1: an "
+                       f"average's weights sum to 1 (AveragedModel starts from a copy of row 0, "
+                       f"then blends with decay·ema + (1 - decay)·row)", "coefficients")
+    return Problem(f"for decay {d:g} your EMA weights the last three rows (newest last) by "
+                   f"{_show(c[-3:])}; AveragedModel's weights them by {_show(right[-3:])}: the "
+                   f"newest row gets 1 - decay, each step back a factor decay less, and row 0 "
+                   f"what is left, decay**(T-1)", "coefficients")
 
 
 def _ema_fixture(seed, T, decays):
@@ -334,6 +428,8 @@ def check_choose_ema(student_fn):
                                f"weight vector of shape ({trajectory.shape[1]},)", "wrong axis")
             problem = compare(f"the EMA you returned for decay {decay:g}", ema, right,
                               mistakes=mistakes)
+            if problem and problem.mistake in ("values", "sign"):
+                problem = _ema_probe_problem(fn, decays_) or problem
             if problem:
                 return problem
             emas = [_ema_variants(trajectory, d)[0] for d in decays_]
