@@ -512,26 +512,54 @@ def check_match_hidden_units(student_fn):
     b_shuffled = [w + 0.3 * rng.normal(size=w.shape) for w in alignment.permute_hidden(a, shuffle)]
 
     def mistakes(wa, wb):
-        """Permutations that typical mistakes produce, by message."""
+        """Permutations that typical mistakes produce, as Mistake entries: the wrong direction
+        or readout of the solver, and each description of a unit with each score."""
         right = alignment.match_hidden_units(wa, wb)
-        full = _units(wa) @ _units(wb).T
-        return {
-            "your pairing makes the total similarity as small as possible: weight matching "
-            "looks for the pairing with the largest total (the solver minimises unless told "
-            "otherwise)": _assignment(full, maximize=False),
-            "that is the inverse permutation: entry i must be the unit of B that moves to "
-            "position i, i.e. the partner of A's unit i (rows of your matrix are A's units?)":
-                np.argsort(right),
-            "you described each unit by its incoming weights (W1) only: a unit is also its "
-            "bias and its outgoing weights, all of which move with it":
-                _assignment(_units(wa, ("W1",)) @ _units(wb, ("W1",)).T),
-            "you left out the outgoing weights (W2): they move with the unit too":
-                _assignment(_units(wa, ("W1", "b1")) @ _units(wb, ("W1", "b1")).T),
-            "you left out the biases (b1): a unit's bias moves with it too":
-                _assignment(_units(wa, ("W1", "W2")) @ _units(wb, ("W1", "W2")).T),
-            "you returned the first array of the solver's answer (the row numbers 0, 1, 2, "
-            "...): the pairing is in the other one": np.arange(h),
-        }
+        described = [(("W1", "b1", "W2"), None),
+                     (("W1",), ("W1 only", "you described each unit by its incoming weights "
+                                "(W1) only: a unit is also its bias and its outgoing weights, "
+                                "all of which move with it")),
+                     (("W1", "b1"), ("no W2", "you left out the outgoing weights (W2): they "
+                                     "move with the unit too")),
+                     (("W1", "W2"), ("no b1", "you left out the biases (b1): a unit's bias "
+                                     "moves with it too"))]
+        scores = [("dot", None),
+                  ("l1", ("L1 distance", "you paired units by the L1 distance (sum of |a - b|, "
+                          "cdist with p=1): weight matching scores a pair by the dot product "
+                          "of the two units, the same pairing as the smallest squared "
+                          "distance")),
+                  ("cosine", ("cosine", "you paired units by the cosine of their angle (each "
+                              "unit normalised): weight matching scores by the plain dot "
+                              "product, so a unit's size counts too"))]
+        found = [
+            Mistake("minimised", "your pairing makes the total similarity as small as possible: "
+                    "weight matching looks for the pairing with the largest total (the solver "
+                    "minimises unless told otherwise: read its options)", _assignment(_units(wa) @ _units(wb).T, maximize=False)),
+            Mistake("inverse", "that is the inverse permutation: entry i must be the unit of B "
+                    "that moves to position i, i.e. the partner of A's unit i (rows of your "
+                    "matrix are A's units?)", np.argsort(right)),
+        ]
+        for parts, part in described:
+            ua, ub = _units(wa, parts), _units(wb, parts)
+            for score, how in scores:
+                if part is None and how is None:
+                    continue
+                if score == "dot":
+                    perm = _assignment(ua @ ub.T)
+                elif score == "l1":
+                    perm = _assignment(np.abs(ua[:, None, :] - ub[None, :, :]).sum(axis=2),
+                                       maximize=False)
+                else:
+                    na = ua / np.linalg.norm(ua, axis=1, keepdims=True)
+                    nb = ub / np.linalg.norm(ub, axis=1, keepdims=True)
+                    perm = _assignment(na @ nb.T)
+                ids = [x[0] for x in (part, how) if x]
+                text = " Also: ".join(x[1] for x in (part, how) if x)
+                found.append(Mistake(" + ".join(ids), text, perm))
+        found.append(Mistake("row numbers", "you returned the first array of the solver's "
+                             "answer (the row numbers 0, 1, 2, ...): the pairing is in the "
+                             "other one", np.arange(h)))
+        return found
 
     def test_case(wa, wb, what):
         def test(fn):
@@ -543,7 +571,14 @@ def check_match_hidden_units(student_fn):
                         "needs both networks as they were")
             if got is None:
                 return "match_hidden_units returned None: did you forget to return the permutation?"
-            got = np.asarray(got).reshape(-1)
+            got = _as_array(got)
+            if got.ndim == 2 and got.shape == (h, h) and np.all(np.isin(got, (0, 1))) \
+                    and np.all(got.sum(axis=0) == 1) and np.all(got.sum(axis=1) == 1):
+                return Problem(f"match_hidden_units({what}) returned an {h} × {h} permutation "
+                               "matrix: return the permutation as a vector of h unit numbers, "
+                               "perm[i] = the unit of B paired with A's unit i (the column of "
+                               "the 1 in row i)", "matrix")
+            got = got.reshape(-1)
             call = f"match_hidden_units({what})"
             if len(got) != h:
                 if len(got) in (2, 6):
