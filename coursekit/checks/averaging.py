@@ -495,6 +495,28 @@ def _assignment(similarity, maximize=True):
     return cols[np.argsort(rows)]
 
 
+def _greedy_in_order(score):
+    """Each row in turn takes its best column still free."""
+    free, perm = set(range(score.shape[1])), []
+    for row in score:
+        j = max(free, key=lambda k: row[k])
+        perm.append(j)
+        free.remove(j)
+    return np.array(perm)
+
+
+def _greedy_largest_first(score):
+    """The largest remaining entry first, then its row and column are taken."""
+    score = np.array(score, dtype=float)
+    perm = np.zeros(len(score), dtype=int)
+    for _ in range(len(score)):
+        i, j = np.unravel_index(np.argmax(score), score.shape)
+        perm[i] = j
+        score[i, :] = -np.inf
+        score[:, j] = -np.inf
+    return perm
+
+
 def check_match_hidden_units(student_fn):
     """Exercise: ``match_hidden_units(weights_a, weights_b)`` -> the permutation of B's hidden
     units that lines them up with A's (weight matching), as ``coursekit.alignment`` computes it."""
@@ -556,6 +578,15 @@ def check_match_hidden_units(student_fn):
                 ids = [x[0] for x in (part, how) if x]
                 text = " Also: ".join(x[1] for x in (part, how) if x)
                 found.append(Mistake(" + ".join(ids), text, perm))
+        score = _units(wa) @ _units(wb).T
+        found += [Mistake("greedy", "you paired the units greedily, each unit of A in turn "
+                          "taking the best partner still free: that is one-to-one but not the "
+                          "pairing with the largest total score; solve the assignment problem "
+                          "as a whole", _greedy_in_order(score)),
+                  Mistake("greedy", "you paired the units greedily, the largest remaining score "
+                          "first: that is one-to-one but not the pairing with the largest "
+                          "total score; solve the assignment problem as a whole",
+                          _greedy_largest_first(score))]
         found.append(Mistake("row numbers", "you returned the first array of the solver's "
                              "answer (the row numbers 0, 1, 2, ...): the pairing is in the "
                              "other one", np.arange(h)))
