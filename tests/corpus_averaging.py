@@ -711,3 +711,117 @@ ENTRIES += [
            REAL + "Ethyros-AI/ModelCypher src/modelcypher/core/domain/geometry/"
            "permutation_aligner.py", names=r"greedily"),
 ]
+
+
+# ------------------------------------------------ variants: torch.optim.swa_utils, NumPy/torch
+
+
+def choose_ema_averaged_model(trajectory, decays, val_loss, test_loss):
+    # the notebook's own tool: AveragedModel with get_ema_multi_avg_fn, one per decay
+    import torch
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    rows = torch.as_tensor(np.asarray(trajectory, dtype=float))
+    holder = torch.nn.Module()
+    holder.w = torch.nn.Parameter(rows[0].clone())
+    results = []
+    for d in decays:
+        ema = AveragedModel(holder, multi_avg_fn=get_ema_multi_avg_fn(d))
+        for row in rows:
+            with torch.no_grad():
+                holder.w.copy_(row)
+            ema.update_parameters(holder)
+        w = ema.module.w.detach().clone()
+        results.append((val_loss(w), d, w))
+    _, d, w = min(results, key=lambda r: r[0])
+    return d, w.numpy(), test_loss(w)
+
+
+def choose_ema_get_ema_avg_fn(trajectory, decays, val_loss, test_loss):
+    # the single-tensor form, get_ema_avg_fn(decay)(averaged, current, num_averaged)
+    import torch
+    from torch.optim.swa_utils import get_ema_avg_fn
+
+    rows = torch.as_tensor(np.asarray(trajectory, dtype=float))
+    emas = []
+    for d in decays:
+        fn, ema = get_ema_avg_fn(d), rows[0].clone()
+        for n, row in enumerate(rows[1:], start=1):
+            ema = fn(ema, row, torch.tensor(n))
+        emas.append(ema.numpy())
+    return _pick(emas, decays, val_loss, test_loss)
+
+
+def choose_ema_swa_default(trajectory, decays, val_loss, test_loss):
+    # AveragedModel without avg_fn or multi_avg_fn: the equal running average (SWA)
+    emas = []
+    for d in decays:
+        avg = np.array(trajectory[0], dtype=float)
+        for n, row in enumerate(trajectory[1:], start=1):
+            avg = avg + (row - avg) / (n + 1)
+        emas.append(avg)
+    return _pick(emas, decays, val_loss, test_loss)
+
+
+def average_torch_tensors(snapshots, scheme, decay=None):
+    # a torch answer that forgets to convert back: tensors, not arrays
+    import torch
+
+    c = _scheme(len(snapshots), scheme, decay)
+    return [sum(float(ci) * torch.as_tensor(s[j]) for ci, s in zip(c, snapshots))
+            for j in range(len(snapshots[0]))]
+
+
+def average_object_array(snapshots, scheme, decay=None):
+    # np.average over an object array of weight lists: an object array of averaged arrays
+    c = _scheme(len(snapshots), scheme, decay)
+    stacked = np.empty((len(snapshots), len(snapshots[0])), dtype=object)
+    for i, snap in enumerate(snapshots):
+        for j, a in enumerate(snap):
+            stacked[i, j] = a
+    return np.average(stacked, axis=0, weights=c)
+
+
+ENTRIES += [
+    Answer("check_choose_ema", choose_ema_averaged_model, RIGHT, "variant"),
+    Answer("check_choose_ema", choose_ema_get_ema_avg_fn, RIGHT, "variant"),
+    Answer("check_choose_ema", choose_ema_swa_default, "AveragedModel's default (SWA)", "variant",
+           names=r"equal average.*without an avg_fn"),
+    Answer("check_average_snapshots", average_torch_tensors, "torch tensors, not arrays",
+           "variant", names=r"torch tensor"),
+    Answer("check_average_snapshots", average_object_array, RIGHT, "variant"),
+]
+
+
+def match_float_permutation(wa, wb):
+    # the permutation built in a float array (np.zeros(h), then filled): an index that fails
+    from scipy.optimize import linear_sum_assignment
+
+    def units(w):
+        return np.hstack([np.asarray(w[0]).T, np.asarray(w[1])[:, None], np.asarray(w[2])])
+
+    rows, cols = linear_sum_assignment(units(wa) @ units(wb).T, maximize=True)
+    perm = np.zeros(len(rows))
+    perm[rows] = cols
+    return perm
+
+
+def match_torch_list(wa, wb):
+    # torch throughout, returned as a Python list
+    import torch
+    from scipy.optimize import linear_sum_assignment
+
+    def units(w):
+        w1, b1, w2 = (torch.as_tensor(np.asarray(x)) for x in w[:3])
+        return torch.cat([w1.T, b1[:, None], w2], dim=1)
+
+    score = (units(wa) @ units(wb).T).numpy()
+    rows, cols = linear_sum_assignment(-score)
+    return [int(c) for _, c in sorted(zip(rows, cols))]
+
+
+ENTRIES += [
+    Answer("check_match_hidden_units", match_float_permutation, "float permutation", "variant",
+           names=r"floats.*astype\(int\)"),
+    Answer("check_match_hidden_units", match_torch_list, RIGHT, "variant"),
+]

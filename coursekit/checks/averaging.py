@@ -43,6 +43,11 @@ def _snapshot_problem(name, got, n_arrays):
         if entry is None:
             return Problem(f"entry {j} of what {name} returned is None: every array of the "
                            "weight list needs its average", "none")
+        if hasattr(entry, "detach"):
+            return Problem(f"entry {j} of what {name} returned is a torch tensor: return NumPy "
+                           "arrays (the exercise uses NumPy only; .numpy() converts). The next "
+                           "cells compute X @ W with NumPy, which cannot multiply by a tensor",
+                           "tensor")
         if isinstance(entry, (list, tuple)):
             return Problem(f"entry {j} of what {name} returned is a {type(entry).__name__} "
                            f"(e.g. of rows), not an array: return one NumPy array per entry "
@@ -254,8 +259,9 @@ def _ema_variants(trajectory, decay):
                 run(trajectory[::-1], decay)),
         Mistake("last left out", "the last row is left out: the EMA must include the newest "
                 "weights (loop over every row after the first)", run(trajectory[:-1], decay)),
-        Mistake("equal average", "that is the equal average of all rows: an EMA weights the row "
-                "k steps back from the newest by (1 - decay)·decay**k",
+        Mistake("equal average", "that is the equal average of all rows (what AveragedModel "
+                "computes without an avg_fn or multi_avg_fn: SWA): an EMA weights the row k "
+                "steps back from the newest by (1 - decay)·decay**k",
                 trajectory.mean(axis=0)),
         Mistake("last iterate", "that is the last row of the trajectory, the final weights "
                 "unchanged: return the EMA of the rows", trajectory[-1].copy()),
@@ -325,10 +331,11 @@ def _ema_coefficient_problem(c, right, d):
     if implied is not None:
         decays, kept = implied
         known = decays[~np.isnan(decays)]
-        if abs(total - 1) < 1e-6 and np.allclose(known, d, atol=1e-6):
+        if np.allclose(known, d, atol=1e-6):
             return Problem(f"for decay {d:g} every update of your EMA is right, but row 0 gets "
                            f"{c[0]:.3g} where a copy of row 0 keeps decay**(T-1) = "
-                           f"{right[0]:.3g}: start from a copy of row 0", "start")
+                           f"{right[0]:.3g} (your weights sum to {total:.4g}): start from a "
+                           f"copy of row 0", "start")
         skipped = np.flatnonzero(np.isclose(decays, 1, atol=1e-9)) + 1
         if len(skipped) and np.allclose(np.delete(known, skipped - 1), d, atol=1e-6):
             return Problem(f"for decay {d:g} rows {', '.join(map(str, skipped[:4]))}"
@@ -533,6 +540,14 @@ def check_match_hidden_units(student_fn):
     shuffle = rng.permutation(h)
     b_shuffled = [w + 0.3 * rng.normal(size=w.shape) for w in alignment.permute_hidden(a, shuffle)]
 
+    def scaled_network(rng):  # units of very different sizes: cosine, L1 and dot disagree
+        scale = np.exp(rng.normal(size=h))
+        return [rng.normal(size=(2, h)) * scale, 2 * rng.normal(size=h) * scale,
+                rng.normal(size=(h, 3)) * scale[:, None], rng.normal(size=3)]
+
+    tell = np.random.default_rng(80)   # a pair on which every mistake below pairs differently
+    tell_apart = (scaled_network(tell), scaled_network(tell))
+
     def mistakes(wa, wb):
         """Permutations that typical mistakes produce, as Mistake entries: the wrong direction
         or readout of the solver, and each description of a unit with each score."""
@@ -592,16 +607,17 @@ def check_match_hidden_units(student_fn):
                              "other one", np.arange(h)))
         return found
 
-    def test_case(wa, wb, what):
+    def test_case(wa, wb, what, other=None):
         def test(fn):
             given_a, given_b = [w.copy() for w in wa], [w.copy() for w in wb]
             got = fn(given_a, given_b)
             if not all(np.array_equal(x, y) for x, y in zip(given_a + given_b, wa + wb,
                                                             strict=True)):
-                return ("you changed the weights you were given in place: the caller still "
-                        "needs both networks as they were")
+                return Problem("you changed the weights you were given in place: the caller "
+                               "still needs both networks as they were", "in place")
             if got is None:
-                return "match_hidden_units returned None: did you forget to return the permutation?"
+                return Problem("match_hidden_units returned None: did you forget to return the "
+                               "permutation?", "none")
             got = _as_array(got)
             if got.ndim == 2 and got.shape == (h, h) and np.all(np.isin(got, (0, 1))) \
                     and np.all(got.sum(axis=0) == 1) and np.all(got.sum(axis=1) == 1):
@@ -613,19 +629,41 @@ def check_match_hidden_units(student_fn):
             call = f"match_hidden_units({what})"
             if len(got) != h:
                 if len(got) in (2, 6):
-                    return (f"{call} returned {len(got)} numbers but the networks have {h} "
-                            f"hidden units: your similarity matrix compares the inputs or the "
-                            f"numbers that describe a unit, not the units. In W1 (n_in, h) the "
-                            f"hidden units are the columns, in W2 (h, n_out) the rows")
-                return (f"{call} must return one entry per hidden unit ({h}), yours has "
-                        f"{len(got)}")
-            if sorted(np.round(got).astype(int).tolist()) != list(range(h)):
-                return (f"{call} returned {got.tolist()}, which is not a permutation of "
-                        f"0..{h - 1}: some unit of B is paired with two units of A (picking "
-                        "each unit's best partner on its own does that); solve the one-to-one "
-                        "assignment")
-            return compare(call, got, alignment.match_hidden_units(wa, wb),
-                           mistakes=mistakes(wa, wb), atol=1e-9)
+                    return Problem(f"{call} returned {len(got)} numbers but the networks have "
+                                   f"{h} hidden units: your similarity matrix compares the "
+                                   f"inputs or the numbers that describe a unit, not the units. "
+                                   f"In W1 (n_in, h) the hidden units are the columns, in W2 "
+                                   f"(h, n_out) the rows", "not units")
+                return Problem(f"{call} must return one entry per hidden unit ({h}), yours has "
+                               f"{len(got)}", "length")
+            if got.dtype.kind not in "iu":
+                whole = got.dtype.kind == "f" and np.all(np.isfinite(got)) \
+                    and np.array_equal(got, np.round(got))
+                if not whole:
+                    return Problem(f"{call} returned {got.tolist()}, not unit numbers: return "
+                                   "whole numbers 0..h-1", "not a permutation")
+                return Problem(f"{call} returned floats ({got.dtype}): the permutation is used "
+                               "as an index (new unit i is old unit perm[i]), which must be "
+                               "whole numbers of an integer type: convert with .astype(int)",
+                               "float index")
+            if sorted(got.tolist()) != list(range(h)):
+                return Problem(f"{call} returned {got.tolist()}, which is not a permutation of "
+                               f"0..{h - 1}: some unit of B is paired with two units of A "
+                               "(picking each unit's best partner on its own does that); solve "
+                               "the one-to-one assignment", "not a permutation")
+            right = alignment.match_hidden_units(wa, wb)
+            found = mistakes(wa, wb)
+            hits = [k for k, m in enumerate(found) if np.array_equal(got, m.wrong)
+                    and not np.array_equal(m.wrong, right)]
+            if len(hits) > 1 and other is not None:   # two mistakes pair these units alike:
+                oa, ob = other                         # the other pair of networks tells them
+                got2 = _as_array(fn([w.copy() for w in oa], [w.copy() for w in ob])).reshape(-1)
+                found2 = mistakes(oa, ob)
+                agree = [k for k in hits if np.array_equal(got2, found2[k].wrong)]
+                hits = agree or hits
+            if hits:
+                return Problem(found[hits[0]].message, found[hits[0]].id)
+            return compare(call, got, right, atol=1e-9)
         return test
 
     def test_recovers_shuffle(fn):
@@ -639,8 +677,8 @@ def check_match_hidden_units(student_fn):
         return None
 
     return run_checks("match_hidden_units", student_fn,
-                      [test_case(a, b_other, "two unrelated networks"),
-                       test_case(a, b_shuffled, "A and a noisy shuffle of A"),
+                      [test_case(a, b_other, "two unrelated networks", tell_apart),
+                       test_case(a, b_shuffled, "A and a noisy shuffle of A", tell_apart),
                        test_recovers_shuffle],
                       hint="weights are [W1 (n_in, h), b1 (h,), W2 (h, n_out), b2]; build an "
                            "(h, h) matrix of scores between A's and B's units, then solve the "
