@@ -825,3 +825,52 @@ ENTRIES += [
            names=r"floats.*astype\(int\)"),
     Answer("check_match_hidden_units", match_torch_list, RIGHT, "variant"),
 ]
+
+
+def average_first_add_then_div(snapshots, scheme, decay=None):
+    # real: hfxunlp/transformer tools/average_model.py loads the first model as the running sum,
+    # rsm[k].add_(v) for every other model, then v.div_(n) in place; here the first snapshot
+    c = _scheme(len(snapshots), scheme, decay) * len(snapshots)
+    rsm = snapshots[0]
+    for j in range(len(rsm)):
+        np.multiply(rsm[j], c[0], out=rsm[j])
+    for ci, snap in zip(c[1:], snapshots[1:]):
+        for j in range(len(rsm)):
+            np.add(rsm[j], ci * snap[j], out=rsm[j])
+    for v in rsm:
+        np.divide(v, len(snapshots), out=v)
+    return rsm
+
+
+def choose_ema_update_average(trajectory, decays, val_loss, test_loss):
+    # real: lucidrains/stylegan2-pytorch stylegan2_pytorch/gan/ema/EMA.py: update_average(old,
+    # new) = old * beta + (1 - beta) * new, the first call returning new itself
+    emas = []
+    for beta in decays:
+        old = None
+        for new in np.asarray(trajectory, dtype=float):
+            old = new.copy() if old is None else old * beta + (1 - beta) * new
+        emas.append(old)
+    return _pick(emas, decays, val_loss, test_loss)
+
+
+def choose_ema_register_update(trajectory, decays, val_loss, test_loss):
+    # real: Tin-Hoang/humanfaces-diffusion-generation diffusion_models/utils/ema.py: register a
+    # detached clone, then shadow = decay * shadow + (1 - decay) * param at each update
+    emas = []
+    for decay in decays:
+        shadow = {"w": np.array(trajectory[0], dtype=float)}
+        for param in trajectory[1:]:
+            shadow["w"] = decay * shadow["w"] + (1.0 - decay) * param
+        emas.append(shadow["w"])
+    return _pick(emas, decays, val_loss, test_loss)
+
+
+ENTRIES += [
+    Answer("check_average_snapshots", average_first_add_then_div, "first model as the sum",
+           REAL + "hfxunlp/transformer tools/average_model.py", names=r"in place"),
+    Answer("check_choose_ema", choose_ema_update_average, RIGHT,
+           REAL + "lucidrains/stylegan2-pytorch stylegan2_pytorch/gan/ema/EMA.py"),
+    Answer("check_choose_ema", choose_ema_register_update, RIGHT,
+           REAL + "Tin-Hoang/humanfaces-diffusion-generation diffusion_models/utils/ema.py"),
+]
