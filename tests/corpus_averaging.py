@@ -874,3 +874,43 @@ ENTRIES += [
     Answer("check_choose_ema", choose_ema_register_update, RIGHT,
            REAL + "Tin-Hoang/humanfaces-diffusion-generation diffusion_models/utils/ema.py"),
 ]
+
+
+def choose_ema_not_restarted(trajectory, decays, val_loss, test_loss):
+    # one running EMA for all the candidates: started once, before the loop over the decays
+    rows = np.asarray(trajectory, dtype=float)
+    ema, emas = rows[0].copy(), []
+    for d in decays:
+        for row in rows[1:]:
+            ema = d * ema + (1 - d) * row
+        emas.append(ema.copy())
+    return _pick(emas, decays, val_loss, test_loss)
+
+
+def choose_ema_history(trajectory, decays, val_loss, test_loss):
+    # keeps the EMA after every step and returns that whole history
+    rows = np.asarray(trajectory, dtype=float)
+    best = None
+    for d in decays:
+        history = [rows[0].copy()]
+        for row in rows[1:]:
+            history.append(d * history[-1] + (1 - d) * row)
+        loss = val_loss(history[-1])
+        if best is None or loss < best[0]:
+            best = (loss, d, np.array(history))
+    return best[1], best[2], test_loss(best[2][-1])
+
+
+def choose_ema_order(trajectory, decays, val_loss, test_loss):
+    d, ema, test = choose_ema_loop(trajectory, decays, val_loss, test_loss)
+    return ema, d, test
+
+
+ENTRIES += [
+    Answer("check_choose_ema", choose_ema_not_restarted, "EMA not restarted per decay", "variant",
+           names=r"not restarted"),
+    Answer("check_choose_ema", choose_ema_history, "whole EMA history returned", "variant",
+           names=r"one row per step"),
+    Answer("check_choose_ema", choose_ema_order, "(ema, decay, test) order", "variant",
+           names=r"in the order"),
+]

@@ -369,6 +369,16 @@ def _ema_coefficient_problem(c, right, d):
                    f"what is left, decay**(T-1)", "coefficients")
 
 
+def _carried_ema(trajectory, decays, upto):
+    """The EMA for decays[upto] when one running EMA goes on from candidate to candidate (it is
+    started from row 0 once, before the loop over the decays)."""
+    ema = trajectory[0].copy()
+    for d in decays[:upto + 1]:
+        for row in trajectory[1:]:
+            ema = d * ema + (1 - d) * row
+    return ema
+
+
 def _ema_fixture(seed, T, decays):
     """A trajectory (T, 3) that descends and then bounces, and validation and test losses
     (squared distances to two nearby points) whose best decays differ."""
@@ -425,6 +435,10 @@ def check_choose_ema(student_fn):
                 return Problem(f"you returned {decay}, the position of the decay in the list: "
                                f"return the decay itself, decays[{decay}] = {decays_[decay]}",
                                "index")
+            if np.size(decay) == trajectory.shape[1] and np.size(ema) == 1:
+                return Problem("the first value you returned has the shape of a weight vector "
+                               "and the second is one number: return them in the order "
+                               "(decay, ema, test)", "order")
             try:
                 decay = float(np.asarray(decay.detach() if hasattr(decay, "detach") else decay))
             except (TypeError, ValueError):
@@ -435,6 +449,15 @@ def check_choose_ema(student_fn):
                 return Problem(f"the decay you returned, {decay:g}, is not one of the "
                                f"candidates {decays_}", "not a candidate")
             right, mistakes = _ema_variants(trajectory, match[0])
+            mistakes = mistakes + [Mistake(
+                "not restarted", "your EMA is not restarted for each decay: it goes on from "
+                "the previous candidate's final EMA. Start every decay from a fresh copy of "
+                "row 0 (inside the loop over the decays)",
+                _carried_ema(trajectory, decays_, decays_.index(match[0])))]
+            if np.shape(ema) == trajectory.shape:
+                return Problem(f"your EMA has shape {trajectory.shape}, one row per step: "
+                               f"return only the final EMA, the weights after the last row, "
+                               f"shape ({trajectory.shape[1]},)", "history")
             if np.ndim(ema) == 1 and np.size(ema) == T and T != trajectory.shape[1]:
                 return Problem(f"your EMA has {T} numbers, one per step: you averaged over the "
                                f"parameters. Average over time (the rows): the EMA is one "
@@ -634,7 +657,7 @@ def check_match_hidden_units(student_fn):
             got = got.reshape(-1)
             call = f"match_hidden_units({what})"
             if len(got) != h:
-                if len(got) in (2, 6):
+                if len(got) in (2, 3, 6):
                     return Problem(f"{call} returned {len(got)} numbers but the networks have "
                                    f"{h} hidden units: your similarity matrix compares the "
                                    f"inputs or the numbers that describe a unit, not the units. "
