@@ -409,8 +409,9 @@ def average_rows_as_lists(snapshots, scheme, decay=None):
     # again over their rows and averages row by row, keeping each layer as a list of rows
     c = _scheme(len(snapshots), scheme, decay)
     out = []
-    for arrays in zip(*snapshots):
-        out.append([sum(ci * row for ci, row in zip(c, rows)) for rows in zip(*arrays)])
+    for arrays in zip(*snapshots, strict=False):
+        rows_of = zip(*arrays, strict=False)
+        out.append([sum(ci * row for ci, row in zip(c, rows, strict=False)) for rows in rows_of])
     return out
 
 
@@ -419,8 +420,10 @@ def average_rows_wrapped(snapshots, scheme, decay=None):
     # wrapped in np.array, so that every layer is an array again
     c = _scheme(len(snapshots), scheme, decay)
     out = []
-    for arrays in zip(*snapshots):
-        out.append(np.array([sum(ci * row for ci, row in zip(c, rows)) for rows in zip(*arrays)]))
+    for arrays in zip(*snapshots, strict=False):
+        rows_of = zip(*arrays, strict=False)
+        out.append(np.array([sum(ci * row for ci, row in zip(c, rows, strict=False))
+                             for rows in rows_of]))
     return out
 
 
@@ -429,7 +432,7 @@ def average_fixed_divisor_last_only(snapshots, scheme, decay=None):
     # by a hard-coded 10 at the wrong indentation: only the last layer is divided
     c = _scheme(len(snapshots), scheme, decay) * len(snapshots)
     joint = [0] * len(snapshots[0])
-    for ci, snap in zip(c, snapshots):
+    for ci, snap in zip(c, snapshots, strict=False):
         for i in range(len(snap)):
             joint[i] = joint[i] + ci * snap[i]
     joint[-1] = joint[-1] / 10
@@ -443,7 +446,7 @@ def average_first_as_accumulator(snapshots, scheme, decay=None):
     avg = snapshots[0]
     for j in range(len(avg)):
         avg[j] *= c[0]
-    for ci, snap in zip(c[1:], snapshots[1:]):
+    for ci, snap in zip(c[1:], snapshots[1:], strict=False):
         for j in range(len(avg)):
             avg[j] += ci * snap[j]
     return avg
@@ -457,7 +460,7 @@ def average_into_first_list(snapshots, scheme, decay=None):
     c = _scheme(len(snapshots), scheme, decay)
     out = snapshots[0]
     for j in range(len(out)):
-        out[j] = sum(ci * s[j] for ci, s in zip(c, snapshots))
+        out[j] = sum(ci * s[j] for ci, s in zip(c, snapshots, strict=False))
     return out
 
 
@@ -466,7 +469,7 @@ def average_np_add_lists(snapshots, scheme, decay=None):
     # which must turn a list of differently shaped arrays into one array, then divides
     c = _scheme(len(snapshots), scheme, decay)
     m = [ci * 0 for ci in snapshots[0]]
-    for ci, snap in zip(c, snapshots):
+    for ci, snap in zip(c, snapshots, strict=False):
         m = np.add(m, [ci * a for a in snap])
     return list(m)
 
@@ -478,7 +481,7 @@ def average_zeros_accumulator(snapshots, scheme, decay=None):
     out = []
     for j in range(len(snapshots[0])):
         total = np.zeros(np.shape(snapshots[0][j]))
-        for ci, snap in zip(c, snapshots):
+        for ci, snap in zip(c, snapshots, strict=False):
             total += ci * snap[j]
         out.append(total)
     return out
@@ -489,7 +492,7 @@ def average_clone_then_add(snapshots, scheme, decay=None):
     # clones the first state, adds the others in place, divides at the end
     c = _scheme(len(snapshots), scheme, decay)
     avg = [c[0] * a.copy() for a in snapshots[0]]
-    for ci, snap in zip(c[1:], snapshots[1:]):
+    for ci, snap in zip(c[1:], snapshots[1:], strict=False):
         for j in range(len(avg)):
             avg[j] += ci * snap[j]
     return avg
@@ -755,7 +758,7 @@ def choose_ema_get_ema_avg_fn(trajectory, decays, val_loss, test_loss):
 def choose_ema_swa_default(trajectory, decays, val_loss, test_loss):
     # AveragedModel without avg_fn or multi_avg_fn: the equal running average (SWA)
     emas = []
-    for d in decays:
+    for _d in decays:
         avg = np.array(trajectory[0], dtype=float)
         for n, row in enumerate(trajectory[1:], start=1):
             avg = avg + (row - avg) / (n + 1)
@@ -768,7 +771,7 @@ def average_torch_tensors(snapshots, scheme, decay=None):
     import torch
 
     c = _scheme(len(snapshots), scheme, decay)
-    return [sum(float(ci) * torch.as_tensor(s[j]) for ci, s in zip(c, snapshots))
+    return [sum(float(ci) * torch.as_tensor(s[j]) for ci, s in zip(c, snapshots, strict=False))
             for j in range(len(snapshots[0]))]
 
 
@@ -817,7 +820,7 @@ def match_torch_list(wa, wb):
 
     score = (units(wa) @ units(wb).T).numpy()
     rows, cols = linear_sum_assignment(-score)
-    return [int(c) for _, c in sorted(zip(rows, cols))]
+    return [int(c) for _, c in sorted(zip(rows, cols, strict=False))]
 
 
 ENTRIES += [
@@ -834,7 +837,7 @@ def average_first_add_then_div(snapshots, scheme, decay=None):
     rsm = snapshots[0]
     for j in range(len(rsm)):
         np.multiply(rsm[j], c[0], out=rsm[j])
-    for ci, snap in zip(c[1:], snapshots[1:]):
+    for ci, snap in zip(c[1:], snapshots[1:], strict=False):
         for j in range(len(rsm)):
             np.add(rsm[j], ci * snap[j], out=rsm[j])
     for v in rsm:

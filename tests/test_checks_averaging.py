@@ -282,7 +282,8 @@ def _weighted(make):
     """An average_snapshots whose coefficients are make(n, scheme, decay), oldest first."""
     def student(snaps, scheme, decay=None):
         c = make(len(snaps), scheme, decay)
-        return [sum(ci * s[j] for ci, s in zip(c, snaps)) for j in range(len(snaps[0]))]
+        return [sum(ci * s[j] for ci, s in zip(c, snaps, strict=True))
+                for j in range(len(snaps[0]))]
     return student
 
 

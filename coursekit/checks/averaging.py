@@ -600,7 +600,8 @@ def check_match_hidden_units(student_fn):
         found = [
             Mistake("minimised", "your pairing makes the total similarity as small as possible: "
                     "weight matching looks for the pairing with the largest total (the solver "
-                    "minimises unless told otherwise: read its options)", _assignment(_units(wa) @ _units(wb).T, maximize=False)),
+                    "minimises unless told otherwise: read its options)",
+                    _assignment(_units(wa) @ _units(wb).T, maximize=False)),
             Mistake("inverse", "that is the inverse permutation: entry i must be the unit of B "
                     "that moves to position i, i.e. the partner of A's unit i (rows of your "
                     "matrix are A's units?)", np.argsort(right)),
