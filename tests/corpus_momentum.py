@@ -83,6 +83,33 @@ def ewa_start_at_first(values, beta):
     return np.array(out)
 
 
+def ewa_in_place(values, beta):
+    # overwrites the input with the corrected averages (reads each value before writing it)
+    m = 0.0
+    for t in range(len(values)):
+        m = beta * m + (1 - beta) * values[t]
+        values[t] = m / (1 - beta ** (t + 1))
+    return values
+
+
+def ewa_one_minus_beta_power_t(values, beta):
+    # reviewers' slip: the power on (1 - beta) instead of on beta
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out.append(v / (1 - beta) ** t)
+    return np.array(out)
+
+
+def ewa_start_at_first_and_correct(values, beta):
+    # reviewers' slip: starts at the first value and corrects as well
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = x if t == 1 else beta * v + (1 - beta) * x
+        out.append(v / (1 - beta**t))
+    return np.array(out)
+
+
 # ---- corrected_velocity_step(x, v, grad, lr, prev_lr, beta) --------------------------------
 def velocity_direct(x, v, grad, lr, prev_lr, beta):
     v = beta * (lr / prev_lr) * v - lr * grad
@@ -103,6 +130,34 @@ def velocity_list(x, v, grad, lr, prev_lr, beta):
 def velocity_float32(x, v, grad, lr, prev_lr, beta):
     v = np.float32(beta * lr / prev_lr) * v.astype(np.float32) - np.float32(lr) * grad
     return (x + v).astype(np.float32), v
+
+
+def velocity_in_place(x, v, grad, lr, prev_lr, beta):
+    # reviewers' answer: updates the arrays it was given and returns them
+    v *= beta * lr / prev_lr
+    v -= lr * grad
+    x += v
+    return x, v
+
+
+def velocity_in_place_augmented(x, v, grad, lr, prev_lr, beta):
+    v *= beta
+    v *= lr / prev_lr
+    v += -lr * grad
+    x += v
+    return x, v
+
+
+def velocity_rescaled_whole(x, v, grad, lr, prev_lr, beta):
+    # reviewers' slip: the new gradient's term is rescaled too
+    v = (lr / prev_lr) * (beta * v - lr * grad)
+    return x + v, v
+
+
+def velocity_beta_dropped(x, v, grad, lr, prev_lr, beta):
+    # reviewers' slip: beta left out of the rescaled old velocity
+    v = (lr / prev_lr) * v - lr * grad
+    return x + v, v
 
 
 def velocity_plain_keras(x, v, grad, lr, prev_lr, beta):
@@ -139,9 +194,93 @@ def tuned_right(lam_min, lam_max):
     return lr / (1 - beta), beta, np.log(np.sqrt(beta)) / np.log((kappa - 1) / (kappa + 1))
 
 
+def tuned_as_array(h_min, h_max):
+    # reviewers' answer: one array of the three numbers
+    kappa = h_max / h_min
+    rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    lr = (2 / (np.sqrt(h_min) + np.sqrt(h_max))) ** 2
+    return np.array([lr / (1 - rate**2), rate**2,
+                     np.log(rate) / np.log((kappa - 1) / (kappa + 1))])
+
+
 def tuned_torch_lr(lam_min, lam_max):
     lr_ewa, beta, speedup = tuned_right(lam_min, lam_max)
     return lr_ewa * (1 - beta), beta, speedup
+
+
+def tuned_sqrt_kappa(h_min, h_max):
+    # reviewers' slip: the rule of thumb sqrt(kappa) as the predicted speed-up
+    lr_ewa, beta, _ = tuned_right(h_min, h_max)
+    return lr_ewa, beta, np.sqrt(h_max / h_min)
+
+
+def tuned_beta_for_rate(h_min, h_max):
+    # reviewers' slip: ln(beta) where momentum's rate is sqrt(beta)
+    lr_ewa, beta, _ = tuned_right(h_min, h_max)
+    kappa = h_max / h_min
+    return lr_ewa, beta, np.log(beta) / np.log((kappa - 1) / (kappa + 1))
+
+
+def tuned_one_minus_rates(h_min, h_max):
+    # reviewers' slip: a ratio of (1 - rate) instead of a ratio of iteration counts
+    lr_ewa, beta, _ = tuned_right(h_min, h_max)
+    kappa = h_max / h_min
+    return lr_ewa, beta, (1 - np.sqrt(beta)) / (1 - (kappa - 1) / (kappa + 1))
+
+
+# ---- predict_decay(w0, steps, lr, weight_decay) ---------------------------------------------
+def decay_formula(w0, steps, lr, weight_decay):
+    # Adam + L2: a steady gradient, so about lr per step; AdamW: the compounding shrink
+    return steps * lr, w0 * (1 - (1 - lr * weight_decay) ** steps)
+
+
+def decay_exponential(w0, steps, lr, weight_decay):
+    import math
+    return [lr * steps, w0 - w0 * math.exp(-lr * weight_decay * steps)]
+
+
+def decay_simulated(w0, steps, lr, weight_decay):
+    # measured instead of predicted: runs both optimisers on a weight with no data gradient
+    import numpy as np
+    ends = []
+    for decoupled in (False, True):
+        w, m, v = float(w0), 0.0, 0.0
+        for t in range(1, steps + 1):
+            g = 0.0 if decoupled else weight_decay * w
+            if decoupled:
+                w *= 1 - lr * weight_decay
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        ends.append(w0 - w)
+    return tuple(ends)
+
+
+def decay_as_sgd(w0, steps, lr, weight_decay):
+    # L2 treated as in SGD: lr * weight_decay * w per step, no Adam normalisation
+    return w0 * steps * lr * weight_decay, w0 * (1 - (1 - lr * weight_decay) ** steps)
+
+
+def decay_linearised(w0, steps, lr, weight_decay):
+    return steps * lr, w0 * steps * lr * weight_decay
+
+
+def decay_swapped(w0, steps, lr, weight_decay):
+    return w0 * (1 - (1 - lr * weight_decay) ** steps), steps * lr
+
+
+def decay_without_lr(w0, steps, lr, weight_decay):
+    return steps * lr, w0 * (1 - (1 - weight_decay) ** steps)
+
+
+def decay_with_adam_step(w0, steps, lr, weight_decay):
+    # AdamW's shrink plus an Adam step of lr per step that a zero gradient does not give
+    return steps * lr, w0 * (1 - (1 - lr * weight_decay) ** steps) + steps * lr
+
+
+def decay_end_points(w0, steps, lr, weight_decay):
+    # where the weight ends, not how far it moved
+    return w0 - steps * lr, w0 * (1 - lr * weight_decay) ** steps
 
 
 # ---- adam_step(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled) -----------
@@ -170,13 +309,61 @@ def adam_right_decay_with_the_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0
 
 def adam_right_as_list(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
                        weight_decay=0.0, decoupled=False):
-    return list(adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled))
+    x = x * (1 - lr * weight_decay) if decoupled else x
+    g = grad if decoupled else grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return [x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v]
 
 
 def adam_float32(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
                  decoupled=False):
     x, m, v, grad = (np.asarray(a, dtype=np.float32) for a in (x, m, v, grad))
-    return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled)
+    if decoupled:
+        x = x * np.float32(1 - lr * weight_decay)
+    else:
+        grad = grad + np.float32(weight_decay) * x
+    m = np.float32(beta1) * m + np.float32(1 - beta1) * grad
+    v = np.float32(beta2) * v + np.float32(1 - beta2) * grad**2
+    m_hat, v_hat = m / np.float32(1 - beta1**t), v / np.float32(1 - beta2**t)
+    return x - np.float32(lr) * m_hat / (np.sqrt(v_hat) + np.float32(eps)), m, v
+
+
+def adam_in_place(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                  weight_decay=0.0, decoupled=False):
+    # updates x, m and v in place and returns them
+    if decoupled:
+        x *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad**2
+    x -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return x, m, v
+
+
+def adam_always_coupled(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                        weight_decay=0.0, decoupled=False):
+    # reviewers' slip: the decoupled flag is ignored, the decay is always L2
+    grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_eps_in_sqrt_and_l2_doubled(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                    eps=1e-8, weight_decay=0.0, decoupled=False):
+    # reviewers' two slips at once: eps inside the square root, and L2 as 2*weight_decay*x
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + 2 * weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return x - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
 
 
 def adam_feeds_back_v_hat(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
@@ -305,9 +492,20 @@ ENTRIES = [
            names=r"t starts at 1"),
     Answer("check_ewa_corrected", ewa_start_at_first, "started at the first value", "variant",
            names=r"started the average at the first value"),
+    Answer("check_ewa_corrected", ewa_in_place, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_one_minus_beta_power_t, "(1 - beta)**t", "variant",
+           names=r"divided by \(1 - beta\)\*\*t"),
+    Answer("check_ewa_corrected", ewa_start_at_first_and_correct, "started at x1 and corrected",
+           "variant", names=r"and corrected it as well"),
     Answer("check_corrected_velocity_step", velocity_direct, RIGHT, "variant"),
     Answer("check_corrected_velocity_step", velocity_through_buffer, RIGHT, "variant"),
     Answer("check_corrected_velocity_step", velocity_list, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_in_place, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_in_place_augmented, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_rescaled_whole, "new gradient rescaled too",
+           "variant", names=r"rescaled the whole new velocity"),
+    Answer("check_corrected_velocity_step", velocity_beta_dropped, "beta dropped", "variant",
+           names=r"beta is missing"),
     Answer("check_corrected_velocity_step", velocity_float32, "float32 (the next cell compares "
            "to 1e-12)", "variant", names=r"compute in float64"),
     Answer("check_corrected_velocity_step", velocity_plain_keras, "no momentum correction",
@@ -321,12 +519,39 @@ ENTRIES = [
     Answer("check_corrected_velocity_step", velocity_swapped_return, "order swapped", "variant",
            names=r"\(new_v, new_x\)"),
     Answer("check_tuned_momentum", tuned_right, RIGHT, "variant"),
+    Answer("check_tuned_momentum", tuned_as_array, RIGHT, "variant"),
     Answer("check_tuned_momentum", tuned_torch_lr, "PyTorch's lr for the EWA form", "variant",
            names=r"PyTorch's learning rate"),
+    Answer("check_tuned_momentum", tuned_sqrt_kappa, "sqrt(kappa) as the speed-up", "variant",
+           names=r"sqrt\(kappa\) is the rule of thumb"),
+    Answer("check_tuned_momentum", tuned_beta_for_rate, "beta for sqrt(beta)", "variant",
+           names=r"not by beta"),
+    Answer("check_tuned_momentum", tuned_one_minus_rates, "ratio of (1 - rate)", "variant",
+           names=r"you compared 1 - rate"),
+    Answer("check_predict_decay", decay_formula, RIGHT, "variant"),
+    Answer("check_predict_decay", decay_exponential, RIGHT, "variant"),
+    Answer("check_predict_decay", decay_simulated, RIGHT, "variant"),
+    Answer("check_predict_decay", decay_as_sgd, "L2 as in SGD", "variant",
+           names=r"SGD's L2 term"),
+    Answer("check_predict_decay", decay_linearised, "AdamW's shrink not compounded", "variant",
+           names=r"the shrink compounds"),
+    Answer("check_predict_decay", decay_swapped, "order swapped", "variant",
+           names=r"you returned \(adamw, adam_l2\)"),
+    Answer("check_predict_decay", decay_without_lr, "decay without lr", "variant",
+           names=r"not \(1 - weight_decay\)"),
+    Answer("check_predict_decay", decay_with_adam_step, "an Adam step on a zero gradient",
+           "variant", names=r"Adam's own step is 0"),
+    Answer("check_predict_decay", decay_end_points, "end points for distances", "variant",
+           names=r"where the weight ends"),
     Answer("check_adam_step", adam_right, RIGHT, "variant"),
     Answer("check_adam_step", adam_right_decay_with_the_step, RIGHT, "variant"),
     Answer("check_adam_step", adam_right_as_list, RIGHT, "variant"),
     Answer("check_adam_step", adam_float32, RIGHT, "variant"),
+    Answer("check_adam_step", adam_in_place, RIGHT, "variant"),
+    Answer("check_adam_step", adam_always_coupled, "decoupled flag ignored", "variant",
+           names=r"you still added weight_decay\*x to the gradient"),
+    Answer("check_adam_step", adam_eps_in_sqrt_and_l2_doubled, "eps in sqrt and L2 doubled",
+           "variant", names=r"L2 term is twice too large|eps is inside the square root"),
     Answer("check_adam_step", adam_feeds_back_v_hat, "v_hat fed back", "variant",
            names=r"bias-corrected m_hat and v_hat as the new m and v"),
     Answer("check_adam_step", adam_amsgrad, "AMSGrad for Adam", "variant", names=r"AMSGrad"),

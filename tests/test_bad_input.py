@@ -33,6 +33,7 @@ from coursekit import (
     experiments,
     gradcheck,
     init,
+    inspection,
     nn,
     optim,
     plotting,
@@ -41,13 +42,17 @@ from coursekit import (
 )
 from coursekit import ewa as ewa_module
 from coursekit.checks import backprop as backprop_checks
+from coursekit.checks import initialization as initialization_checks
+from coursekit.checks import inside as inside_checks
 from coursekit.efficientnet import EfficientNetLite0
+from coursekit.widgets import inside as inside_widget
 from coursekit.widgets import start as neuron
 
 #: the modules a notebook tells a student to open, plus the experiments they run
 TEACHING_MODULES = (
     "nn", "gradcheck", "init", "deepstats", "regularization", "ewa", "optim", "averaging",
     "checkpoints", "dream", "efficientnet", "weights", "data", "plotting", "experiments",
+    "inspection",
 )
 #: public callables that take no argument, or whose arguments are another library's
 NO_ROW_NEEDED = {
@@ -57,6 +62,8 @@ NO_ROW_NEEDED = {
     "coursekit.plotting.use_style": "takes no argument",
     "coursekit.efficientnet.EfficientNetLite0.forward": "a torch module is called as model(x); "
                                                        "torch reports a bad x itself",
+    "coursekit.inspection.Monitor.history": "takes no argument",
+    "coursekit.inspection.Monitor.remove": "takes no argument",
 }
 
 NET = nn.MLP([4, 3], seed=0)                 # a valid network for the method rows
@@ -97,7 +104,9 @@ def _exercise_checks() -> list:
 
 
 #: checks that take the student's answer (a name), not a function
-ANSWER_CHECKS = {backprop_checks.check_planted_bug}
+ANSWER_CHECKS = {backprop_checks.check_planted_bug, inside_checks.check_diagnosis,
+                 initialization_checks.check_prediction}
+MONITOR = inspection.Monitor(torch.nn.Linear(2, 2))
 
 CONTRACT = [
     # ---- nn
@@ -231,6 +240,10 @@ CONTRACT = [
     bad(dream.deepdream, EFFNET, IMAGE, "block8", octaves=6, match="too small for octaves=6"),
     bad(dream.deepdream, EFFNET, IMAGE, "block8", normalize=1, error=TypeError,
         match="normalize must be True or False"),
+    bad(dream.deepdream, EFFNET, IMAGE, "block8", prior="tv", error=TypeError,
+        match="prior must be None or a function"),
+    bad(dream.deepdream, EFFNET, IMAGE, "block8", octaves=1, steps=1, prior=lambda x: 0.0,
+        match="prior must return a scalar tensor"),
     bad(EfficientNetLite0, num_classes=0, match="num_classes must be at least 1"),
     bad(EfficientNetLite0, dropout=1.0, match=r"dropout must lie in \[0, 1\)"),
     bad(EFFNET.features, torch.zeros(1, 3, 32, 32), "block99", match="layer must be one of"),
@@ -251,6 +264,26 @@ CONTRACT = [
         match="layer 'head' is not a submodule"),
     bad(weights.extract_features, "model", np.ones((1, 1, 1, 2)), error=TypeError,
         match="model must be a torch.nn.Module"),
+    # ---- inspection
+    bad(inspection.parameter_table, [1, 2], error=TypeError,
+        match="model must be a torch.nn.Module"),
+    bad(inspection.training_memory, torch.nn.Linear(2, 2), "adam", error=TypeError,
+        match="optimizer must be a torch.optim optimizer"),
+    bad(inspection.saved_activation_bytes, 3, error=TypeError,
+        match="fn must be a function without arguments"),
+    bad(inspection.Monitor, torch.nn.ReLU(), match="model has no Linear or Conv layer"),
+    bad(MONITOR.step, "0.3", error=TypeError, match="loss must be a number or a one-element"),
+    bad(inspection.dashboard, {"loss": []}, error=TypeError,
+        match="history must be what Monitor.history"),
+    bad(inspection.digits_net, -1, match="seed must be at least 0"),
+    bad(inspection.train_monitored, torch.nn.Linear(64, 10), np.ones((4, 3)), [0, 1, 0, 1],
+        lr=0.1, match="X must have 64 columns"),
+    bad(inspection.train_monitored, torch.nn.Linear(64, 10), np.ones((4, 64)), [0, 1, 0, 1],
+        lr=0.0, match=r"lr must lie in \(0"),
+    bad(inspection.state_dict_changes, {"a": torch.ones(2)}, {"b": torch.ones(2)},
+        match="before and after must have the same entries"),
+    bad(inspection.state_dict_changes, {"a": torch.ones(2)}, {"a": torch.ones(3)},
+        match="'a' has shape"),
     # ---- data
     bad(data.output_dir, 3, error=TypeError, match="name must be a folder name"),
     bad(data.output_dir, "../escape", match="name must be a folder inside outputs/"),
@@ -296,6 +329,12 @@ CONTRACT = [
     bad(backprop_checks.check_planted_bug, "dW1", {}, np.sum, {}, X2, [0, 1], error=TypeError,
         match="net_fn must be the network that checks.network_with_a_bug"),
     bad(backprop_checks.network_with_a_bug, -1, error=TypeError, match="seed must be a whole"),
+    bad(inside_checks.check_diagnosis, ["lr", "init"], error=TypeError,
+        match="diagnosis must be a dict"),
+    bad(inside_widget.update, "fc9", torch.nn.Sequential(torch.nn.Linear(2, 2)),
+        match="layer must be one of"),
+    bad(initialization_checks.check_prediction, "1.4", 2e-8, error=TypeError,
+        match="he_std_z20 must be a number"),
 ]
 
 

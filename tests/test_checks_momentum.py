@@ -15,6 +15,7 @@ def _not_done(*args, **kwargs):
                                       (checks.check_corrected_velocity_step,
                                        sol.corrected_velocity_step),
                                       (checks.check_tuned_momentum, sol.tuned_momentum),
+                                      (checks.check_predict_decay, sol.predict_decay),
                                       (checks.check_adam_step, sol.adam_step)])
 def test_checks_accept_the_reference_and_report_not_attempted(check, fn, capsys):
     assert check(fn).passed is True
@@ -26,17 +27,21 @@ def test_checks_accept_the_reference_and_report_not_attempted(check, fn, capsys)
 
 def test_checks_reject_a_non_function():
     for check in (checks.check_ewa_corrected, checks.check_corrected_velocity_step,
-                  checks.check_tuned_momentum, checks.check_adam_step):
+                  checks.check_tuned_momentum, checks.check_predict_decay, checks.check_adam_step):
         with pytest.raises(TypeError, match="pass your function"):
             check("my_function")
 
 
 # ---- ewa_corrected ------------------------------------------------------------------------
-def _ewa(values, beta, new, old, power=None, first=False):
+def _ewa(values, beta, new, old, power=None, first=False, divisor=None):
     out, v = [], 0.0
     for t, x in enumerate(values, start=1):
         v = x if first and t == 1 else old * v + new * x
-        out.append(v / (1 - beta ** power(t)) if power else v)
+        if divisor:
+            v_out = v / divisor(t)
+        else:
+            v_out = v / (1 - beta ** power(t)) if power else v
+        out.append(v_out)
     return np.array(out)
 
 
@@ -73,6 +78,10 @@ def _ewa_t_from_zero_python(values, beta):
     (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t + 1), "t + 1", "off by one"),
     (lambda x, b: _ewa(x, b, 1 - b, b, first=True), "start at x1",
      "started the average at the first value"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t, first=True), "start at x1 and correct",
+     "and corrected it as well"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: (1 - b) ** t), "(1-beta)**t",
+     "you divided by (1 - beta)**t"),
     (_ewa_fed_back, "fed back", "fed the corrected value back into the recursion"),
     (_ewa_t_from_zero, "t from 0", "t starts at 1"),
     (_ewa_t_from_zero_python, "t from 0", "t starts at 1"),
@@ -120,6 +129,8 @@ def _velocity(kind):
             "old lr on gradient": beta * ratio * v - prev_lr * g,
             "old lr everywhere": beta * v - prev_lr * g,
             "gradient sign": beta * ratio * v + lr * g,
+            "rescaled whole": ratio * (beta * v - lr * g),
+            "beta dropped": ratio * v - lr * g,
         }.get(kind, beta * ratio * v - lr * g)
         if kind == "buffer returned":
             b = beta * (-v / prev_lr) + g
@@ -142,6 +153,7 @@ def _velocity(kind):
     ("old lr on gradient", "the new gradient gets the new learning rate"),
     ("old lr everywhere", "uses the old learning rate prev_lr"),
     ("buffer returned", "returned PyTorch's buffer"), ("gradient sign", "minus sign"),
+    ("rescaled whole", "rescaled the whole new velocity"), ("beta dropped", "beta is missing"),
     ("x minus v", "not x - new_v"), ("old v", "old velocity"),
     ("order", "you returned (new_v, new_x)"), ("one output", "return two arrays"),
 ])
@@ -187,18 +199,22 @@ def test_no_velocity_test_vector_makes_two_mistakes_coincide():
 
 # ---- tuned_momentum ------------------------------------------------------------------------
 def _tuned(kind):
-    def fn(lam_min, lam_max):
-        kappa = lam_max / lam_min
+    def fn(h_min, h_max):
+        kappa = h_max / h_min
         rate = (kappa**0.5 - 1) / (kappa**0.5 + 1)
         beta = rate if kind == "beta_is_rate" else rate**2
-        lr_torch = (2 / (lam_min**0.5 + lam_max**0.5)) ** 2
+        lr_torch = (2 / (h_min**0.5 + h_max**0.5)) ** 2
         lr = {"torch_lr": lr_torch, "wrong_way": lr_torch * (1 - beta),
-              "gd_lr": 2 / (lam_min + lam_max)}.get(kind, lr_torch / (1 - beta))
-        speedup = np.log(rate) / np.log((kappa - 1) / (kappa + 1))
-        speedup = {"inverted": 1 / speedup, "kappa": kappa,
-                   "rates": ((kappa - 1) / (kappa + 1)) / rate}.get(kind, speedup)
+              "gd_lr": 2 / (h_min + h_max)}.get(kind, lr_torch / (1 - beta))
+        rate_gd = (kappa - 1) / (kappa + 1)
+        speedup = np.log(rate) / np.log(rate_gd)
+        speedup = {"inverted": 1 / speedup, "kappa": kappa, "rates": rate_gd / rate,
+                   "sqrt_kappa": kappa**0.5, "beta_for_rate": np.log(rate**2) / np.log(rate_gd),
+                   "one_minus_rates": (1 - rate) / (1 - rate_gd)}.get(kind, speedup)
         if kind == "two_outputs":
             return lr, beta
+        if kind == "array":
+            return np.array([lr, beta, speedup])
         return lr, beta, speedup
     return fn
 
@@ -208,6 +224,9 @@ def _tuned(kind):
     ("wrong_way", "converted the wrong way"), ("gd_lr", "gradient descent's best step"),
     ("inverted", "upside down"), ("kappa", "speedup of kappa"),
     ("rates", "compares the rates themselves"), ("two_outputs", "return three numbers"),
+    ("sqrt_kappa", "sqrt(kappa) is the rule of thumb"),
+    ("beta_for_rate", "shrinks by sqrt(beta) per step, not by beta"),
+    ("one_minus_rates", "you compared 1 - rate"),
 ])
 def test_tuned_momentum_check_names_the_mistake(kind, phrase):
     result = checks.check_tuned_momentum(_tuned(kind))
@@ -215,8 +234,73 @@ def test_tuned_momentum_check_names_the_mistake(kind, phrase):
     assert phrase in result.message
 
 
-def test_tuned_momentum_check_accepts_a_list():
+def test_tuned_momentum_check_accepts_a_list_an_array_and_a_tensor():
+    import torch
+
     assert checks.check_tuned_momentum(lambda a, b: list(sol.tuned_momentum(a, b))).passed
+    assert checks.check_tuned_momentum(_tuned("array")).passed
+    assert checks.check_tuned_momentum(
+        lambda a, b: torch.tensor(sol.tuned_momentum(a, b), dtype=torch.float64)).passed
+    wrong_length = checks.check_tuned_momentum(lambda a, b: np.ones(4))
+    assert wrong_length.passed is False and wrong_length.mistake == "return type"
+
+
+# ---- predict_decay (what the decay does under Adam + L2 and AdamW) ------------------------
+def _predict(kind):
+    def fn(w0, steps, lr, wd):
+        adam_l2, adamw = steps * lr, w0 * (1 - (1 - lr * wd) ** steps)
+        adam_l2 = {"sgd": w0 * steps * lr * wd, "as_adamw": adamw, "lr_wd": steps * lr * wd,
+                   "position_l2": w0 - steps * lr, "zero": 0.0}.get(kind, adam_l2)
+        adamw = {"linearised": w0 * steps * lr * wd, "no_lr": w0 * (1 - (1 - wd) ** steps),
+                 "adam_step_added": adamw + steps * lr, "as_l2": steps * lr,
+                 "position_w": w0 * (1 - lr * wd) ** steps}.get(kind, adamw)
+        if kind == "swapped":
+            return adamw, adam_l2
+        if kind == "one_number":
+            return adam_l2
+        return adam_l2, adamw
+    return fn
+
+
+@pytest.mark.parametrize("kind,mistake,phrase", [
+    ("sgd", "L2 as in SGD", "SGD's L2 term"), ("as_adamw", "L2 as AdamW", "that is AdamW's"),
+    ("lr_wd", "lr times decay", "the factor weight_decay cancels"),
+    ("position_l2", "L2 position", "where the weight ends"), ("zero", "L2 zero", "does move"),
+    ("linearised", "linearised", "the shrink compounds"), ("no_lr", "no lr", "not (1 - weight"),
+    ("adam_step_added", "Adam step added", "Adam's own step is 0"),
+    ("as_l2", "AdamW as Adam + L2", "that is Adam + L2's answer"),
+    ("position_w", "AdamW position", "where the weight ends"),
+    ("swapped", "order", "you returned (adamw, adam_l2)"),
+    ("one_number", "return type", "return two numbers"),
+])
+def test_predict_decay_check_names_the_mistake(kind, mistake, phrase):
+    result = checks.check_predict_decay(_predict(kind))
+    assert result.passed is False
+    assert result.mistake == mistake and phrase in result.message
+
+
+def test_predict_decay_check_accepts_natural_predictions():
+    import math
+
+    from coursekit import optim
+
+    def simulated(w0, steps, lr, wd):                 # measuring instead of predicting is fine
+        end = [optim.adam(lambda w: 0 * w, [w0], lr=lr, steps=steps, weight_decay=wd,
+                          decoupled=d)[-1, 0] for d in (False, True)]
+        return w0 - end[0], w0 - end[1]
+
+    def exponential(w0, steps, lr, wd):               # the shrink as exp(-lr*wd*steps)
+        return steps * lr, w0 * (1 - math.exp(-lr * wd * steps))
+
+    for fn in (simulated, exponential, lambda *a: list(sol.predict_decay(*a)),
+               lambda *a: np.array(sol.predict_decay(*a))):
+        result = checks.check_predict_decay(fn)
+        assert result.passed is True, result.message
+
+
+def test_predict_decay_cases_keep_the_mistakes_apart():
+    for w0, steps, lr, wd in checks._DECAY_CASES:
+        assert steps * lr <= 0.5 * w0 and not np.isclose(w0 * wd, 1)
 
 
 # ---- adam_step (Adam, Adam + L2, AdamW) ----------------------------------------------------
@@ -342,6 +426,7 @@ def _downstream_namespace():
     import math
 
     import matplotlib.pyplot as plt
+    import torch
 
     from coursekit import optim
     from coursekit.ewa import ewa
@@ -355,7 +440,7 @@ def _downstream_namespace():
     sched = {form: optim.sgd_momentum(grad, theta0, lr=schedule, beta=beta, steps=steps,
                                       form=form) for form in ("torch", "keras")}
     x = momentum_widget.signal()
-    return dict(np=np, math=math, plt=plt, optim=optim, ewa=ewa, PALETTE=PALETTE,
+    return dict(np=np, math=math, plt=plt, optim=optim, ewa=ewa, PALETTE=PALETTE, torch=torch,
                 solutions=sol, checks=checks, x=x, t=np.arange(1, x.size + 1), grad=grad,
                 theta0=theta0, beta=beta, steps=steps, schedule=schedule,
                 sched_torch=sched["torch"], sched_keras=sched["keras"],
@@ -374,7 +459,8 @@ def _cells(*ids):
 _DOWNSTREAM = {  # exercise: (its result's name, the cells that use it, then their verify cells)
     "check_ewa_corrected": ("exercise_1", ("be6c84e9",)),
     "check_corrected_velocity_step": ("exercise_2", ("velocity-run", "v-ex2-use")),
-    "check_adam_step": ("exercise_3", ("decay-momentum", "8ddf918f", "decay-figure", "v-decay")),
+    "check_predict_decay": ("exercise_3", ("decay-momentum", "8ddf918f", "v-decay")),
+    "check_adam_step": ("exercise_5", ("decay-momentum", "ex5-use", "v-ex5-use")),
 }
 
 

@@ -239,8 +239,14 @@ def _unfinished_helper(err: NotImplementedError, student_fn) -> str | None:
 def _explain_error(err: Exception, recorder: _Recorder, hint: str) -> Problem:
     """A message for an exception raised while testing: in the student's code or in the check
     (because of what the student's function returned)."""
-    _, student = _frames(err, via_recorder=recorder.calls > 0)
+    check, student = _frames(err, via_recorder=recorder.calls > 0)
     returned = recorder.returned
+    if (isinstance(err, TypeError) and not student and check
+            and check[-1].name == "__call__" and check[-1].filename == __file__):
+        return Problem(f"your function could not be called the way the exercise calls it "
+                       f"({type(err).__name__}: {err}): check its parameters against the "
+                       f"exercise's `def` line" + (f". Hint: {hint}" if hint else ""),
+                       "signature")
     if not student and recorder.calls and returned is None:
         return Problem("your function returned None: is a `return` statement missing?", "none")
     if not student and recorder.calls and isinstance(err, IndexError) and _has_floats(returned):

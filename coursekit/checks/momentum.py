@@ -1,9 +1,12 @@
 """Checks for the exercises of notebook 04 (momentum as an exponentially weighted average).
 
 Each check runs the student's function on several test vectors (different lengths, betas, step
-counts and learning rates) and names the typical mistake it recognises. The Adam check declares
-one family of mistakes (the Adam update itself, then coupled L2 and decoupled weight decay) and
-names a mistake only when it explains the student's results on every test vector.
+counts and learning rates) and names the typical mistake it recognises. The prediction of what
+the decay does under Adam (``check_predict_decay``) accepts Adam + L2's answer within 10 %: it is
+a model (a step of about lr per step), and a student who simulates instead gets a little less.
+The Adam check declares one family of mistakes (the Adam update itself, then coupled L2 and
+decoupled weight decay) and names a mistake only when it explains the student's results on every
+test vector, in all three outputs or in the first output it gets wrong.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..solutions import momentum as ref
 from ._core import Mistake, Problem, _as_array, compare, run_checks
 
 __all__ = ["check_ewa_corrected", "check_corrected_velocity_step", "check_tuned_momentum",
-           "check_adam_step"]
+           "check_predict_decay", "check_adam_step"]
 
 _rng = np.random.default_rng(4)
 # (sequence, beta) pairs: a noisy level, a short ramp, a longer signal with a larger beta
@@ -33,7 +36,7 @@ _VELOCITY_CASES = [
     (_rng.normal(size=(2, 3)), 0.1 * _rng.normal(size=(2, 3)), _rng.normal(size=(2, 3)),
      0.02, 0.02, 0.99),                                     # a constant learning rate
 ]
-# (lam_min, lam_max) for the tuned-momentum exercise
+# (h_min, h_max), the smallest and largest curvature, for the tuned-momentum exercise
 _TUNED_CASES = [(0.01, 1.0), (0.0025, 1.0), (0.5, 8.0)]
 # (x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled) for one Adam step. Case 0
 # has a squared gradient below v (AMSGrad's maximum differs from v there), case 3 gradients so
@@ -59,19 +62,24 @@ _ADAM_CASES = [
 ]
 
 
-def _ewa_variant(values, beta, *, new_weight, old_weight, correct_power=None, start_at_first=False,
+def _ewa_variant(values, beta, *, new_weight, old_weight, divisor=None, start_at_first=False,
                  feed_back=False):
-    """The EWA with the weights a typical mistake uses; ``correct_power(t)`` divides if given.
+    """The EWA with the weights a typical mistake uses; ``divisor(t)`` divides if given.
 
-    ``feed_back``: the corrected value replaces v in the recursion (a typical slip).
+    ``feed_back``: the corrected value replaces m in the recursion (a typical slip).
     """
-    out, v = np.empty(len(values)), 0.0
+    out, m = np.empty(len(values)), 0.0
     for t, x in enumerate(values, start=1):
-        v = x if (start_at_first and t == 1) else old_weight * v + new_weight * x
-        out[t - 1] = v / (1 - beta ** correct_power(t)) if correct_power else v
+        m = x if (start_at_first and t == 1) else old_weight * m + new_weight * x
+        out[t - 1] = m / divisor(t) if divisor else m
         if feed_back:
-            v = out[t - 1]
+            m = out[t - 1]
     return out
+
+
+def _power(shift=0):
+    """The divisor 1 - beta**(t + shift), as a function of beta and t."""
+    return lambda beta: (lambda t: 1 - beta ** (t + shift))
 
 
 _T_FROM_ZERO = Problem("the first value came out as NaN or inf: t starts at 1, so the first "
@@ -94,28 +102,35 @@ def check_ewa_corrected(student_fn):
                 return _T_FROM_ZERO
             same = dict(new_weight=1 - beta, old_weight=beta)
             swapped = dict(new_weight=beta, old_weight=1 - beta)
+            right = _power()(beta)
             problem = compare(f"your EWA (beta = {beta}, {len(seq)} values)", got,
                               ref.ewa_corrected(seq, beta), mistakes=[
-                Mistake("no correction", "no bias correction: divide v_t by (1 - beta**t), "
+                Mistake("no correction", "no bias correction: divide m_t by (1 - beta**t), "
                         "t = 1, 2, ... (the first values are pulled towards the start value 0)",
                         _ewa_variant(seq, beta, **same)),
                 Mistake("fed back", "you fed the corrected value back into the recursion: keep "
-                        "the raw v_t for the next step (v_t = beta*v_(t-1) + (1 - beta)*x_t) and "
+                        "the raw m_t for the next step (m_t = beta*m_(t-1) + (1 - beta)*x_t) and "
                         "divide only the value you return",
-                        _ewa_variant(seq, beta, **same, correct_power=lambda t: t,
-                                     feed_back=True)),
+                        _ewa_variant(seq, beta, **same, divisor=right, feed_back=True)),
                 Mistake("weights swapped", "(1 - beta) is on the wrong term: the old average "
                         "keeps weight beta, the new value gets (1 - beta)",
-                        _ewa_variant(seq, beta, **swapped, correct_power=lambda t: t)),
+                        _ewa_variant(seq, beta, **swapped, divisor=right)),
                 Mistake("weights swapped, no correction", "(1 - beta) is on the wrong term (and "
-                        "the bias correction is missing): v_t = beta*v_(t-1) + (1 - beta)*x_t",
+                        "the bias correction is missing): m_t = beta*m_(t-1) + (1 - beta)*x_t",
                         _ewa_variant(seq, beta, **swapped)),
                 Mistake("t + 1", "the correction is off by one step: the first step is t = 1, "
                         "so divide by (1 - beta**1) there, not by (1 - beta**2)",
-                        _ewa_variant(seq, beta, **same, correct_power=lambda t: t + 1)),
-                Mistake("start at x1", "you started the average at the first value (v_1 = x_1): "
-                        "start at v_0 = 0 and correct the bias instead",
+                        _ewa_variant(seq, beta, **same, divisor=_power(1)(beta))),
+                Mistake("(1-beta)**t", "you divided by (1 - beta)**t: the weight that is really "
+                        "there after t steps is 1 - beta**t (the power is on beta alone)",
+                        _ewa_variant(seq, beta, **same, divisor=lambda t, b=beta: (1 - b) ** t)),
+                Mistake("start at x1", "you started the average at the first value (m_1 = x_1): "
+                        "start at m_0 = 0 and correct the bias instead",
                         _ewa_variant(seq, beta, **same, start_at_first=True)),
+                Mistake("start at x1 and correct", "you started the average at the first value "
+                        "(m_1 = x_1) and corrected it as well: the correction 1 - beta**t "
+                        "undoes the pull of m_0 = 0, so start at m_0 = 0",
+                        _ewa_variant(seq, beta, **same, divisor=right, start_at_first=True)),
             ])
             if problem:
                 return problem
@@ -183,6 +198,12 @@ def check_corrected_velocity_step(student_fn):
                     Mistake("gradient sign", "the gradient enters the velocity with a minus "
                             "sign (v = ... - lr*grad): the velocity points downhill",
                             beta * ratio * v + lr * grad),
+                    Mistake("rescaled whole", "you rescaled the whole new velocity, new "
+                            "gradient included: the term lr*grad already carries the new rate; "
+                            "only the old velocity, built with prev_lr, needs the factor",
+                            ratio * (beta * v - lr * grad)),
+                    Mistake("beta dropped", "beta is missing: the old velocity still decays by "
+                            "beta at every step, as well as being rescaled", ratio * v - lr * grad),
                 ])
                 or compare("new_x", got_x, new_x, allow_float32=False, mistakes=[
                     Mistake("x minus v", "in Keras's form the velocity already points downhill: "
@@ -200,20 +221,36 @@ def check_corrected_velocity_step(student_fn):
                            "numbers; return (new_x, new_v)")
 
 
+def _numbers(result, n: int, what: str):
+    """The ``n`` numbers of a returned tuple, list or 1-D array, or a Problem saying what to
+    return instead."""
+    if isinstance(result, (tuple, list)) and len(result) == n:
+        return list(result)
+    try:
+        array = _as_array(result)
+    except (TypeError, ValueError):
+        array = None
+    if array is not None and array.shape == (n,) and array.dtype.kind in "iuf":
+        return list(array)
+    return Problem(f"return {what} (a tuple, a list or an array of {n} numbers), got "
+                   f"{type(result).__name__}", "return type")
+
+
 def check_tuned_momentum(student_fn):
-    """Exercise: ``tuned_momentum(lam_min, lam_max) -> (lr_ewa, beta, speedup)``."""
+    """Exercise: ``tuned_momentum(h_min, h_max) -> (lr_ewa, beta, speedup)``."""
 
     def test(fn):
-        for lam_min, lam_max in _TUNED_CASES:
-            result = fn(lam_min, lam_max)
-            if not isinstance(result, (tuple, list)) or len(result) != 3:
-                return Problem("return three numbers: lr_ewa, beta, speedup (in that order)",
-                               "return type")
-            lr_ewa, beta, speedup = ref.tuned_momentum(lam_min, lam_max)
-            kappa = lam_max / lam_min
+        for h_min, h_max in _TUNED_CASES:
+            result = _numbers(fn(h_min, h_max), 3, "three numbers: lr_ewa, beta, speedup (in "
+                              "that order)")
+            if isinstance(result, Problem):
+                return result
+            lr_ewa, beta, speedup = ref.tuned_momentum(h_min, h_max)
+            kappa = h_max / h_min
             rate = np.sqrt(beta)
+            rate_gd = (kappa - 1) / (kappa + 1)
             lr_torch = lr_ewa * (1 - beta)
-            where = f" (lam_min = {lam_min}, lam_max = {lam_max})"
+            where = f" (h_min = {h_min}, h_max = {h_max})"
             problem = (
                 compare("beta", result[1], beta, mistakes=[
                     Mistake("beta is the rate", "beta is the rate (sqrt(kappa) - 1)/(sqrt(kappa) "
@@ -225,9 +262,9 @@ def check_tuned_momentum(student_fn):
                     Mistake("converted the wrong way", "you converted the wrong way: the EWA "
                             "form's learning rate is lr_torch/(1 - beta), larger than "
                             "PyTorch's, not lr_torch*(1 - beta)", lr_torch * (1 - beta)),
-                    Mistake("gd lr", "that is gradient descent's best step 2/(lam_min + "
-                            "lam_max), not momentum's (2/(sqrt(lam_min) + sqrt(lam_max)))**2, "
-                            "converted to the EWA form", 2 / (lam_min + lam_max)),
+                    Mistake("gd lr", "that is gradient descent's best step 2/(h_min + h_max), "
+                            "not momentum's (2/(sqrt(h_min) + sqrt(h_max)))**2, converted to the "
+                            "EWA form", 2 / (h_min + h_max)),
                 ])
                 or compare("speedup", result[2], speedup, rtol=1e-3, mistakes=[
                     Mistake("inverted", "speedup is upside down: momentum's rate is smaller, so "
@@ -235,9 +272,17 @@ def check_tuned_momentum(student_fn):
                     Mistake("kappa", "speedup of kappa: the prediction is about sqrt(kappa), "
                             "ln(rate_momentum)/ln(rate_GD) with rate_GD = (kappa - 1)/(kappa + "
                             "1)", kappa),
+                    Mistake("sqrt kappa", "sqrt(kappa) is the rule of thumb: predict the ratio "
+                            "of iteration counts from the two rates themselves (slightly above "
+                            "sqrt(kappa))", np.sqrt(kappa)),
+                    Mistake("beta for the rate", "momentum's error shrinks by sqrt(beta) per "
+                            "step, not by beta: with ln(beta) the speed-up comes out twice too "
+                            "large", np.log(beta) / np.log(rate_gd)),
+                    Mistake("one minus rates", "you compared 1 - rate: the iterations to reach a "
+                            "tolerance are ln(tolerance)/ln(rate), so compare the logarithms of "
+                            "the rates", (1 - rate) / (1 - rate_gd)),
                     Mistake("rates", "speedup compares the rates themselves: compare "
-                            "iterations, ln(rate_momentum)/ln(rate_GD)",
-                            ((kappa - 1) / (kappa + 1)) / rate),
+                            "iterations, ln(rate_momentum)/ln(rate_GD)", rate_gd / rate),
                 ])
             )
             if problem:
@@ -245,7 +290,80 @@ def check_tuned_momentum(student_fn):
         return None
 
     return run_checks("tuned_momentum", student_fn, [test],
-                      hint="lam_min and lam_max are positive numbers; return three numbers")
+                      hint="h_min and h_max are positive numbers; return three numbers")
+
+
+# (w0, steps, lr, weight_decay) for the prediction of the decay of a weight without data
+# gradient. steps*lr stays well below w0 (the weight does not reach 0), and w0*weight_decay is
+# never 1, so that Adam + L2's answer never equals AdamW's linearised one.
+_DECAY_CASES = [(2.0, 40, 0.02, 0.3), (1.0, 50, 0.01, 0.1), (0.5, 100, 0.001, 3.0)]
+
+
+def check_predict_decay(student_fn):
+    """Exercise: ``predict_decay(w0, steps, lr, weight_decay) -> (adam_l2, adamw)``: how far the
+    decay moves a weight whose data gradient is 0, under Adam + L2 and under AdamW.
+
+    Adam + L2's answer is a model (a step of about lr per step), so a prediction within 10 % of
+    it counts; AdamW's shrink is exact (2 % allows its exponential approximation).
+    """
+
+    def test(fn):
+        for w0, steps, lr, wd in _DECAY_CASES:
+            result = _numbers(fn(w0, steps, lr, wd), 2, "two numbers: adam_l2, adamw (in that "
+                              "order)")
+            if isinstance(result, Problem):
+                return result
+            adam_l2, adamw = ref.predict_decay(w0, steps, lr, wd)
+            sgd = w0 * steps * lr * wd                    # the shrink without compounding
+            got = [_as_array(r) for r in result]
+            if any(a.size != 1 or a.dtype.kind not in "iuf" for a in got):
+                return Problem("return two numbers: adam_l2, adamw (each a single number)",
+                               "return type")
+            got = [float(a.reshape(-1)[0]) for a in got]
+            if np.isclose(got[0], adamw, rtol=0.02) and np.isclose(got[1], adam_l2, rtol=0.1):
+                return Problem("you returned (adamw, adam_l2): return Adam + L2's distance "
+                               "first, then AdamW's", "order")
+            where = f" (w0 = {w0}, steps = {steps}, lr = {lr}, weight_decay = {wd})"
+            problem = (
+                compare("adam_l2", got[0], adam_l2, rtol=0.1, mistakes=[
+                    Mistake("L2 as in SGD", "that is how far SGD's L2 term lr*weight_decay*w "
+                            "per step would move it: Adam divides the gradient weight_decay*w by "
+                            "its own size sqrt(v_hat), so a steady gradient gives a step of "
+                            "about lr, whatever weight_decay is", sgd),
+                    Mistake("L2 as AdamW", "that is AdamW's shrink: Adam + L2 puts "
+                            "weight_decay*w into the gradient, and Adam divides it by "
+                            "sqrt(v_hat) (section 10)", adamw),
+                    Mistake("lr times decay", "the factor weight_decay cancels in Adam's "
+                            "division m_hat/sqrt(v_hat): what is left per step is about lr",
+                            steps * lr * wd),
+                    Mistake("L2 position", "that is where the weight ends: return how far the "
+                            "decay moved it", w0 - adam_l2),
+                    Mistake("L2 zero", "Adam + L2 does move this weight: its gradient is "
+                            "weight_decay*w, not 0", 0.0),
+                ])
+                or compare("adamw", got[1], adamw, rtol=0.02, mistakes=[
+                    Mistake("linearised", "the shrink compounds: every step multiplies w by "
+                            "(1 - lr*weight_decay), so the later steps shrink an already smaller "
+                            "weight and the distances do not simply add up", sgd),
+                    Mistake("no lr", "PyTorch's AdamW shrinks by the factor (1 - "
+                            "lr*weight_decay) per step, not (1 - weight_decay)",
+                            w0 * (1 - (1 - wd) ** steps)),
+                    Mistake("Adam step added", "with no data gradient m and v stay 0, and "
+                            "Adam's own step is 0/(0 + eps) = 0: only the shrink moves the "
+                            "weight", adamw + steps * lr),
+                    Mistake("AdamW as Adam + L2", "that is Adam + L2's answer: AdamW's shrink "
+                            "happens outside Adam's division, so its size does depend on "
+                            "weight_decay", adam_l2),
+                    Mistake("AdamW position", "that is where the weight ends: return how far "
+                            "the decay moved it", w0 - adamw),
+                ])
+            )
+            if problem:
+                return Problem(problem + where, problem.mistake)
+        return None
+
+    return run_checks("predict_decay", student_fn, [test],
+                      hint="w0, steps, lr and weight_decay are numbers; return two numbers")
 
 
 # ------------------------------------------------------------------------------ Adam
@@ -255,6 +373,8 @@ def _adam_variant(x, m, v, grad, t, lr, b1, b2, eps, wd, decoupled, **bug):
         b1, b2, eps = 0.9, 0.999, 1e-8
     if bug.get("swap"):
         decoupled = not decoupled
+    if bug.get("always coupled"):
+        decoupled = False
     if bug.get("no decay"):
         wd = 0.0
     x_old, g_m, g_v = x, grad, grad
@@ -362,6 +482,9 @@ ADAM_MISTAKES = [
      "Keras): x *= 1 - lr*weight_decay, not 1 - weight_decay", {"decay without lr": True}),
     ("decay after step", "shrink x before the Adam step, as torch.optim.AdamW does, not after "
      "it (after, the step itself is shrunk too)", {"decay after step": True}),
+    ("always coupled", "with decoupled=True you still added weight_decay*x to the gradient, as "
+     "for Adam + L2: AdamW leaves the gradient alone and shrinks x by (1 - lr*weight_decay) "
+     "instead", {"always coupled": True}),
     ("decay twice", "with decoupled=True the decay is only the shrink x *= 1 - lr*weight_decay: "
      "do not add weight_decay*x to the gradient as well", {"decay twice": True}),
     ("decay ignored", "weight_decay is ignored: with decoupled=False add weight_decay*x to the "
@@ -420,11 +543,15 @@ def check_adam_step(student_fn):
                 return Problem(f"you returned ({names}): return (new_x, new_m, new_v) in that "
                                f"order", "order")
         # A mistake is named only if it explains the answers to every test vector: all three
-        # outputs, or else the first wrong output (new_m, new_v, then new_x) on every vector.
+        # outputs, or else one wrong output (new_m, new_v, then new_x) on every vector, so that
+        # of two slips made at once the one that shows first in the state is named.
         variants = {mistake_id: [_adam_variant(*case, **bug) for case in _ADAM_CASES]
                     for mistake_id, _, bug in ADAM_MISTAKES}
-        first_wrong = next(k for k in (1, 2, 0) if not _close(got[k], expected[first][k], f32))
-        for outputs in ((0, 1, 2), (first_wrong,)):
+        wrong_at = {k: [i for i, ((got_i, f32_i), want) in enumerate(zip(answers, expected,
+                                                                           strict=True))
+                        if not _close(got_i[k], want[k], f32_i)] for k in (1, 2, 0)}
+        for outputs in ((0, 1, 2), *((k,) for k in (1, 2, 0) if wrong_at[k])):
+            shown = first if len(outputs) == 3 else wrong_at[outputs[0]][0]
             for mistake_id, message, _ in ADAM_MISTAKES:
                 pairs = list(zip(answers, variants[mistake_id], expected, strict=True))
                 differs = any(not _close(var[k], want[k], False)
@@ -432,7 +559,7 @@ def check_adam_step(student_fn):
                 explains = all(_close(answer[k], var[k], f32_i)
                                for (answer, f32_i), var, _ in pairs for k in outputs)
                 if differs and explains:
-                    return Problem(message + describe(_ADAM_CASES[first]), mistake_id)
+                    return Problem(message + describe(_ADAM_CASES[shown]), mistake_id)
         for name, g, w in zip(("new_m", "new_v", "new_x"), (got[1], got[2], got[0]),
                               (expected[first][1], expected[first][2], expected[first][0]),
                               strict=True):

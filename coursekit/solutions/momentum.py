@@ -27,19 +27,32 @@ def corrected_velocity_step(x, v, grad, lr, prev_lr, beta):
     return x + v, v
 
 
-def tuned_momentum(lam_min, lam_max):
-    """Critically damped momentum for curvatures in ``[lam_min, lam_max]``, in the EWA form.
+def tuned_momentum(h_min, h_max):
+    """Critically damped momentum for curvatures in ``[h_min, h_max]``, in the EWA form.
 
     Returns ``(lr_ewa, beta, speedup)``: the EWA-form learning rate (PyTorch's divided by
     ``1 - beta``), beta, and the predicted speed-up ln(rate_momentum)/ln(rate_GD) over the best
     gradient descent.
     """
-    kappa = lam_max / lam_min
+    kappa = h_max / h_min
     rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     beta = rate**2
-    lr_torch = (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2
+    lr_torch = (2 / (np.sqrt(h_min) + np.sqrt(h_max))) ** 2
     speedup = np.log(rate) / np.log((kappa - 1) / (kappa + 1))
     return lr_torch / (1 - beta), beta, speedup
+
+
+def predict_decay(w0, steps, lr, weight_decay):
+    """How far the decay moves a weight whose data gradient is 0, from ``w0``, in ``steps`` steps.
+
+    Returns ``(adam_l2, adamw)``. Adam + L2: the gradient is weight_decay*w, steady, so Adam's
+    normalised step m_hat/sqrt(v_hat) is about 1 and the weight moves by about lr per step
+    (while lr*steps stays below |w0|). AdamW: m and v stay 0, so only the shrink by the factor
+    (1 - lr*weight_decay) per step moves it.
+    """
+    adam_l2 = steps * lr
+    adamw = abs(w0) * (1 - (1 - lr * weight_decay) ** steps)
+    return adam_l2, adamw
 
 
 def adam_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
