@@ -1,8 +1,10 @@
 """Answers to the exercises of notebook 03 (L2, dropout, choosing on validation data, McNemar's
-test), right and wrong; see check_corpus.py. All are the course's own variants so far, among
-them the answers two reviewers of the lesson tried (December 2026): a 0/1 integer mask, a mask
-without a rate-0 branch (which turned a float32 input into float64), an array (b, c, p), the
-mid-p value, a rounded or float32 test accuracy."""
+test), right and wrong; see check_corpus.py. The last ones are reduced from real, public
+student code (CS231n's dropout layer, deeplearning.ai's L2 gradient, dropout layers of
+from-scratch projects); the others are the course's own variants, among them the answers two
+reviewers of the lesson tried (December 2026): a 0/1 integer mask, a mask without a rate-0
+branch (which turned a float32 input into float64), an array (b, c, p), the mid-p value, a
+rounded or float32 test accuracy."""
 
 import math
 
@@ -596,6 +598,98 @@ def vanilla_no_test_scale(x, keep_prob, rng, training=True):
     return x * (rng.random(x.shape) < keep_prob)
 
 
+# ---------------------------------------------------------------- reduced from real student code
+# Each function keeps the original's logic (and its mistake) in this notebook's signature:
+# `rate` is the drop probability and `rng` replaces np.random; `keep` is the mask the original
+# caches for its backward pass.
+
+
+def forward_real_gan_no_cast(x, rate, rng, training=True):
+    # a float mask (rand > rate) / (1 - rate), multiplied in: float32 in, float64 out
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    mask = (rng.random(x.shape) > rate) / (1 - rate)
+    return x * mask, mask != 0
+
+
+def forward_real_cs231n_cast_back(x, rate, rng, training=True):
+    # CS231n's p is the keep probability: mask = (rand < p) / p, and the output cast back
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    p = 1 - rate
+    mask = (rng.random(x.shape) < p) / p
+    return (x * mask).astype(x.dtype, copy=False), mask != 0
+
+
+def forward_real_cs231n_drop_prob(x, rate, rng, training=True):
+    # the older CS231n p was the drop probability: (rand > p) / (1 - p), cast back
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    mask = (rng.random(x.shape) > rate) / (1 - rate)
+    return np.multiply(x, mask).astype(x.dtype, copy=False), mask != 0
+
+
+def forward_real_cs231n_one_row_zeroed_below_p(x, rate, rng, training=True):
+    # one mask row for the whole batch, set to 0 where rand < p (p the keep probability), / p
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    p = 1 - rate
+    mask = np.ones((1, x.shape[1]))
+    mask[rng.random((1, x.shape[1])) < p] = 0
+    return (x * mask / p).astype(x.dtype, copy=False), mask
+
+
+def forward_real_binomial_drop_prob(x, rate, rng, training=True):
+    # keeps each entry with the drop probability and divides by it; no evaluation mode
+    mask = rng.binomial(1, rate, size=x.shape) / rate
+    return x * mask, mask != 0
+
+
+def backward_real_scaled_mask(dout, keep, rate):
+    # the forward pass cached the scaled mask keep / (1 - rate); backward multiplies by it
+    return dout * (keep / (1 - rate))
+
+
+def backward_real_cs231n_divide(dout, keep, rate):
+    # dout * mask / p with the 0/1 mask and p the keep probability
+    return dout * keep / (1 - rate)
+
+
+def backward_real_subtracts_mask(dout, keep, rate):
+    # dOut - dOut * mask, with the forward pass's mask scaled by 1 / drop probability
+    mask = keep / rate
+    return dout - dout * mask
+
+
+def backward_real_vanilla_unscaled(dout, keep, rate):
+    # the vanilla layer of "Deep Learning from Scratch": dout * mask, no scale
+    return dout * keep
+
+
+def forward_real_vanilla(x, rate, rng, training=True):
+    # the same vanilla layer: survivors unscaled in training, x * (1 - rate) at test time
+    if training:
+        keep = rng.random(x.shape) > rate
+        return x * keep, keep
+    return x * (1 - rate), np.ones(x.shape, dtype=bool)
+
+
+def forward_real_returns_the_mask(x, rate, rng, training=True):
+    # returns the boolean mask itself as the output, instead of x times it
+    if training:
+        keep = rng.random(x.shape) > rate
+        return keep, keep
+    return x * (1 - rate), np.ones(x.shape, dtype=bool)
+
+
+def l2_real_dlai_gradient(w, grad, lr, lam):
+    # deeplearning.ai's dW = (data gradient) + (lambd / m) * W, then W -= learning_rate * dW,
+    # with m = 1 (this notebook's λ multiplies the mean loss's penalty directly)
+    m = 1
+    dw = grad + (lam * w) / m
+    return w - lr * dw
+
+
 V = "variant"
 ENTRIES = [
     Answer("check_l2_update", l2_reference_style, RIGHT, V),
@@ -746,4 +840,37 @@ ENTRIES = [
     Answer("check_vanilla_dropout", vanilla_inverted, "inverted", V, names=r"inverted dropout"),
     Answer("check_vanilla_dropout", vanilla_no_test_scale, "no test scale", V,
            names=r"multiply x by keep_prob"),
+    # reduced from real, public student code
+    Answer("check_dropout_forward", forward_real_gan_no_cast, "rate 0 changes the dtype",
+           "real: plmrr/gan-from-scratch dropout.py", names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_cs231n_cast_back, RIGHT,
+           "real: 0Kelvins/cs231n-assignment assignment2/cs231n/layers.py"),
+    Answer("check_dropout_forward", forward_real_cs231n_drop_prob, RIGHT,
+           "real: 47rajat/CS231n-Convolutional-Neural-Networks-for-Visual-Recognition "
+           "assignment2/cs231n/layers.py"),
+    Answer("check_dropout_forward", forward_real_cs231n_one_row_zeroed_below_p,
+           "dropped with the keep probability (one mask row for the batch)",
+           "real: 0809zheng/CS231n-assignment2019 assignment2/cs231n/layers.py",
+           names=r"dropped with the keep probability"),
+    Answer("check_dropout_forward", forward_real_binomial_drop_prob,
+           "kept with the drop probability",
+           "real: nilbahaaeddine/M1_CNN src/classes/dropout.py",
+           names=r"dropped with the keep probability"),
+    Answer("check_dropout_backward", backward_real_scaled_mask, RIGHT,
+           "real: plmrr/gan-from-scratch dropout.py"),
+    Answer("check_dropout_backward", backward_real_cs231n_divide, RIGHT,
+           "real: 0809zheng/CS231n-assignment2019 assignment2/cs231n/layers.py"),
+    Answer("check_dropout_backward", backward_real_subtracts_mask,
+           "gradient through dropped entries", "real: nilbahaaeddine/M1_CNN src/classes/dropout.py",
+           names=r"not zero where keep is False"),
+    Answer("check_dropout_backward", backward_real_vanilla_unscaled, "no scale",
+           "real: Reatris/DeepLearing_Origin DeepLearning6/Dropout.py", names=r"not scaled"),
+    Answer("check_dropout_forward", forward_real_vanilla, "vanilla dropout, unscaled",
+           "real: Reatris/DeepLearing_Origin DeepLearning6/Dropout.py", names=r"not scaled"),
+    Answer("check_dropout_forward", forward_real_returns_the_mask, "returned the mask as out",
+           "real: U-T100/make-DeepLearning-from-zero ch06/Dropout.py",
+           names=r"input times one common factor"),
+    Answer("check_l2_update", l2_real_dlai_gradient, RIGHT,
+           "real: Silva-6/deeplearning.AI-deep_learning 1-improving_deep_neural_networks/"
+           "1-regularization/1-backward_propagation_with_regularization.py"),
 ]

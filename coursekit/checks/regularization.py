@@ -316,6 +316,11 @@ def check_dropout_backward(student_fn):
         ], rtol=1e-6, atol=1e-8)
         if problem and problem.mistake == "values":
             got = np.asarray(got, dtype=float)
+            if np.all(got[~keep] != 0):
+                return Problem("your gradient is not zero where keep is False: a dropped entry "
+                               "did not influence the output, so its gradient is 0. Multiply "
+                               "dout by keep and by 1/(1 - rate), nothing else (no subtraction)",
+                               "dropped entries")
             if np.any(got[~keep] != 0) or np.any(got[keep] == 0):
                 return Problem("your gradient is zero in other places than the mask says: reuse "
                                "the keep mask you are given, never draw a new one in the "
