@@ -235,6 +235,7 @@ def _fresh_mask(dout, keep, rate):
     (lambda dout, keep, rate: dout / (1 - rate), "the mask is missing"),
     (lambda dout, keep, rate: dout, "returned dout unchanged"),
     (_fresh_mask, "never draw a new one"),
+    (lambda dout, keep, rate: dout - dout * keep / rate, "not zero where keep is False"),
     (lambda dout, keep, rate: 2 * dout * keep / (1 - rate), "wrong values"),
 ])
 def test_dropout_backward_check_names_the_mistake(wrong, phrase, capsys):

@@ -316,7 +316,7 @@ def check_dropout_backward(student_fn):
         ], rtol=1e-6, atol=1e-8)
         if problem and problem.mistake == "values":
             got = np.asarray(got, dtype=float)
-            if np.all(got[~keep] != 0):
+            if np.all(got != 0):                 # no zeros at all: the mask was not applied
                 return Problem("your gradient is not zero where keep is False: a dropped entry "
                                "did not influence the output, so its gradient is 0. Multiply "
                                "dout by keep and by 1/(1 - rate), nothing else (no subtraction)",
