@@ -531,6 +531,11 @@ def coefficients(weights, n: int, decay) -> np.ndarray:
     return c
 
 
+def ema_coefficients(n, decay):
+    """``(n, decay)`` for averaging.ema_coefficients: n >= 1 snapshots, decay in [0, 1]."""
+    return positive_int(n, "n"), real(decay, "decay", low=0, high=1)
+
+
 def _entry_signature(value) -> tuple[tuple[int, ...], str]:
     if _frameworks.is_tensor(value):
         return tuple(value.shape), str(value.dtype).replace("torch.", "")
