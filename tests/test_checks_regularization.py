@@ -132,7 +132,7 @@ def test_l2_equilibrium_check_accepts_natural_forms(right, capsys):
     (lambda a, lr, lam: a / (1 + 2 * lam), "not 2·lam·w", "2 lam"),
     (lambda a, lr, lam: a / (1 + lam / 2), "the ½ cancels", "lam/2"),
     (lambda a, lr, lam: a - np.sign(a) * lam, "L1 penalty", "L1 shift"),
-    (lambda a, lr, lam: a / (1 + lam) + 0.01, "wrong values", "values"),
+    (lambda a, lr, lam: a / (1 + lam) + 0.01, "is not right", "values"),
 ])
 def test_l2_equilibrium_check_names_the_mistake(wrong, phrase, mistake, capsys):
     result = _message(checks.check_l2_equilibrium, wrong, capsys)
