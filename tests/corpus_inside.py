@@ -48,6 +48,12 @@ def conv_params_bias_always(c_in, c_out, k, groups=1, bias=True):
     return c_out * (c_in // groups) * k * k + c_out
 
 
+def conv_params_expected_formula(c_in, c_out, k, groups=1, bias=True):
+    # reduced from a script that checks m * dk * dk * n against numel() for a bias-free,
+    # ungrouped convolution: the formula has no bias and no groups
+    return c_in * k * k * c_out
+
+
 # ---- exercise 2: training_bytes
 
 STATE = {"sgd": 0, "momentum": 1, "adam": 2}
@@ -108,6 +114,14 @@ def training_bytes_no_master(n_params, optimizer, mixed_precision=False):
 
 def training_bytes_megabytes(n_params, optimizer, mixed_precision=False):
     return (2 + STATE[optimizer]) * n_params * 4 / 2**20
+
+
+def training_bytes_trainable_dtype(n_params, optimizer, mixed_precision=False):
+    # reduced from a memory estimator: weights and gradients at the training dtype's bytes
+    # (2 in bf16/fp16), optimizer state at 4 bytes per number, no float32 master copy
+    per_number = 2 if mixed_precision else 4
+    state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
+    return n_params * per_number * 2 + n_params * state * 4
 
 
 def training_bytes_state_only(n_params, optimizer, mixed_precision=False):
@@ -199,6 +213,29 @@ def first_nonfinite_returns_module(model, x):
     return bad[0] if bad else None
 
 
+def first_nonfinite_status_table(model, x):
+    # reduced from a debugging helper: a hook on every module (the root too) records "NaN",
+    # "Inf" or "OK" per layer name; the caller removes the returned handles after the forward
+    # pass, without try/finally
+    status = {}
+    handles = []
+    for name, module in model.named_modules():
+        def make_hook(layer_name):
+            def hook(module, inputs, output):
+                if torch.isnan(output).any():
+                    status[layer_name] = "NaN"
+                elif torch.isinf(output).any():
+                    status[layer_name] = "Inf"
+                else:
+                    status[layer_name] = "OK"
+            return hook
+        handles.append(module.register_forward_hook(make_hook(name)))
+    model(x)
+    for handle in handles:
+        handle.remove()
+    return next((name for name, s in status.items() if s != "OK"), None)
+
+
 def first_nonfinite_late_binding(model, x):
     # the lambda reads `name` when it runs: always the last module's name
     bad, handles = [], []
@@ -257,7 +294,13 @@ ENTRIES = [
            names=r"per \*output\* channel"),
     Answer("check_conv_params", conv_params_bias_always, "bias counted when bias=False",
            "variant", names=r"bias=False means"),
+    Answer("check_conv_params", conv_params_expected_formula, "bias and groups left out",
+           "real: manuel-suarez/pytorch-cv-code-examples segnet/eval_parameters.py",
+           names=r"left out the bias"),
     Answer("check_training_bytes", training_bytes_per_parameter, RIGHT, "variant"),
+    Answer("check_training_bytes", training_bytes_trainable_dtype, "no float32 master copy",
+           "real: KCaverly/axolotl_memory src/axolotl_memory/optimizer.py",
+           names=r"master copy of the weights \(4 bytes"),
     Answer("check_training_bytes", training_bytes_if_chain, RIGHT, "variant"),
     Answer("check_training_bytes", training_bytes_flag_ignored, RIGHT, "variant"),
     Answer("check_training_bytes", training_bytes_bits, "bits", "variant", names=r"in bits"),
@@ -304,6 +347,10 @@ ENTRIES = [
            "variant", names=r"defined first but runs last"),
     Answer("check_first_nonfinite", first_nonfinite_returns_module, "returns the module",
            "variant", names=r"return the module's name"),
+    Answer("check_first_nonfinite", first_nonfinite_status_table, "hooks kept when forward fails",
+           "real: klee232/adp-3-human-retina-python "
+           "Phase_1_Segmentation/models_2D/model_checking.py",
+           names=r"in a `finally:` block"),
     Answer("check_first_nonfinite", first_nonfinite_late_binding, "late-binding lambda",
            "variant", names=r"reads `name` when it runs"),
     Answer("check_first_nonfinite", first_nonfinite_children_only, "named_children only",
