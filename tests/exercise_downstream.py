@@ -8,7 +8,8 @@ once its check passed. A check that accepts an answer whose return type a later 
 followed by a crash. :func:`run_variants` executes the notebook once up to its last downstream
 cell, then for each answer re-runs the exercise cell with the answer in place of the stub (its
 check must print ``[PASS]``) and every cell that uses ``solutions.f``, which must run without an
-error and report that it used the student's function.
+error and report that it used the student's function (``your f``; a cell that uses two exercises
+may report the reference for the other one).
 """
 
 from __future__ import annotations
@@ -65,15 +66,42 @@ def exercises(nb) -> list[Exercise]:
     return found
 
 
-def answer_source(fn, name: str) -> str:
-    """The source of ``fn`` as a function called ``name`` (it must be self-contained)."""
+def _definition(fn, name: str | None = None) -> str:
     source = textwrap.dedent(inspect.getsource(fn))
-    tree = ast.parse(source)
-    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
     lines = source.splitlines()
-    lines[node.lineno - 1] = re.sub(rf"def\s+{node.name}\s*\(", f"def {name}(",
-                                    lines[node.lineno - 1], count=1)
+    if name is not None:
+        lines[node.lineno - 1] = re.sub(rf"def\s+{node.name}\s*\(", f"def {name}(",
+                                        lines[node.lineno - 1], count=1)
     return "\n".join(lines[node.lineno - 1 - len(node.decorator_list):node.end_lineno])
+
+
+def _prelude(fn, seen: set) -> list[str]:
+    """Lines that define the module-level names ``fn`` uses (helpers of the corpus module,
+    imported modules and functions, literal constants), helpers before their users."""
+    names = {n.id for n in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(fn))))
+             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    lines = []
+    for name in sorted(names - seen):
+        if name not in fn.__globals__:
+            continue                                  # a local, an argument or a builtin
+        seen.add(name)
+        value = fn.__globals__[name]
+        if inspect.ismodule(value):
+            lines.append(f"import {value.__name__} as {name}")
+        elif inspect.isfunction(value) and value.__module__ == fn.__module__:
+            lines += _prelude(value, seen) + [_definition(value)]
+        elif callable(value) and getattr(value, "__module__", None):
+            lines.append(f"from {value.__module__} import {value.__qualname__} as {name}")
+        else:
+            lines.append(f"{name} = {value!r}")
+    return lines
+
+
+def answer_source(fn, name: str) -> str:
+    """The source of ``fn`` as a function called ``name``, after the definitions of the
+    module-level names it uses (a corpus answer may share a helper with other answers)."""
+    return "\n".join(_prelude(fn, {fn.__name__}) + [_definition(fn, name)])
 
 
 def with_answer(cell_source: str, name: str, answer: str) -> str:
@@ -139,6 +167,7 @@ def run_variants(path: Path, answers: dict[str, list], *, timeout: int = 600,
                         problems.append(f"{label}: cell {j} failed after the check passed: "
                                         f"{str(err)[-400:]}")
                         break
-                    if "the reference solution" in _text(later.outputs):
+                    text = _text(later.outputs)     # a cell may use several exercises
+                    if "the reference solution" in text and f"your {exercise.name}" not in text:
                         problems.append(f"{label}: cell {j} still used the reference solution")
     return problems

@@ -42,6 +42,7 @@ from coursekit import (
 )
 from coursekit import ewa as ewa_module
 from coursekit.checks import backprop as backprop_checks
+from coursekit.checks import initialization as initialization_checks
 from coursekit.checks import inside as inside_checks
 from coursekit.efficientnet import EfficientNetLite0
 from coursekit.widgets import inside as inside_widget
@@ -103,7 +104,8 @@ def _exercise_checks() -> list:
 
 
 #: checks that take the student's answer (a name), not a function
-ANSWER_CHECKS = {backprop_checks.check_planted_bug, inside_checks.check_diagnosis}
+ANSWER_CHECKS = {backprop_checks.check_planted_bug, inside_checks.check_diagnosis,
+                 initialization_checks.check_prediction}
 MONITOR = inspection.Monitor(torch.nn.Linear(2, 2))
 
 CONTRACT = [
@@ -199,6 +201,8 @@ CONTRACT = [
     # ---- averaging
     bad(averaging.scheme_weights, 3, "exponential", match="decay is required"),
     bad(averaging.scheme_weights, 3, "linear", decay=0.5, match="decay is only used"),
+    bad(averaging.ema_coefficients, 0, 0.9, match="n must be"),
+    bad(averaging.ema_coefficients, 3, 1.5, match="decay must"),
     bad(averaging.average_weights, [[np.ones(2)], [np.ones(3)]],
         match=r"snapshots do not match at array 0: shape \(2,\)"),
     bad(averaging.average_weights, [{"w": np.ones(2)}, {"v": np.ones(2)}],
@@ -238,6 +242,10 @@ CONTRACT = [
     bad(dream.deepdream, EFFNET, IMAGE, "block8", octaves=6, match="too small for octaves=6"),
     bad(dream.deepdream, EFFNET, IMAGE, "block8", normalize=1, error=TypeError,
         match="normalize must be True or False"),
+    bad(dream.deepdream, EFFNET, IMAGE, "block8", prior="tv", error=TypeError,
+        match="prior must be None or a function"),
+    bad(dream.deepdream, EFFNET, IMAGE, "block8", octaves=1, steps=1, prior=lambda x: 0.0,
+        match="prior must return a scalar tensor"),
     bad(EfficientNetLite0, num_classes=0, match="num_classes must be at least 1"),
     bad(EfficientNetLite0, dropout=1.0, match=r"dropout must lie in \[0, 1\)"),
     bad(EFFNET.features, torch.zeros(1, 3, 32, 32), "block99", match="layer must be one of"),
@@ -327,6 +335,8 @@ CONTRACT = [
         match="diagnosis must be a dict"),
     bad(inside_widget.update, "fc9", torch.nn.Sequential(torch.nn.Linear(2, 2)),
         match="layer must be one of"),
+    bad(initialization_checks.check_prediction, "1.4", 2e-8, error=TypeError,
+        match="he_std_z20 must be a number"),
 ]
 
 

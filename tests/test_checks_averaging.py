@@ -1,8 +1,12 @@
 """The checks of notebook 06 accept the reference solutions and name each typical mistake."""
 
+import re
+
+import corpus_averaging
 import numpy as np
 import pytest
 
+from check_corpus import RIGHT
 from coursekit.checks import averaging as checks
 from coursekit.solutions import averaging as ref
 
@@ -13,7 +17,7 @@ def _not_attempted(*args):
 
 @pytest.mark.parametrize("check, solution", [
     (checks.check_average_snapshots, ref.average_snapshots),
-    (checks.check_ema_coefficients, ref.ema_coefficients),
+    (checks.check_choose_ema, ref.choose_ema),
     (checks.check_match_hidden_units, ref.match_hidden_units),
 ])
 def test_reference_solutions_pass_and_blank_exercises_say_todo(check, solution, capsys):
@@ -34,25 +38,6 @@ def test_average_snapshots_solution_agrees_with_coursekit_averaging(scheme, deca
     for a, b in zip(ref.average_snapshots(snaps, scheme, decay), average_weights(snaps, coeffs),
                     strict=True):
         np.testing.assert_allclose(a, b)
-
-
-def test_ema_coefficients_solution_is_what_averaged_model_computes():
-    import torch
-    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-
-    torch.manual_seed(0)
-    net = torch.nn.Linear(3, 2)
-    ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(0.7))
-    seen = []
-    for _ in range(6):
-        with torch.no_grad():
-            net.weight.normal_()
-        ema.update_parameters(net)
-        seen.append(net.weight.detach().clone().numpy())
-    coeffs = ref.ema_coefficients(6, 0.7)
-    np.testing.assert_allclose(np.tensordot(coeffs, np.stack(seen), axes=1),
-                               ema.module.weight.detach().numpy(), atol=1e-6)
-    np.testing.assert_allclose(coeffs.sum(), 1.0)
 
 
 def _combine(snaps, coeffs):
@@ -124,8 +109,8 @@ def _averages_within_each_snapshot(snaps, scheme, decay=None):
     (_average_in_place, "changed snapshot 0 of its input in place"),
     (_one_array, "returned one NumPy array"),
     (_averages_within_each_snapshot, "yours has 4 entries"),
-    (lambda snaps, scheme, decay=None: None, "yours returned NoneType"),
-    (_mistake(equal=lambda n, d: np.full(n, 0.2)), "wrong values"),
+    (lambda snaps, scheme, decay=None: None, "returned None: is a `return` statement missing"),
+    (_mistake(equal=lambda n, d: np.full(n, 0.2)), "right proportions but sum to 0.8"),
     (lambda snaps, scheme, decay=None: snaps[0] if len(snaps) == 1
      else ref.average_snapshots(snaps, scheme, decay), "returned the snapshot you were given"),
     (lambda snaps, scheme, decay=None: list(snaps[0]) if len(snaps) == 1
@@ -136,45 +121,73 @@ def test_average_snapshots_mistakes(wrong, phrase):
     assert result.passed is False and phrase in result.message
 
 
-def _ema_k(n):
-    return np.arange(n - 1, -1, -1, dtype=float)
+def test_choose_ema_solution_computes_what_averaged_model_holds():
+    """The reference's EMA (copy start) is AveragedModel's with get_ema_multi_avg_fn, buffers
+    included (use_buffers=True), and its test loss is evaluated once, for the chosen decay."""
+    import torch
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).double()
+    emas = {d: AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True)
+            for d in (0.7, 0.9)}
+    rows = []
+    for _ in range(6):
+        with torch.no_grad():
+            for p in net.parameters():
+                p.normal_()
+        net(torch.randn(8, 3, dtype=torch.float64))       # moves BatchNorm's running statistics
+        for ema in emas.values():
+            ema.update_parameters(net)
+        rows.append(np.concatenate([t.detach().numpy().ravel() for t in
+                                    [*net.parameters(), net[1].running_mean, net[1].running_var]]))
+    target = np.concatenate([t.detach().numpy().ravel() for t in
+                             [*emas[0.9].module.parameters(), emas[0.9].module[1].running_mean,
+                              emas[0.9].module[1].running_var]])
+    tests = []
+    decay, ema, test = ref.choose_ema(np.array(rows), [0.7, 0.9],
+                                      lambda w: float(np.sum((w - target) ** 2)),
+                                      lambda w: tests.append(w) or 1.5)
+    assert decay == 0.9 and test == 1.5 and len(tests) == 1
+    np.testing.assert_allclose(ema, target, rtol=1e-12)
 
 
-def _swapped(n, d):
-    c = d * (1 - d) ** _ema_k(n)
-    c[0] = (1 - d) ** (n - 1)
-    return c
+@pytest.mark.parametrize("answer", [a for a in corpus_averaging.ENTRIES
+                                    if a.check == "check_choose_ema"],
+                         ids=lambda a: a.mistake)
+def test_choose_ema_accepts_correct_forms_and_names_each_mistake(answer):
+    result = checks.check_choose_ema(answer.fn)
+    if answer.mistake == RIGHT:
+        assert result.passed, result.message
+    else:
+        assert not result.passed and re.search(answer.names, result.message), result.message
 
 
-def _off_by_one(n, d):
-    c = ref.ema_coefficients(n, d)
-    c[0] = d**n
-    return c
+def test_choose_ema_fixtures_separate_the_choices():
+    """In every fixture the validation choice differs from the test choice, with a margin, so a
+    choice made on the test set cannot pass by accident."""
+    from coursekit.checks.averaging import _ema_fixture, _ema_variants
 
-
-@pytest.mark.parametrize("wrong, phrase", [
-    (_swapped, "decay and 1 - decay are swapped"),
-    (lambda n, d: (1 - d) * d ** _ema_k(n), "first-step copy is missing"),
-    (lambda n, d: (1 - d) * d ** _ema_k(n) / (1 - d**n), "notebook 04's zero start"),
-    (lambda n, d: ref.ema_coefficients(n, d)[::-1], "order is reversed"),
-    (_off_by_one, "discounted once too often"),
-    (lambda n, d: d ** _ema_k(n) / (d ** _ema_k(n)).sum(), "section 3's exponential scheme"),
-    (lambda n, d: np.full(n, 1 / n), "wrong values"),
-    (lambda n, d: np.ones(n + 1) / (n + 1), "should have shape"),
-])
-def test_ema_coefficients_mistakes(wrong, phrase):
-    result = checks.check_ema_coefficients(wrong)
-    assert result.passed is False and phrase in result.message
+    for seed, T, decays in ((0, 30, (0.6, 0.8, 0.9, 0.95)), (29, 12, (0.7, 0.9)),
+                            (7, 30, (0.95, 0.9, 0.8, 0.6))):
+        trajectory, decays, val_point, test_point = _ema_fixture(seed, T, decays)
+        emas = [_ema_variants(trajectory, d)[0] for d in decays]
+        val = np.array([np.sum((e - val_point) ** 2) for e in emas])
+        test = np.array([np.sum((e - test_point) ** 2) for e in emas])
+        assert val.argmin() != test.argmin()
+        for losses in (val, test):
+            ordered = np.sort(losses)
+            assert ordered[1] - ordered[0] > 0.03 * ordered[0]
 
 
 def test_a_crash_in_student_code_is_reported():
-    result = checks.check_ema_coefficients(lambda n, d: 1 / 0)
+    result = checks.check_choose_ema(lambda trajectory, decays, val, test: 1 / 0)
     assert result.passed is False and "ZeroDivisionError" in result.message
 
 
 def test_checks_need_a_function():
     with pytest.raises(TypeError, match="pass your function"):
-        checks.check_ema_coefficients(0.9)
+        checks.check_choose_ema(0.9)
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_average_snapshots("linear")
 
@@ -261,3 +274,110 @@ def test_match_hidden_units_check_messages_hand_out_no_code():
 def test_match_hidden_units_check_needs_a_function():
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_match_hidden_units([0, 1, 2])
+
+
+
+# ----------------------------------------------- mistakes named by their class (issue 23)
+def _weighted(make):
+    """An average_snapshots whose coefficients are make(n, scheme, decay), oldest first."""
+    def student(snaps, scheme, decay=None):
+        c = make(len(snaps), scheme, decay)
+        return [sum(ci * s[j] for ci, s in zip(c, snaps, strict=True))
+                for j in range(len(snaps[0]))]
+    return student
+
+
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    # any weighted sum of the snapshots is recognised by its coefficients
+    (_weighted(lambda n, s, d: np.full(n, 1 / 10)), "sum to 0.4", "not normalised"),
+    (_weighted(lambda n, s, d: _coefficients(n, s, d)[::-1] if s == "exponential"
+               else _coefficients(n, s, d)), "wrong end", "reversed"),
+    (_weighted(lambda n, s, d: np.exp(-np.arange(n - 1, -1, -1) / 2) / np.exp(
+        -np.arange(n - 1, -1, -1) / 2).sum() if s == "exponential" else _coefficients(n, s, d)),
+     "weights the snapshots (oldest first) by", "coefficients"),
+    # the form of the answer
+    (lambda snaps, scheme, decay=None: [[row for row in a] for a in
+                                        ref.average_snapshots(snaps, scheme, decay)],
+     "set_weights, which needs arrays", "nested lists"),
+    (lambda snaps, scheme, decay=None: [__import__("torch").as_tensor(a) for a in
+                                        ref.average_snapshots(snaps, scheme, decay)],
+     "torch tensor", "tensor"),
+    (lambda snaps, scheme, decay=None: np.mean(np.array(snaps), axis=0),
+     "cannot stack arrays of different shapes", "ragged stack"),
+])
+def test_average_snapshots_names_the_class_of_mistake(wrong, phrase, mistake):
+    result = checks.check_average_snapshots(wrong)
+    assert not result.passed and phrase in result.message and result.mistake == mistake, \
+        result.message
+
+
+def test_average_snapshots_accepts_an_object_array_of_arrays():
+    def object_mean(snaps, scheme, decay=None):
+        out = np.empty(len(snaps[0]), dtype=object)
+        out[:] = ref.average_snapshots(snaps, scheme, decay)
+        return out
+
+    assert checks.check_average_snapshots(object_mean).passed
+
+
+def _ema_chooser(ema_fn):
+    def student(trajectory, decays, val_loss, test_loss):
+        emas = [ema_fn(np.asarray(trajectory, dtype=float), d) for d in decays]
+        i = int(np.argmin([val_loss(e) for e in emas]))
+        return decays[i], emas[i], test_loss(emas[i])
+    return student
+
+
+def _ema_steps(decay_at, start=None, rows=slice(1, None)):
+    """An EMA with decay_at(t, decay) at update t (t = 0 for row 1), from a copy of row 0."""
+    def ema(t, d):
+        e = t[0].copy() if start is None else start(t)
+        for step, row in enumerate(t[rows]):
+            dt = decay_at(step, d)
+            e = dt * e + (1 - dt) * row
+        return e
+    return ema
+
+
+@pytest.mark.parametrize("ema_fn, mistake", [
+    (_ema_steps(lambda t, d: min(d, (1 + t) / (10 + t))), "warm-up"),
+    (_ema_steps(lambda t, d: min(1 - 1 / (t + 1), d)), "warm-up"),
+    (_ema_steps(lambda t, d: d, rows=slice(1, None, 2)), "skipped rows"),
+    (_ema_steps(lambda t, d: d ** 2), "other decay"),
+    (_ema_steps(lambda t, d: d, start=lambda t: 0.5 * t[0]), "start"),
+    (lambda t, d: t[0].copy(), "never updated"),
+    (lambda t, d: d * t[0] + (1 - d) * t[-1], "not stored"),
+])
+def test_choose_ema_names_the_class_of_a_wrong_ema(ema_fn, mistake):
+    result = checks.check_choose_ema(_ema_chooser(ema_fn))
+    assert not result.passed and result.mistake == mistake, result.message
+
+
+def _assign(score, maximize=True):
+    from scipy.optimize import linear_sum_assignment
+
+    return linear_sum_assignment(score, maximize=maximize)[1]
+
+
+def _full(w):
+    return np.hstack([w[0].T, w[1][:, None], w[2]])
+
+
+@pytest.mark.parametrize("wrong, mistake", [
+    (lambda wa, wb: _assign(np.abs(_full(wa)[:, None] - _full(wb)[None]).sum(axis=2), False),
+     "L1 distance"),
+    (lambda wa, wb: _assign((_full(wa) / np.linalg.norm(_full(wa), axis=1, keepdims=True))
+                            @ (_full(wb) / np.linalg.norm(_full(wb), axis=1,
+                                                          keepdims=True)).T), "cosine"),
+    (lambda wa, wb: np.eye(len(wa[1]))[ref.match_hidden_units(wa, wb)], "matrix"),
+])
+def test_match_hidden_units_names_the_score_and_the_form(wrong, mistake):
+    result = checks.check_match_hidden_units(wrong)
+    assert not result.passed and result.mistake == mistake, result.message
+
+
+def test_match_hidden_units_accepts_the_smallest_squared_distance():
+    def by_distance(wa, wb):
+        return _assign(((_full(wa)[:, None] - _full(wb)[None]) ** 2).sum(axis=2), False)
+
+    assert checks.check_match_hidden_units(by_distance).passed
