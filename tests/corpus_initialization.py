@@ -80,6 +80,16 @@ def conv_fans_torch_order(shape):
     return c_in * kh * kw, c_out * kh * kw
 
 
+def conv_fans_numpy(shape):
+    kh, kw, c_in, c_out = shape
+    return np.array([kh * kw * c_in, kh * kw * c_out])
+
+
+def conv_fans_fan_out_channels(shape):
+    kh, kw, c_in, c_out = shape  # counts the output channels only on the way back
+    return kh * kw * c_in, c_out
+
+
 # ---------------------------------------------------------------- he_normal
 def _fan_in(shape):
     return shape[-2] * math.prod(shape[:-2])
@@ -356,4 +366,10 @@ ENTRIES = [
            names=r"not a ReLU output", args=(6.0 ** -10,)),
     Answer("check_prediction", 1.41, "He's value for the default", "variant",
            names=r"He's value", args=(1.41,)),
+    Answer("check_conv_fans", conv_fans_numpy, RIGHT, "variant"),
+    Answer("check_conv_fans", conv_fans_fan_out_channels, "fan_out = c_out", "variant",
+           names=r"fan_out is not c_out"),
+    Answer("check_prediction", 1.4, RIGHT, "variant", args=(2e-8,)),  # "about 2e-8"
+    Answer("check_prediction", torch.tensor(1.414), RIGHT, "variant",
+           args=(torch.tensor(2.3e-8, dtype=torch.float64),)),
 ]

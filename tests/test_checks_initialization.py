@@ -79,6 +79,20 @@ def test_conv_fans_accepts_reference():
     assert ci.check_conv_fans(lambda s: list(ref.conv_fans(s))).passed is True
 
 
+def test_conv_fans_accepts_a_numpy_array_that_works_downstream():
+    def as_array(shape):
+        return np.array(ref.conv_fans(shape))
+
+    assert ci.check_conv_fans(as_array).passed is True
+    fan_in, fan_out = as_array((3, 3, 1, 6))  # the CNN cell unpacks the pair
+    assert (fan_in + fan_out) / fan_in == 7
+
+
+def test_conv_fans_names_fan_out_without_the_kernel_size():
+    result = ci.check_conv_fans(lambda s: (s[0] * s[1] * s[2], s[3]))
+    assert result.passed is False and "fan_out is not c_out" in result.message
+
+
 @pytest.mark.parametrize("wrong,phrase", [
     (lambda s: (s[2], s[3]), "forgot the kernel's receptive field"),
     (lambda s: (s[0] * s[1] * s[3], s[0] * s[1] * s[2]), "swapped"),
@@ -322,6 +336,15 @@ def test_prediction_accepts_the_reference_and_rounded_numbers():
     assert ci.check_prediction(*ref.predicted_std_z20()).passed
     assert ci.check_prediction(1.41, 2.3e-8).passed
     assert ci.check_prediction(np.float64(1.4), 2.4e-8).passed
+    assert ci.check_prediction(1.4, 2e-8).passed  # "about 2e-8", as the lesson says after it
+    assert ci.check_prediction(np.array(1.5), np.float32(2.5e-8)).passed
+
+
+def test_prediction_accepts_torch_scalars():
+    torch = pytest.importorskip("torch")
+    assert ci.check_prediction(torch.tensor(1.414), torch.tensor(2.3e-8,
+                                                                 dtype=torch.float64)).passed
+    assert ci.check_prediction(torch.tensor(1.0), 2.3e-8).mistake == "one"
 
 
 def test_reference_prediction_matches_the_variance_recursion():

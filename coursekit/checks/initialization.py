@@ -73,6 +73,8 @@ def check_conv_fans(student_fn):
         for shape in _CONV_SHAPES:
             kh, kw, c_in, c_out = shape
             result = fn(shape)
+            if isinstance(result, np.ndarray):  # np.array([fan_in, fan_out]) works downstream
+                result = result.tolist()
             if not isinstance(result, (tuple, list)) or len(result) != 2:
                 return "return a tuple of two integers: (fan_in, fan_out)"
             expected = np.array(ref.conv_fans(shape), dtype=float)
@@ -86,6 +88,9 @@ def check_conv_fans(student_fn):
                 "(kh, kw, in, out)": np.array([kw * c_in * c_out, kh * c_in * c_out]),
                 "that is the total number of weights: fan_in is kh·kw·c_in, fan_out kh·kw·c_out":
                     np.array([kh * kw * c_in * c_out] * 2),
+                "fan_out is not c_out: one input value reaches kh·kw outputs of each output "
+                "channel (one per position of the kernel over it), so fan_out = kh·kw·c_out":
+                    np.array([kh * kw * c_in, c_out]),
             }, rtol=0, atol=0)
             if problem:
                 return problem
@@ -391,13 +396,18 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
 
 
 # ------------------------------------------------------------------ predicted std of z_20
+# A prediction within 15 % passes ("about 2e-8" for 2.34e-8): single networks stray from the
+# theory by up to 40 %, and the nearest named mistake (a factor sqrt 2) is 29 % away.
+PREDICTION_RTOL = 0.15
+
+
 def check_prediction(he_std_z20, default_std_z20):
     """Exercise: predict the std of ``z_20`` in the 30-layer ReLU network (64 -> 128 ... -> 10,
     N(0, 1) input, zero biases) in the wide-layer theory, with He weights and with PyTorch's
     default weights U(±1/sqrt(fan_in))."""
     for name, value in [("he_std_z20", he_std_z20), ("default_std_z20", default_std_z20)]:
-        if value is not None and (isinstance(value, bool) or not isinstance(
-                value, (int, float, np.floating, np.integer))):
+        # a Python, NumPy or torch scalar (0-d array or tensor) is a number
+        if value is not None and (isinstance(value, (bool, str, bytes)) or np.ndim(value) != 0):
             raise TypeError(f"{name} must be a number (your prediction, a float) or None, got "
                             f"{type(value).__name__} {value!r:.40}")
     he_ref, default_ref = ref.predicted_std_z20()
@@ -413,7 +423,8 @@ def check_prediction(he_std_z20, default_std_z20):
             return Problem("with He the signal does not shrink: the ReLU halves the second "
                            "moment at every layer and He's factor 2 restores it, so Var(z_l) "
                            "is the same at every depth", "vanishes")
-        return compare("your prediction for He", value, he_ref, rtol=0.05, atol=0, mistakes=[
+        return compare("your prediction for He", value, he_ref, rtol=PREDICTION_RTOL, atol=0,
+                       mistakes=[
             Mistake("one", "1 is the root mean square of the ReLU outputs h_l (E[h²] = "
                     "Var(z)/2), not the std of z_l: the N(0, 1) input gives Var(z_1) = "
                     "n_0·(2/n_0)·1 = 2, and each later layer keeps it", 1.0),
@@ -426,8 +437,8 @@ def check_prediction(he_std_z20, default_std_z20):
     def test_default(answer):
         value = number(answer()[1])
         per_layer = 1 / 6
-        return compare("your prediction for PyTorch's default", value, default_ref, rtol=0.05,
-                       atol=0, mistakes=[
+        return compare("your prediction for PyTorch's default", value, default_ref,
+                       rtol=PREDICTION_RTOL, atol=0, mistakes=[
             Mistake("no /3", "U(-a, a) has variance a²/3: PyTorch's default U(±1/sqrt(n)) has "
                     "Var(w) = 1/(3n), not 1/n", math.sqrt(0.5**19)),
             Mistake("no ReLU factor", "you left out the ReLU: after it E[h²] = Var(z)/2, so "
