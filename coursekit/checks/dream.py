@@ -41,7 +41,16 @@ def check_octave_sizes(student_fn):
             return f"return one size per octave: {n} octaves, you returned {len(got)} sizes"
         floored = [(int(h / s**k), int(w / s**k)) for k in range(n - 1, -1, -1)]
         if got == floored:
-            return "int() rounds down: use round() so 107.6 becomes 108"
+            return Problem("int() rounds down: use round() so 107.6 becomes 108", "floor")
+        chained, size = [(h, w)], (h, w)
+        for _ in range(n - 1):  # each octave floored from the one above it
+            size = (int(size[0] / s), int(size[1] / s))
+            chained.insert(0, size)
+        if got == chained:
+            return Problem("you divided each octave's (already rounded-down) size by the scale "
+                           "again, with int(): the losses add up (300 px gives 108 instead of "
+                           "109 after three octaves). Compute each size from the full size, "
+                           "round(height / scale**k), and round, not int()", "floor")
         if got[-1] != (h, w):
             return f"the last octave must be the full size ({h}, {w}), yours is {got[-1]}"
         return f"sizes should be {expected}, yours are {got}"
@@ -342,6 +351,39 @@ def _fgsm_expected():
                 "gradient also raises the other classes' logits",
                 _fgsm_variant(*args, loss="logit")),
     ]
+    grad = _fgsm_gradient(model, x, label)
+    step = (_EPS / 128 * grad.sign()).detach()
+    for kind, value in [("", step), (" and clamped it to [0, 1]", step.clamp(0, 1)),
+                        (" and clamped it", step.clamp(ref.LOW, ref.HIGH)),
+                        (" (eps in network units)", step * 128),
+                        (" (eps / 255)", step * 128 / 255)]:
+        mistakes.append(Mistake(
+            "perturbation", f"you returned the perturbation eps · sign(grad) alone{kind}: FGSM "
+            f"returns the adversarial *image*, x + eps/128 · sign(grad), clamped to [-127/128, "
+            f"1]", value.numpy()))
+    parts = {
+        "unit": [(128.0, None), (1.0, "eps is in grey levels and x in network units: step "
+                                      "by eps / 128, not eps"),
+                 (255.0, "one grey level is 1/128 here, not 1/255: step by eps / 128")],
+        "clamp": [((ref.LOW, ref.HIGH), None), (None, "clamp to [-127/128, 1] (you did not "
+                                                      "clamp)"),
+                  ((0.0, 1.0), "clamp to [-127/128, 1], not [0, 1]"),
+                  ((-1.0, 1.0), "clamp to [-127/128, 1], not [-1, 1]")],
+        "sign": [(1.0, None), (-1.0, "go *up* the loss, x + eps · sign(grad), not down")],
+    }
+    for unit, unit_msg in parts["unit"]:
+        for clamp, clamp_msg in parts["clamp"]:
+            for sgn, sign_msg in parts["sign"]:
+                said = [m for m in (sign_msg, unit_msg, clamp_msg) if m]
+                if len(said) < 2:
+                    continue  # the single mistakes above
+                out = x + sgn * _EPS / unit * grad.sign()
+                if clamp is not None:
+                    out = out.clamp(*clamp)
+                mistakes.append(Mistake(
+                    "combined", f"{len(said)} mistakes: " + "; ".join(
+                        f"({k + 1}) {m}" for k, m in enumerate(said)),
+                    out.detach().numpy()))
     second = [Mistake("accumulated", "on a second call with the same x, your step followed "
                       "the sum of both calls' gradients: x.grad kept the first one. Take a "
                       "fresh leaf each call (x = x.detach().clone().requires_grad_()) or use "
@@ -495,9 +537,10 @@ def _tv_variant(x, *, power=1, dims=(2, 3), reduce="mean", combine="add", wrap=F
     for d in dims:
         delta = diff(d)
         delta = delta if power == 0 else (delta.abs() if power == 1 else delta.square())
-        parts.append(delta.mean() if reduce == "mean" else delta.sum())
+        parts.append({"mean": delta.mean, "sum": delta.sum,
+                      "numel": lambda delta=delta: delta.sum() / x.numel()}[reduce]())
     total = sum(parts)
-    return total / len(parts) if combine == "average" else total
+    return {"add": total, "average": total / len(parts), "double": 2 * total}[combine]
 
 
 @functools.cache
@@ -532,7 +575,33 @@ def _tv_expected():
         Mistake("wrap-around", "torch.roll wraps around: it also compares the last row with "
                 "the first (and the last column with the first). Slice instead: "
                 "x[..., 1:, :] - x[..., :-1, :]", v(wrap=True)),
+        Mistake("numel", "you divided the sums of the differences by the number of pixels of "
+                "the whole image (x.numel()): each direction has fewer differences than pixels "
+                "(H - 1 rows of vertical ones); take the mean of each direction's |differences|",
+                v(reduce="numel")),
+        Mistake("double", "you doubled the total (2 · (...), a factor from super-resolution "
+                "TV losses): total variation here is mean |dv| + mean |dh|", v(combine="double")),
     ]
+    said = {  # the parts of a combined mistake, each with what to do instead
+        "power": {0: "take the absolute value of each difference (.abs())",
+                  2: "take .abs() of the differences, not their squares"},
+        "reduce": {"sum": "take the mean of each direction's differences, not their sum",
+                   "numel": "take the mean of each direction's differences (not the sum over "
+                            "x.numel())"},
+        "combine": {"average": "add the two directions, do not average them",
+                    "double": "add the two directions once, without a factor 2"},
+    }
+    singles = {round(float(m.wrong), 12) for m in mistakes}
+    for power in (1, 0, 2):
+        for reduce in ("mean", "sum", "numel"):
+            for combine in ("add", "average", "double"):
+                fixes = [said[k][c] for k, c in (("power", power), ("reduce", reduce),
+                                                 ("combine", combine)) if c in said[k]]
+                value = v(power=power, reduce=reduce, combine=combine)
+                if len(fixes) < 2 or round(value, 12) in singles:
+                    continue
+                mistakes.append(Mistake("combined", f"{len(fixes)} mistakes: " + "; ".join(
+                    f"({k + 1}) {fix}" for k, fix in enumerate(fixes)), value))
     return v(), mistakes
 
 
