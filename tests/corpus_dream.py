@@ -532,6 +532,20 @@ def dream_steps_real_mse_to_zero(model, x, layer, shifts, step):
     return x
 
 
+def dream_steps_real_tf_tutorial_port(model, x, layer, shifts, step):
+    # tensorflow/docs deepdream, ported to torch as is: calc_loss takes reduce_mean(act),
+    # gradients /= reduce_std(gradients) + 1e-8, img = clip_by_value(img, -1, 1)
+    x = x.detach().clone()
+    for dy, dx in shifts:
+        rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+        loss = model.features(rolled, layer).mean()
+        (gradients,) = torch.autograd.grad(loss, rolled)
+        gradients = torch.roll(gradients, (-dy, -dx), dims=(2, 3))
+        gradients = gradients / (gradients.std() + 1e-8)
+        x = torch.clamp(x + gradients * step, -1, 1)
+    return x
+
+
 # ------------------------------------------------------------------------------ total variation
 def tv_real_squared_numel(x):
     # ToruYamanoe/ImageCorrection total_variation_loss: squared differences summed, divided by
@@ -626,6 +640,9 @@ ENTRIES += [
            "crossbat.github.io _posts/2021-10-05-DeepDream.md", names=r"mean \*square\*"),
     Answer("check_dream_steps", dream_steps_real_tf1_score, "plain mean", R + "panchocodes/"
            "DeepDream-Eyes every_channel.py", names=r"mean \*square\*"),
+    Answer("check_dream_steps", dream_steps_real_tf_tutorial_port, "combined", R +
+           "tensorflow/docs site/en/tutorials/generative/deepdream.ipynb",
+           names=r"3 mistakes: .*square.*standard deviation.*\[-1, 1\]"),
     Answer("check_dream_steps", dream_steps_real_caffe_l2, RIGHT, R + "google/deepdream "
            "dream.ipynb"),
     Answer("check_dream_steps", dream_steps_real_unnormalised, "not normalised", R +

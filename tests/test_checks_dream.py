@@ -358,3 +358,10 @@ def test_total_variation_names_each_part_of_a_combined_slip(fn, phrases):
     result = checks.check_total_variation(fn)
     assert result.mistake == "combined", result.message
     assert all(p in result.message for p in phrases), result.message
+
+
+def test_dream_steps_names_each_part_of_a_tensorflow_tutorial_port():
+    result = checks.check_dream_steps(corpus_dream.dream_steps_real_tf_tutorial_port)
+    assert result.mistake == "combined", result.message
+    for part in ("3 mistakes", "*square*", "standard deviation", "not [-1, 1]"):
+        assert part in result.message, result.message

@@ -183,6 +183,46 @@ def _expected(shifts):
     return _variant(*args), mistakes
 
 
+@functools.cache
+def _combined(shifts):
+    """Two or three of the typical mistakes at once (as in TensorFlow-tutorial ports: the plain
+    mean, the standard deviation, a clip to [-1, 1]), each part named; computed only when no
+    single mistake matched."""
+    model, _, x = _setup()
+    args = (model, x, _LAYER, list(shifts), _STEP)
+    mistakes = {}
+    norms = {"mean_abs": None, "none": "divide the gradient by grad.abs().mean() (you did not "
+             "normalise it)", "std": "divide by grad.abs().mean(), not by the standard deviation",
+             "max": "divide by grad.abs().mean(), not by the largest |gradient|"}
+    clamps = {None: None, "none": "clamp to [-127/128, 1] after each step (you did not clamp)",
+              (0.0, 1.0): "clamp to [-127/128, 1], not [0, 1]",
+              (-1.0, 1.0): "clamp to [-127/128, 1], not [-1, 1]"}
+    squares = {True: None, False: "raise the mean *square* of the activations, not their mean"}
+    for norm, norm_msg in norms.items():
+        for clamp, clamp_msg in clamps.items():
+            for square, square_msg in squares.items():
+                fixes = [m for m in (square_msg, norm_msg, clamp_msg) if m]
+                if len(fixes) < 2:
+                    continue  # right, or a single mistake above
+                bounds = clamp if isinstance(clamp, tuple) else (None, None)
+                wrong = _variant(*args, norm=norm, square=square, clamp=clamp != "none",
+                                 low=bounds[0], high=bounds[1])
+                mistakes[f"{len(fixes)} mistakes: " + "; ".join(
+                    f"({k + 1}) {fix}" for k, fix in enumerate(fixes))] = wrong
+    return mistakes
+
+
+def _compare_steps(name, got, shifts):
+    """compare() with the single mistakes, then (if none matched) with the combined ones."""
+    expected, mistakes = _expected(shifts)
+    problem = compare(name, got, expected, mistakes=mistakes, rtol=0, atol=1e-4)
+    if problem and problem.mistake == "values":
+        combined = compare(name, got, expected, mistakes=_combined(shifts), rtol=0, atol=1e-4)
+        if combined and combined.mistake != "values":
+            return Problem(combined, "combined")
+    return problem
+
+
 def check_dream_steps(student_fn):
     """Exercise: ``dream_steps(model, x, layer, shifts, step)``, the PyTorch ascent loop.
 
@@ -219,9 +259,7 @@ def check_dream_steps(student_fn):
                 got = call(fn, [(dy, dx)])
             except _Feedback as fb:
                 return str(fb)
-            expected, mistakes = _expected(((dy, dx),))
-            problem = compare("your image after one step", got, expected,
-                              mistakes=mistakes, rtol=0, atol=1e-4)
+            problem = _compare_steps("your image after one step", got, ((dy, dx),))
             if problem and "wrong values" not in problem:
                 return problem
             rolled = np.roll(image, (dy, dx), axis=(0, 1))
@@ -241,9 +279,7 @@ def check_dream_steps(student_fn):
             got = call(fn, _SHIFTS)
         except _Feedback as fb:
             return str(fb)
-        expected, mistakes = _expected(tuple(_SHIFTS))
-        return compare(f"your image after {len(_SHIFTS)} steps", got, expected,
-                       mistakes=mistakes, rtol=0, atol=1e-4)
+        return _compare_steps(f"your image after {len(_SHIFTS)} steps", got, tuple(_SHIFTS))
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny images gain nothing from threads (and lose on a busy CPU)
