@@ -461,7 +461,7 @@ def he_normal_real_fixed_001(shape, rng):
 def he_normal_real_weight_init_std(shape, rng, weight_init_std=0.01):
     # penpen787/ml_study TwoLayerNet: weight_init_std * np.random.randn(in, out): the global
     # generator and a fixed scale
-    return weight_init_std * np.random.randn(*shape)
+    return weight_init_std * np.random.randn(*shape)  # noqa: NPY002 - the mistake itself
 
 
 def he_normal_real_weight_scale(shape, rng):
@@ -474,9 +474,9 @@ def he_normal_real_weight_scale(shape, rng):
 def he_normal_real_reseeded(shape, rng):
     # deeplearning.ai's initialize_parameters_he as in nathanrowe4/DeepLearningSpecialization
     # (template with np.random.seed(3)): reseeds the global generator and ignores the given one
-    np.random.seed(3)
+    np.random.seed(3)  # noqa: NPY002 - the mistake itself
     fan_in = shape[-2] * math.prod(shape[:-2])
-    return np.random.randn(*shape) * np.sqrt(2.0 / fan_in)
+    return np.random.randn(*shape) * np.sqrt(2.0 / fan_in)  # noqa: NPY002 - the mistake itself
 
 
 # ---------------------------------------------------------------- init_he_ (model.apply)

@@ -391,8 +391,8 @@ def test_init_he_names_a_network_the_rule_broke():
 
 # ------------------------------------------------------------------ classes revealed by real code
 def _reseeded(shape, rng):  # deeplearning.ai's np.random.seed(3) inside the function
-    np.random.seed(3)
-    return np.random.randn(*shape) * math.sqrt(2 / _fan_in(shape))
+    np.random.seed(3)  # noqa: NPY002 - the mistake itself
+    return np.random.randn(*shape) * math.sqrt(2 / _fan_in(shape))  # noqa: NPY002 - the mistake itself
 
 
 def test_he_normal_names_a_function_that_ignores_its_rng():
