@@ -1,8 +1,9 @@
 """Answers to the exercises of notebook 02 (initialisation), right and wrong; see check_corpus.py.
 
-Every answer here is the course's own (``source="variant"``): the mistakes instructors see in
-class, written as small functions. Answers reduced from real public student code are added
-separately.
+The first part holds the course's own variants (``source="variant"``). The second part holds
+answers reduced from real public code (``source="real: ..."``): each comment says what the
+original did; the function keeps only that code's mistake (or its right idea), written in the
+course's own words with the exercise's signature.
 """
 
 import math
@@ -372,4 +373,292 @@ ENTRIES = [
     Answer("check_prediction", 1.4, RIGHT, "variant", args=(2e-8,)),  # "about 2e-8"
     Answer("check_prediction", torch.tensor(1.414), RIGHT, "variant",
            args=(torch.tensor(2.3e-8, dtype=torch.float64),)),
+]
+
+
+# ================================================================ reduced from real public code
+# ---------------------------------------------------------------- he_std
+def he_std_real_lecun_scaling(fan_in, fan_out, slope=0.0):
+    # saransh-04/L_Layer_Cat_Detection_Model: W = randn(n_l, n_{l-1}) / sqrt(n_{l-1}), the
+    # deeplearning.ai "deep" initialisation, i.e. LeCun's std without He's factor 2
+    return 1 / np.sqrt(fan_in)
+
+
+def he_std_real_no_slope(fan_in, fan_out, slope=0.0):
+    # mofeiyu/dnn: randn(...) * sqrt(2 / layers_dims[l-1]): deeplearning.ai's He formula
+    # carried over, with no place for a leaky ReLU's slope
+    return np.sqrt(2 / fan_in)
+
+
+def he_std_real_mode_fan_out(fan_in, fan_out, slope=0.0):
+    # LinusHats/InstanceRotation: kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
+    return nn.init.calculate_gain("leaky_relu", slope) / math.sqrt(fan_out)
+
+
+def he_std_real_out_channels(fan_in, fan_out, slope=0.0):
+    # mapleneverfade/pytorch-semantic-segmentation: n = kh * kw * out_channels;
+    # normal_(0, sqrt(2 / n)), the fan of the outputs (and no slope)
+    n = fan_out
+    return math.sqrt(2.0 / n)
+
+
+def he_std_real_gain_a1(fan_in, fan_out, slope=0.0):
+    # facebookresearch/fvcore c2_xavier_fill: kaiming_uniform_(w, a=1): the gain of a "leaky
+    # ReLU" with slope 1 is 1, which is LeCun's std, not He's
+    return nn.init.calculate_gain("leaky_relu", 1) / math.sqrt(fan_in)
+
+
+def he_std_real_gain_right(fan_in, fan_out, slope=0.0):
+    # ElTomyDev/CyraIA-0: kaiming_normal_(w, nonlinearity='leaky_relu') with the slope passed
+    # as `a`: torch's gain sqrt(2 / (1 + a²)) over sqrt(fan_in) is exactly He for leaky ReLU
+    gain = math.sqrt(2.0 / (1 + slope**2))
+    return gain / math.sqrt(fan_in)
+
+
+# ---------------------------------------------------------------- conv_fans
+def conv_fans_real_out_channels(shape):
+    # mapleneverfade/pytorch-semantic-segmentation: the "n" of the He std is
+    # kh * kw * out_channels, i.e. the fans swapped
+    kh, kw, c_in, c_out = shape
+    return kh * kw * c_out, kh * kw * c_in
+
+
+def conv_fans_real_loop_out(shape):
+    # kalpitthakkar/pb-gcn conv_init: n = out_channels, then n *= k for each kernel size
+    n_out, n_in = shape[3], shape[2]
+    for k in shape[:2]:
+        n_out *= k
+        n_in *= k
+    return n_out, n_in
+
+
+def conv_fans_real_torch_helper(shape):
+    # pytorch/pytorch torch/nn/init.py _calculate_fan_in_and_fan_out, called on a Keras
+    # (kh, kw, in, out) kernel: it reads dims 1 and 0 as in and out, the rest as the field
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def conv_fans_real_keras_compute_fans(shape):
+    # keras-team/keras _compute_fans: the receptive field is the product of all but the last
+    # two dimensions; fan_in = shape[-2] * field, fan_out = shape[-1] * field
+    receptive_field_size = 1
+    for dim in shape[:-2]:
+        receptive_field_size *= dim
+    return int(shape[-2] * receptive_field_size), int(shape[-1] * receptive_field_size)
+
+
+# ---------------------------------------------------------------- he_normal
+def he_normal_real_fan_out(shape, rng):
+    # mapleneverfade/pytorch-semantic-segmentation: n = kh * kw * out_channels
+    n = math.prod(shape[:-2]) * shape[-1]
+    return rng.normal(0, math.sqrt(2.0 / n), size=shape)
+
+
+def he_normal_real_fan_out_loop(shape, rng):
+    # kalpitthakkar/pb-gcn conv_init: n = out_channels; for k in kernel_size: n *= k
+    n = shape[-1]
+    for k in shape[:-2]:
+        n *= k
+    return rng.standard_normal(shape) * math.sqrt(2.0 / n)
+
+
+def he_normal_real_multiply(shape, rng):
+    # mofeiyu/dnn: np.multiply(randn(...), np.sqrt(2 / n_prev)), here with the kernel's fan_in
+    fan_in = shape[-2] * math.prod(shape[:-2])
+    return np.multiply(rng.standard_normal(shape), np.sqrt(2 / fan_in))
+
+
+def he_normal_real_fixed_001(shape, rng):
+    # nathanrowe4/DeepLearningSpecialization initialize_parameters_random: randn(...) * 0.01
+    return rng.standard_normal(shape) * 0.01
+
+
+def he_normal_real_weight_init_std(shape, rng, weight_init_std=0.01):
+    # penpen787/ml_study TwoLayerNet: weight_init_std * np.random.randn(in, out): the global
+    # generator and a fixed scale
+    return weight_init_std * np.random.randn(*shape)  # noqa: NPY002 - the mistake itself
+
+
+def he_normal_real_weight_scale(shape, rng):
+    # lfkdsk/learning-ML two_layer_net_sample: a fixed weight_init_std (CS231n's weight_scale
+    # idea), here drawn with the given rng
+    weight_scale = 1e-2
+    return weight_scale * rng.normal(size=shape)
+
+
+def he_normal_real_reseeded(shape, rng):
+    # deeplearning.ai's initialize_parameters_he as in nathanrowe4/DeepLearningSpecialization
+    # (template with np.random.seed(3)): reseeds the global generator and ignores the given one
+    np.random.seed(3)  # noqa: NPY002 - the mistake itself
+    fan_in = shape[-2] * math.prod(shape[:-2])
+    return np.random.randn(*shape) * np.sqrt(2.0 / fan_in)  # noqa: NPY002 - the mistake itself
+
+
+# ---------------------------------------------------------------- init_he_ (model.apply)
+def init_he_real_fan_out_bias(module):
+    # LinusHats/InstanceRotation: kaiming_normal_(mode='fan_out', nonlinearity='relu') and
+    # bias.fill_(0.01)
+    if isinstance(module, nn.Linear):
+        nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+        module.bias.data.fill_(0.01)
+
+
+def init_he_real_bias_001(module):
+    # varghele/NonMarkovSeq: type(m) == Linear: kaiming_normal_(m.weight); bias.fill_(0.01)
+    if type(module) == nn.Linear:  # noqa: E721 - as in the original
+        torch.nn.init.kaiming_normal_(module.weight)
+        module.bias.data.fill_(0.01)
+
+
+def init_he_real_conv_only(module):
+    # JohnVinyard/music-synthesis: only classes whose name contains 'Conv' are initialised
+    classname = module.__class__.__name__
+    if "Conv" in classname:
+        module.weight.data.normal_(0, 0.02)
+
+
+def init_he_real_fixed_002(module):
+    # kjenova/voxel_abstraction: Linear weights normal_(mean=0, std=0.02), bias zero_()
+    if "Linear" not in str(type(module)):
+        return
+    module.weight.data.normal_(mean=0, std=0.02)
+    if module.bias is not None:
+        module.bias.data.zero_()
+
+
+def init_he_real_fixed_001(module):
+    # StevenJokess/d2l-en-read (mobilenext init): Linear weight normal_(0, 0.01), bias zero_()
+    if isinstance(module, nn.Linear):
+        module.weight.data.normal_(0, 0.01)
+        module.bias.data.zero_()
+
+
+def init_he_real_xavier_bias(module):
+    # manderous/2xInter: xavier_uniform_(m.weight); m.bias.data.fill_(0.01)
+    if type(module) == nn.Linear:  # noqa: E721 - as in the original
+        torch.nn.init.xavier_uniform_(module.weight)
+        module.bias.data.fill_(0.01)
+
+
+def init_he_real_xavier_deprecated(module):
+    # facebookresearch/Pearl: nn.init.xavier_uniform (the deprecated name); bias.fill_(0.01)
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform(module.weight)
+        module.bias.data.fill_(0.01)
+
+
+def init_he_real_xavier_normal(module):
+    # Gabriel1513/practice: classname.find('Linear') != -1: xavier_normal_, constant_(bias, 0)
+    if module.__class__.__name__.find("Linear") != -1:
+        nn.init.xavier_normal_(module.weight)
+        nn.init.constant_(module.bias, 0.0)
+
+
+def init_he_real_msra_fan_out(module):
+    # facebookresearch/fvcore c2_msra_fill: kaiming_normal_(mode="fan_out",
+    # nonlinearity="relu"), bias constant_ 0
+    if isinstance(module, nn.Linear):
+        nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+        if module.bias is not None:
+            nn.init.constant_(module.bias, 0)
+
+
+def init_he_real_xavier_fill(module):
+    # facebookresearch/fvcore c2_xavier_fill: kaiming_uniform_(w, a=1) (LeCun uniform)
+    if isinstance(module, nn.Linear):
+        nn.init.kaiming_uniform_(module.weight, a=1)
+        nn.init.constant_(module.bias, 0)
+
+
+def init_he_real_leaky_default(module):
+    # ElTomyDev/CyraIA-0: kaiming_normal_(nonlinearity='leaky_relu') with the default a = 0,
+    # which is ReLU's gain sqrt(2); bias constant_ 0
+    if isinstance(module, nn.Linear):
+        nn.init.kaiming_normal_(module.weight, nonlinearity="leaky_relu")
+        if module.bias is not None:
+            nn.init.constant_(module.bias, 0)
+
+
+def init_he_real_kaiming_default(module):
+    # ZJJHYM/0-template: torch.nn.init.kaiming_normal_(m.weight); zeros_(m.bias)
+    if isinstance(module, nn.Linear):
+        torch.nn.init.kaiming_normal_(module.weight)
+        torch.nn.init.zeros_(module.bias)
+
+
+def init_he_real_modules_conv(module):
+    # STVIR/pysot init_weights: for m in model.modules(): only Conv2d (fan_out) and
+    # BatchNorm2d are set, so a network of Linear layers keeps its default weights
+    for m in module.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+
+R = "real: "
+ENTRIES += [
+    Answer("check_he_std", he_std_real_lecun_scaling, "LeCun", R + "saransh-04/"
+           "L_Layer_Cat_Detection_Model models/parameters_file.py", names=r"LeCun"),
+    Answer("check_he_std", he_std_real_no_slope, "slope ignored", R + "mofeiyu/dnn "
+           "train/initialization/initialization_he.py", names=r"ignored the slope"),
+    Answer("check_he_std", he_std_real_mode_fan_out, "fan_out", R + "LinusHats/InstanceRotation "
+           "models/model_utils.py", names=r"fan_out"),
+    Answer("check_he_std", he_std_real_out_channels, "fan_out", R + "mapleneverfade/"
+           "pytorch-semantic-segmentation networks/utils.py", names=r"fan_out"),
+    Answer("check_he_std", he_std_real_gain_a1, "LeCun", R + "facebookresearch/fvcore "
+           "fvcore/nn/weight_init.py", names=r"LeCun"),
+    Answer("check_he_std", he_std_real_gain_right, RIGHT, R + "ElTomyDev/CyraIA-0 "
+           "cyra_ai/utils/init_weights.py"),
+    Answer("check_conv_fans", conv_fans_real_out_channels, "swapped", R + "mapleneverfade/"
+           "pytorch-semantic-segmentation networks/utils.py", names=r"swapped"),
+    Answer("check_conv_fans", conv_fans_real_loop_out, "swapped", R + "kalpitthakkar/pb-gcn "
+           "models/utils.py", names=r"swapped"),
+    Answer("check_conv_fans", conv_fans_real_torch_helper, "PyTorch order", R + "pytorch/pytorch "
+           "torch/nn/init.py", names=r"PyTorch's \(out, in, kh, kw\)"),
+    Answer("check_conv_fans", conv_fans_real_keras_compute_fans, RIGHT, R + "keras-team/keras "
+           "keras/src/initializers/random_initializers.py"),
+    Answer("check_he_normal", he_normal_real_fan_out, "fan_out", R + "mapleneverfade/"
+           "pytorch-semantic-segmentation networks/utils.py", names=r"fan_out"),
+    Answer("check_he_normal", he_normal_real_fan_out_loop, "fan_out", R + "kalpitthakkar/pb-gcn "
+           "models/utils.py", names=r"fan_out"),
+    Answer("check_he_normal", he_normal_real_multiply, RIGHT, R + "mofeiyu/dnn "
+           "train/initialization/initialization_he.py"),
+    Answer("check_he_normal", he_normal_real_fixed_001, "fixed std", R + "nathanrowe4/"
+           "DeepLearningSpecialization ImprovingDeepNeuralNetworks/Initialization.py",
+           names=r"same std .* for every shape"),
+    Answer("check_he_normal", he_normal_real_weight_init_std, "global rng", R + "penpen787/"
+           "ml_study deep_learning_from_scratch/chap4/Two_Layer_Net.py",
+           names=r"rng you are given"),
+    Answer("check_he_normal", he_normal_real_weight_scale, "fixed std", R + "lfkdsk/learning-ML "
+           "deep-learn/ch04/two_layer_net_sample.py", names=r"same std .* for every shape"),
+    Answer("check_he_normal", he_normal_real_reseeded, "global rng", R + "nathanrowe4/"
+           "DeepLearningSpecialization ImprovingDeepNeuralNetworks/Initialization.py",
+           names=r"ignores its rng"),
+    Answer("check_init_he", init_he_real_fan_out_bias, "fan_out", R + "LinusHats/"
+           "InstanceRotation models/model_utils.py", names=r"fan_out"),
+    Answer("check_init_he", init_he_real_bias_001, "bias 0.01", R + "varghele/NonMarkovSeq "
+           "components/init.py", names=r"biases are all 0\.01"),
+    Answer("check_init_he", init_he_real_conv_only, "Linear layers untouched", R + "JohnVinyard/"
+           "music-synthesis featuresynth/experiment/init.py",
+           names=r"isinstance\(module, nn\.Linear\)"),
+    Answer("check_init_he", init_he_real_fixed_002, "fixed std", R + "kjenova/voxel_abstraction "
+           "net_utils.py", names=r"same std .* in every layer"),
+    Answer("check_init_he", init_he_real_fixed_001, "fixed std", R + "StevenJokess/d2l-en-read "
+           "my_utils/init_weight.md", names=r"same std .* in every layer"),
+    Answer("check_init_he", init_he_real_xavier_bias, "Xavier", R + "manderous/2xInter "
+           "sentence_encoder/utils.py", names=r"Xavier"),
+    Answer("check_init_he", init_he_real_xavier_deprecated, "Xavier", R + "facebookresearch/"
+           "Pearl pearl/core/common/neural_networks/utils.py", names=r"Xavier"),
+    Answer("check_init_he", init_he_real_xavier_normal, "Xavier", R + "Gabriel1513/practice "
+           "cebbank/pytorch_tutorial.py", names=r"Xavier"),
+    Answer("check_init_he", init_he_real_msra_fan_out, "fan_out", R + "facebookresearch/fvcore "
+           "fvcore/nn/weight_init.py", names=r"fan_out"),
+    Answer("check_init_he", init_he_real_xavier_fill, "LeCun uniform", R + "facebookresearch/"
+           "fvcore fvcore/nn/weight_init.py", names=r"LeCun"),
+    Answer("check_init_he", init_he_real_leaky_default, RIGHT, R + "ElTomyDev/CyraIA-0 "
+           "cyra_ai/utils/init_weights.py"),
+    Answer("check_init_he", init_he_real_kaiming_default, RIGHT, R + "ZJJHYM/0-template "
+           "pytorch/algo-2021/model/utils.py"),
+    Answer("check_init_he", init_he_real_modules_conv, "Linear layers untouched", R + "STVIR/"
+           "pysot pysot/models/init_weight.py", names=r"isinstance\(module, nn\.Linear\)"),
 ]

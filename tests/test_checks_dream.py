@@ -304,3 +304,64 @@ def test_every_accepted_answer_works_in_the_later_cells(answer, model):
     else:  # check_map_sizes, cell 8941ddc5
         assert [tuple(s) for s in answer.fn([(82, 82), (224, 224)], 16)] == [(6, 6), (14, 14)]
     model.zero_grad(set_to_none=True)
+
+
+# ------------------------------------------------------------------------------------------
+# Classes revealed by real student code: a returned perturbation, chained int() octaves, and
+# FGSM / total-variation answers with two or three slips at once (each part named).
+
+def _chained_int_octaves(height, width, octaves, scale):
+    sizes = [(height, width)]
+    for _ in range(octaves - 1):
+        sizes.insert(0, (int(sizes[0][0] / scale), int(sizes[0][1] / scale)))
+    return sizes
+
+
+def test_octave_sizes_names_chained_int():
+    result = checks.check_octave_sizes(_chained_int_octaves)
+    assert result.mistake == "floor" and "int()" in result.message
+
+
+def _perturbation_alone(model, x, label, eps):
+    import torch.nn.functional as F
+
+    x = x.detach().clone().requires_grad_(True)
+    (g,) = torch.autograd.grad(F.cross_entropy(model(x), torch.tensor([label])), x)
+    return eps / 128 * g.sign()
+
+
+def _eps_255_clamp_0_1(model, x, label, eps):
+    import torch.nn.functional as F
+
+    x = x.detach().clone().requires_grad_(True)
+    (g,) = torch.autograd.grad(F.cross_entropy(model(x), torch.tensor([label])), x)
+    return (x + eps / 255 * g.sign()).clamp(0, 1).detach()
+
+
+@pytest.mark.parametrize(("fn", "mistake", "phrases"), [
+    (_perturbation_alone, "perturbation", ["perturbation eps · sign(grad) alone"]),
+    (_eps_255_clamp_0_1, "combined", ["2 mistakes", "1/255", "not [0, 1]"]),
+])
+def test_fgsm_names_a_perturbation_and_each_part_of_a_combined_slip(fn, mistake, phrases):
+    result = checks.check_fgsm(fn)
+    assert result.mistake == mistake, result.message
+    assert all(p in result.message for p in phrases), result.message
+
+
+@pytest.mark.parametrize(("fn", "phrases"), [
+    (lambda x: ((x[..., 1:, :] - x[..., :-1, :]) ** 2).sum()
+     + ((x[..., :, 1:] - x[..., :, :-1]) ** 2).sum(), ["2 mistakes", ".abs()", "not their sum"]),
+    (lambda x: 2 * (((x[..., 1:, :] - x[..., :-1, :]) ** 2).mean()
+                    + ((x[..., :, 1:] - x[..., :, :-1]) ** 2).mean()), ["2 mistakes", "factor 2"]),
+])
+def test_total_variation_names_each_part_of_a_combined_slip(fn, phrases):
+    result = checks.check_total_variation(fn)
+    assert result.mistake == "combined", result.message
+    assert all(p in result.message for p in phrases), result.message
+
+
+def test_dream_steps_names_each_part_of_a_tensorflow_tutorial_port():
+    result = checks.check_dream_steps(corpus_dream.dream_steps_real_tf_tutorial_port)
+    assert result.mistake == "combined", result.message
+    for part in ("3 mistakes", "*square*", "standard deviation", "not [-1, 1]"):
+        assert part in result.message, result.message

@@ -134,7 +134,8 @@ def _fan_out(shape):
     (lambda s, rng: rng.integers(0, 2, size=s), "must be floats"),
     (lambda s, rng: rng.normal(0, math.sqrt(2 / _fan_in(s)), size=s).tolist(), "NumPy array"),
     (lambda s, rng: 1 + rng.normal(0, math.sqrt(2 / _fan_in(s)), size=s), "mean 0"),
-    (lambda s, rng: rng.normal(0, 0.3, size=s), "expected sqrt(2/fan_in)"),
+    (lambda s, rng: rng.normal(0, 0.3, size=s), "same std (0.299) for every shape"),
+    (lambda s, rng: rng.normal(0, math.sqrt(3 / _fan_in(s)), size=s), "expected sqrt(2/fan_in)"),
     (lambda s, rng: rng.normal(0, math.sqrt(2 / s[0]), size=s), "not shape[0]"),
 ])
 def test_he_normal_rejects_typical_mistakes(wrong, phrase):
@@ -409,3 +410,39 @@ def test_init_he_names_a_network_the_rule_broke():
 
     result = ci.check_init_he(breaks_the_bias)
     assert result.mistake == "broken network" and "no longer works" in result.message
+
+
+# ------------------------------------------------------------------ classes revealed by real code
+def _reseeded(shape, rng):  # deeplearning.ai's np.random.seed(3) inside the function
+    np.random.seed(3)  # noqa: NPY002 - the mistake itself
+    return np.random.randn(*shape) * math.sqrt(2 / _fan_in(shape))  # noqa: NPY002 - the mistake itself
+
+
+def test_he_normal_names_a_function_that_ignores_its_rng():
+    result = ci.check_he_normal(_reseeded)
+    assert result.mistake == "global rng" and "ignores its rng" in result.message
+
+
+def _linear_rule(weight, bias):
+    def rule(module):
+        import torch
+
+        if isinstance(module, torch.nn.Linear):
+            weight(module.weight)
+            bias(module.bias)
+    return rule
+
+
+@pytest.mark.parametrize(("init", "mistake", "phrase"), [
+    (("normal", 0.02), "fixed std", "same std (0.02) in every layer"),
+    (("kaiming", 0.01), "bias constant", "biases are all 0.01"),
+])
+def test_init_he_names_a_fixed_std_and_a_constant_bias(init, mistake, phrase):
+    torch = pytest.importorskip("torch")
+    kind, value = init
+    weight = ((lambda w: torch.nn.init.normal_(w, 0, value)) if kind == "normal"
+              else torch.nn.init.kaiming_normal_)
+    bias = torch.nn.init.zeros_ if kind == "normal" else (
+        lambda b: torch.nn.init.constant_(b, value))
+    result = ci.check_init_he(_linear_rule(weight, bias))
+    assert result.mistake == mistake and phrase in result.message, result.message

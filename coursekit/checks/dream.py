@@ -41,7 +41,16 @@ def check_octave_sizes(student_fn):
             return f"return one size per octave: {n} octaves, you returned {len(got)} sizes"
         floored = [(int(h / s**k), int(w / s**k)) for k in range(n - 1, -1, -1)]
         if got == floored:
-            return "int() rounds down: use round() so 107.6 becomes 108"
+            return Problem("int() rounds down: use round() so 107.6 becomes 108", "floor")
+        chained, size = [(h, w)], (h, w)
+        for _ in range(n - 1):  # each octave floored from the one above it
+            size = (int(size[0] / s), int(size[1] / s))
+            chained.insert(0, size)
+        if got == chained:
+            return Problem("you divided each octave's (already rounded-down) size by the scale "
+                           "again, with int(): the losses add up (300 px gives 108 instead of "
+                           "109 after three octaves). Compute each size from the full size, "
+                           "round(height / scale**k), and round, not int()", "floor")
         if got[-1] != (h, w):
             return f"the last octave must be the full size ({h}, {w}), yours is {got[-1]}"
         return f"sizes should be {expected}, yours are {got}"
@@ -174,6 +183,46 @@ def _expected(shifts):
     return _variant(*args), mistakes
 
 
+@functools.cache
+def _combined(shifts):
+    """Two or three of the typical mistakes at once (as in TensorFlow-tutorial ports: the plain
+    mean, the standard deviation, a clip to [-1, 1]), each part named; computed only when no
+    single mistake matched."""
+    model, _, x = _setup()
+    args = (model, x, _LAYER, list(shifts), _STEP)
+    mistakes = {}
+    norms = {"mean_abs": None, "none": "divide the gradient by grad.abs().mean() (you did not "
+             "normalise it)", "std": "divide by grad.abs().mean(), not by the standard deviation",
+             "max": "divide by grad.abs().mean(), not by the largest |gradient|"}
+    clamps = {None: None, "none": "clamp to [-127/128, 1] after each step (you did not clamp)",
+              (0.0, 1.0): "clamp to [-127/128, 1], not [0, 1]",
+              (-1.0, 1.0): "clamp to [-127/128, 1], not [-1, 1]"}
+    squares = {True: None, False: "raise the mean *square* of the activations, not their mean"}
+    for norm, norm_msg in norms.items():
+        for clamp, clamp_msg in clamps.items():
+            for square, square_msg in squares.items():
+                fixes = [m for m in (square_msg, norm_msg, clamp_msg) if m]
+                if len(fixes) < 2:
+                    continue  # right, or a single mistake above
+                bounds = clamp if isinstance(clamp, tuple) else (None, None)
+                wrong = _variant(*args, norm=norm, square=square, clamp=clamp != "none",
+                                 low=bounds[0], high=bounds[1])
+                mistakes[f"{len(fixes)} mistakes: " + "; ".join(
+                    f"({k + 1}) {fix}" for k, fix in enumerate(fixes))] = wrong
+    return mistakes
+
+
+def _compare_steps(name, got, shifts):
+    """compare() with the single mistakes, then (if none matched) with the combined ones."""
+    expected, mistakes = _expected(shifts)
+    problem = compare(name, got, expected, mistakes=mistakes, rtol=0, atol=1e-4)
+    if problem and problem.mistake == "values":
+        combined = compare(name, got, expected, mistakes=_combined(shifts), rtol=0, atol=1e-4)
+        if combined and combined.mistake != "values":
+            return Problem(combined, "combined")
+    return problem
+
+
 def check_dream_steps(student_fn):
     """Exercise: ``dream_steps(model, x, layer, shifts, step)``, the PyTorch ascent loop.
 
@@ -210,9 +259,7 @@ def check_dream_steps(student_fn):
                 got = call(fn, [(dy, dx)])
             except _Feedback as fb:
                 return str(fb)
-            expected, mistakes = _expected(((dy, dx),))
-            problem = compare("your image after one step", got, expected,
-                              mistakes=mistakes, rtol=0, atol=1e-4)
+            problem = _compare_steps("your image after one step", got, ((dy, dx),))
             if problem and "wrong values" not in problem:
                 return problem
             rolled = np.roll(image, (dy, dx), axis=(0, 1))
@@ -232,9 +279,7 @@ def check_dream_steps(student_fn):
             got = call(fn, _SHIFTS)
         except _Feedback as fb:
             return str(fb)
-        expected, mistakes = _expected(tuple(_SHIFTS))
-        return compare(f"your image after {len(_SHIFTS)} steps", got, expected,
-                       mistakes=mistakes, rtol=0, atol=1e-4)
+        return _compare_steps(f"your image after {len(_SHIFTS)} steps", got, tuple(_SHIFTS))
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny images gain nothing from threads (and lose on a busy CPU)
@@ -342,6 +387,39 @@ def _fgsm_expected():
                 "gradient also raises the other classes' logits",
                 _fgsm_variant(*args, loss="logit")),
     ]
+    grad = _fgsm_gradient(model, x, label)
+    step = (_EPS / 128 * grad.sign()).detach()
+    for kind, value in [("", step), (" and clamped it to [0, 1]", step.clamp(0, 1)),
+                        (" and clamped it", step.clamp(ref.LOW, ref.HIGH)),
+                        (" (eps in network units)", step * 128),
+                        (" (eps / 255)", step * 128 / 255)]:
+        mistakes.append(Mistake(
+            "perturbation", f"you returned the perturbation eps · sign(grad) alone{kind}: FGSM "
+            f"returns the adversarial *image*, x + eps/128 · sign(grad), clamped to [-127/128, "
+            f"1]", value.numpy()))
+    parts = {
+        "unit": [(128.0, None), (1.0, "eps is in grey levels and x in network units: step "
+                                      "by eps / 128, not eps"),
+                 (255.0, "one grey level is 1/128 here, not 1/255: step by eps / 128")],
+        "clamp": [((ref.LOW, ref.HIGH), None), (None, "clamp to [-127/128, 1] (you did not "
+                                                      "clamp)"),
+                  ((0.0, 1.0), "clamp to [-127/128, 1], not [0, 1]"),
+                  ((-1.0, 1.0), "clamp to [-127/128, 1], not [-1, 1]")],
+        "sign": [(1.0, None), (-1.0, "go *up* the loss, x + eps · sign(grad), not down")],
+    }
+    for unit, unit_msg in parts["unit"]:
+        for clamp, clamp_msg in parts["clamp"]:
+            for sgn, sign_msg in parts["sign"]:
+                said = [m for m in (sign_msg, unit_msg, clamp_msg) if m]
+                if len(said) < 2:
+                    continue  # the single mistakes above
+                out = x + sgn * _EPS / unit * grad.sign()
+                if clamp is not None:
+                    out = out.clamp(*clamp)
+                mistakes.append(Mistake(
+                    "combined", f"{len(said)} mistakes: " + "; ".join(
+                        f"({k + 1}) {m}" for k, m in enumerate(said)),
+                    out.detach().numpy()))
     second = [Mistake("accumulated", "on a second call with the same x, your step followed "
                       "the sum of both calls' gradients: x.grad kept the first one. Take a "
                       "fresh leaf each call (x = x.detach().clone().requires_grad_()) or use "
@@ -495,9 +573,10 @@ def _tv_variant(x, *, power=1, dims=(2, 3), reduce="mean", combine="add", wrap=F
     for d in dims:
         delta = diff(d)
         delta = delta if power == 0 else (delta.abs() if power == 1 else delta.square())
-        parts.append(delta.mean() if reduce == "mean" else delta.sum())
+        parts.append({"mean": delta.mean, "sum": delta.sum,
+                      "numel": lambda delta=delta: delta.sum() / x.numel()}[reduce]())
     total = sum(parts)
-    return total / len(parts) if combine == "average" else total
+    return {"add": total, "average": total / len(parts), "double": 2 * total}[combine]
 
 
 @functools.cache
@@ -532,7 +611,33 @@ def _tv_expected():
         Mistake("wrap-around", "torch.roll wraps around: it also compares the last row with "
                 "the first (and the last column with the first). Slice instead: "
                 "x[..., 1:, :] - x[..., :-1, :]", v(wrap=True)),
+        Mistake("numel", "you divided the sums of the differences by the number of pixels of "
+                "the whole image (x.numel()): each direction has fewer differences than pixels "
+                "(H - 1 rows of vertical ones); take the mean of each direction's |differences|",
+                v(reduce="numel")),
+        Mistake("double", "you doubled the total (2 · (...), a factor from super-resolution "
+                "TV losses): total variation here is mean |dv| + mean |dh|", v(combine="double")),
     ]
+    said = {  # the parts of a combined mistake, each with what to do instead
+        "power": {0: "take the absolute value of each difference (.abs())",
+                  2: "take .abs() of the differences, not their squares"},
+        "reduce": {"sum": "take the mean of each direction's differences, not their sum",
+                   "numel": "take the mean of each direction's differences (not the sum over "
+                            "x.numel())"},
+        "combine": {"average": "add the two directions, do not average them",
+                    "double": "add the two directions once, without a factor 2"},
+    }
+    singles = {round(float(m.wrong), 12) for m in mistakes}
+    for power in (1, 0, 2):
+        for reduce in ("mean", "sum", "numel"):
+            for combine in ("add", "average", "double"):
+                fixes = [said[k][c] for k, c in (("power", power), ("reduce", reduce),
+                                                 ("combine", combine)) if c in said[k]]
+                value = v(power=power, reduce=reduce, combine=combine)
+                if len(fixes) < 2 or round(value, 12) in singles:
+                    continue
+                mistakes.append(Mistake("combined", f"{len(fixes)} mistakes: " + "; ".join(
+                    f"({k + 1}) {fix}" for k, fix in enumerate(fixes)), value))
     return v(), mistakes
 
 

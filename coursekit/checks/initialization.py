@@ -114,13 +114,29 @@ def check_he_normal(student_fn):
             return f"the weights must be floats, yours have dtype {a.dtype}"
         b = fn((5, 5, 3, 8), np.random.default_rng(0))
         if not np.array_equal(a, b):
-            return ("two calls with the same seed gave different weights: draw the numbers with "
-                    "the rng you are given (rng.normal(...)), not with np.random")
+            return Problem("two calls with the same seed gave different weights: draw the "
+                           "numbers with the rng you are given (rng.normal(...)), not with "
+                           "np.random", "global rng")
+        c = fn((5, 5, 3, 8), np.random.default_rng(1))
+        if np.array_equal(np.asarray(a), np.asarray(c)):
+            return Problem("two calls with different generators gave the same weights: your "
+                           "function ignores its rng (e.g. it calls np.random.seed(...) and "
+                           "np.random.randn, as deeplearning.ai's notebooks do). Draw with the "
+                           "rng you are given: rng.normal(0, std, size=shape)", "global rng")
         return None
 
     def test_std(fn):
-        for shape in shapes:
-            w = np.asarray(fn(shape, np.random.default_rng(1)), dtype=float)
+        drawn = [np.asarray(fn(shape, np.random.default_rng(1)), dtype=float) for shape in shapes]
+        stds = [w.std() for w in drawn]
+        wants = [math.sqrt(2 / (shape[-2] * math.prod(shape[:-2]))) for shape in shapes]
+        if (abs(stds[0] / stds[1] - 1) < 0.03 and abs(wants[0] / wants[1] - 1) > 0.1
+                and abs(stds[0] - 1) > 0.03
+                and not any(abs(s / w - 1) < 0.03 for s, w in zip(stds, wants, strict=True))):
+            return Problem(f"your weights have the same std ({stds[0]:.3g}) for every shape: "
+                           f"a fixed scale (like initialize_parameters_random's 0.01, or "
+                           f"CS231n's weight_scale) does not adapt to the layer. He's std "
+                           f"sqrt(2/fan_in) shrinks as fan_in grows", "fixed std")
+        for shape, w in zip(shapes, drawn, strict=True):
             receptive_field = math.prod(shape[:-2])
             fan_in, fan_out = shape[-2] * receptive_field, shape[-1] * receptive_field
             got = w.std()
@@ -342,6 +358,12 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
     got = np.array([layer.weight.detach().double().std().item() for layer in linears])
     means = np.array([abs(layer.weight.detach().double().mean().item()) for layer in linears])
     he = np.sqrt(2 / fan_in)
+    if (np.ptp(got) < 0.04 * got.mean() and not np.allclose(got, he, rtol=0.04, atol=0)
+            and not np.allclose(got, 1.0, rtol=0.04)):
+        return Problem(f"your weights have the same std ({got.mean():.3g}) in every layer: a "
+                       f"fixed scale (normal_(0, 0.02) as in DCGAN code, or 0.01) ignores the "
+                       f"layer's width. He's std sqrt(2/fan_in) depends on fan_in = "
+                       f"module.in_features", "fixed std")
     problem = compare("the std of each layer's weights", got, he, rtol=0.04, atol=0, mistakes=[
         Mistake("fan_out", "your weights have std sqrt(2/fan_out): either you used fan_out or you "
                 "read fan_in from weight.shape[0]. PyTorch stores a Linear weight as "
@@ -382,6 +404,11 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
         b = layer.bias.detach().double()
         if torch.all(b == 0):
             continue
+        if torch.all(b == b[0]):
+            return Problem(f"your biases are all {b[0].item():.3g}: biases start at 0 "
+                           f"(nn.init.zeros_(module.bias)); a small positive constant such as "
+                           f"0.01 is an old trick to keep ReLUs alive, not part of He's rule",
+                           "bias constant")
         spread, bound = b.std().item(), 1 / np.sqrt(n_in)
         if abs(spread / np.sqrt(2 / n_in) - 1) < 0.25:
             return Problem("you initialised the biases with the weight rule: biases start at 0 "
