@@ -406,20 +406,37 @@ def iteration(grad_fn, x0, steps, lr):
     return x, positive_int(steps, "steps"), positive(lr, "lr")
 
 
-def sgd_momentum(grad_fn, x0, lr, beta, steps, form, forms):
-    """``(x0, lr, beta, steps)`` for optim.sgd_momentum."""
+def learning_rates(lr, steps: int) -> np.ndarray:
+    """One positive learning rate per step: a number repeated, or a sequence of ``steps``."""
+    if np.ndim(lr) == 0:
+        return np.full(steps, positive(lr, "lr"))
+    lrs = float_array(lr, "lr", ndim=1)
+    if lrs.shape != (steps,):
+        raise ValueError(f"lr must be a number or one learning rate per step ({steps} values), "
+                         f"got {lrs.size} values")
+    if not np.all(np.isfinite(lrs) & (lrs > 0)):
+        raise ValueError(f"every learning rate in lr must be positive and finite, got {lrs}")
+    return lrs.astype(np.float64)
+
+
+def sgd_momentum(grad_fn, x0, lr, beta, steps, form, forms, nesterov, weight_decay, decoupled):
+    """``(x0, lrs, beta, steps, nesterov, weight_decay, decoupled)`` for optim.sgd_momentum
+    (lrs: one learning rate per step)."""
     choice(form, "form", forms)
-    x, steps, lr = iteration(grad_fn, x0, steps, lr)
-    return x, lr, unit_interval(beta, "beta"), steps
+    x, steps, _ = iteration(grad_fn, x0, steps, 1.0)
+    return (x, learning_rates(lr, steps), unit_interval(beta, "beta"), steps,
+            flag(nesterov, "nesterov"), real(weight_decay, "weight_decay", low=0),
+            flag(decoupled, "decoupled"))
 
 
-def adam(grad_fn, x0, lr, betas, eps, steps):
-    """``(x0, lr, beta1, beta2, eps, steps)`` for optim.adam."""
+def adam(grad_fn, x0, lr, betas, eps, steps, weight_decay, decoupled):
+    """``(x0, lr, beta1, beta2, eps, steps, weight_decay, decoupled)`` for optim.adam."""
     x, steps, lr = iteration(grad_fn, x0, steps, lr)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
     return (x, lr, unit_interval(betas[0], "betas[0]"), unit_interval(betas[1], "betas[1]"),
-            real(eps, "eps", low=0), steps)
+            real(eps, "eps", low=0), steps, real(weight_decay, "weight_decay", low=0),
+            flag(decoupled, "decoupled"))
 
 
 def gradient(g, shape, step: int) -> np.ndarray:
@@ -940,3 +957,77 @@ def keras_epoch_loop(X, y, batch_size):
     X = float_array(X, "X", ndim=2)
     y = labels(y, "y", n_classes=int(np.max(y)) + 1, n_samples=X.shape[0])
     return X, y, positive_int(batch_size, "batch_size")
+
+
+# ---------------------------------------------------------------------------- inspection
+
+
+def model_and_optimizer(model, optimizer):
+    """A torch module and a ``torch.optim`` optimizer."""
+    import torch
+
+    torch_module(model)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim optimizer (e.g. torch.optim.Adam("
+                        f"model.parameters())), got {type(optimizer).__name__}")
+    return model, optimizer
+
+
+def monitored_model(model, weighted: tuple):
+    """A torch module with at least one layer of the ``weighted`` kinds to watch."""
+    torch_module(model)
+    if not any(isinstance(m, weighted) for m in model.modules()):
+        raise ValueError("model has no Linear or Conv layer whose weights a Monitor could watch")
+    return model
+
+
+def training_data(net, X, y):
+    """``(X, y)`` as torch tensors: X (N, D) in the network's dtype, y (N,) int64 labels."""
+    import torch
+
+    torch_module(net, "net")
+    X = float_array(X.detach().numpy() if isinstance(X, torch.Tensor) else X, "X", ndim=2)
+    y = np.asarray(y.detach().numpy() if isinstance(y, torch.Tensor) else y)
+    n_classes = int(y.max()) + 1 if y.size and np.issubdtype(y.dtype, np.integer) else 1
+    y = labels(y, "y", n_classes=n_classes, n_samples=X.shape[0])
+    first = next((m for m in net.modules() if isinstance(m, torch.nn.Linear)), None)
+    if first is not None and X.shape[1] != first.in_features:
+        raise ValueError(f"X must have {first.in_features} columns, the inputs of the network's "
+                         f"first linear layer, got shape {X.shape}")
+    dtype = next(net.parameters()).dtype
+    return torch.tensor(X, dtype=dtype), torch.tensor(y)
+
+
+def loss(value) -> float:
+    """A loss: a real number or a one-element tensor, as a float (NaN and inf allowed)."""
+    if _frameworks.is_tensor(value) and value.numel() == 1:
+        return float(value.detach())
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"loss must be a number or a one-element tensor (the loss of this "
+                        f"step), got {_describe(value)}")
+    return float(value)
+
+
+def history(value, name: str = "history") -> dict:
+    """A Monitor's history: a dict with the monitors and the layer names."""
+    keys = ("loss", "grad_norm", "update_ratio", "distance", "dead", "bn_var", "layers", "relus",
+            "norms")
+    if not isinstance(value, Mapping) or not all(k in value for k in keys):
+        raise TypeError(f"{name} must be what Monitor.history() or train_monitored returns "
+                        f"(a dict with {', '.join(keys[:6])}, ...), got {_describe(value)}")
+    return value
+
+
+def state_dicts(before, after):
+    """Two state dicts with the same names and shapes."""
+    named_arrays(before, "before")
+    named_arrays(after, "after")
+    if list(before) != list(after):
+        missing = sorted(set(before) ^ set(after))
+        raise ValueError(f"before and after must have the same entries; these are in one only: "
+                         f"{missing[:5]}")
+    for key, value in before.items():
+        if tuple(value.shape) != tuple(after[key].shape):
+            raise ValueError(f"{key!r} has shape {tuple(value.shape)} before and "
+                             f"{tuple(after[key].shape)} after")
+    return before, after

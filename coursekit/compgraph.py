@@ -65,6 +65,17 @@ def _grad_formula(label):
     return f"$= \\sum_i \\delta_{k}$"
 
 
+def _activation_grad(activation: str, k: int) -> str:
+    r"""The backward arrow's label through layer k's activation, written as rule 3 writes it.
+
+    >>> print(_activation_grad("tanh", 2))
+    $\odot\,(1 - a_2^2)$
+    """
+    written = {"tanh": f"(1 - a_{k}^2)", "sigmoid": f"a_{k}(1 - a_{k})", "relu": f"[z_{k} > 0]"}
+    other = activation + "^\\prime" + f"(z_{k})"
+    return "$\\odot\\," + written.get(activation, other) + "$"
+
+
 def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
     """Draw the graph of :func:`nodes` and return the Figure (``activation`` labels the arrows)."""
     import matplotlib.pyplot as plt
@@ -97,7 +108,7 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
             k = x // 2 + 1
             op, back = f"$\\cdot W_{k} + b_{k}$", f"$\\cdot W_{k}^\\top$"
         else:
-            op, back = activation, f"$\\odot$ {activation}$'(z)$"
+            op, back = activation, _activation_grad(activation, x // 2 + 1)
         ax.annotate("", (x + 1 - 0.4, 2.0), (x + 0.4, 2.0), arrowprops={**arrow, "color": FORWARD})
         shift = 0.08 if x == last - 1 else 0.0     # clear of the arrow from the last bias
         ax.text(x + 0.5 + shift, 2.36, op, ha="center", va="bottom", fontsize=11, color=FORWARD)

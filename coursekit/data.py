@@ -142,8 +142,12 @@ def digits(test_fraction: float = 0.25, *, standardize: bool = True, images: boo
            seed: int = 0):
     """scikit-learn's 8×8 handwritten digits (1797 images, 10 classes), split and standardised.
 
-    The split is stratified and seeded. With ``standardize`` each pixel is centred and scaled by
-    the *training* mean and standard deviation (pixels that are constant in training stay 0).
+    The split is stratified and seeded. With ``standardize`` each pixel is centred by its
+    *training* mean, and all pixels are divided by one common scale, the standard deviation of
+    the centred training pixels, so that their mean square is 1 (E[x²] = 1, what the
+    initialisation rules assume). One scale, not one per pixel: a pixel that is almost always 0
+    in training has a tiny standard deviation, and dividing by it would turn a test image's
+    ordinary ink there into a value of 88.6 standard deviations (notebook 02).
     Returns ``(X_train, y_train, X_test, y_test)``; X is (N, 64) float64, or (N, 1, 8, 8) with
     ``images=True`` (channels-first, ready for a PyTorch convolution).
     """
@@ -158,9 +162,9 @@ def digits(test_fraction: float = 0.25, *, standardize: bool = True, images: boo
         X.astype(np.float64), y, test_size=test_fraction, stratify=y,
         random_state=seed)
     if standardize:
-        mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-        std[std == 0] = 1.0
-        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
+        mean = X_train.mean(axis=0)
+        scale = (X_train - mean).std()
+        X_train, X_test = (X_train - mean) / scale, (X_test - mean) / scale
     if images:
         X_train, X_test = X_train.reshape(-1, 1, 8, 8), X_test.reshape(-1, 1, 8, 8)
     return X_train, y_train, X_test, y_test

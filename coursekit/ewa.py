@@ -1,10 +1,10 @@
 """Exponentially weighted averages (EWA), the running average behind momentum and Adam.
 
-The EWA of a sequence ``x_1, x_2, ...`` starts at ``v_0 = 0`` and updates
+The EWA of a sequence ``x_1, x_2, ...`` starts at ``m_0 = 0`` and updates
 
-    v_t = beta * v_{t-1} + (1 - beta) * x_t .
+    m_t = beta * m_{t-1} + (1 - beta) * x_t .
 
-Unrolled, ``v_t = sum_k (1 - beta) * beta**k * x_{t-k}``: the newest value gets weight
+Unrolled, ``m_t = sum_k (1 - beta) * beta**k * x_{t-k}``: the newest value gets weight
 ``1 - beta`` and every older one ``beta`` times less. These weights add up to ``1 - beta**t``, not
 to 1, so early averages are pulled towards the starting value 0; dividing by ``1 - beta**t``
 (*bias correction*) removes that pull.
@@ -26,13 +26,13 @@ def ewa(values, beta: float, *, bias_correction: bool = False) -> np.ndarray:
     ------
     values : (T,) or (T, ...), time first
     beta : in [0, 1)
-    bias_correction : divide ``v_t`` by ``1 - beta**t`` (then a constant sequence averages to
+    bias_correction : divide ``m_t`` by ``1 - beta**t`` (then a constant sequence averages to
         that constant from the first step on)
 
     Returns
     -------
-    v : shape of ``values``, holding ``v_1, ..., v_T`` with ``v_0 = 0`` and
-        ``v_t = beta*v_{t-1} + (1-beta)*x_t``
+    m : shape of ``values``, holding ``m_1, ..., m_T`` with ``m_0 = 0`` and
+        ``m_t = beta*m_{t-1} + (1-beta)*x_t``
 
     >>> ewa([1.0, 1.0, 1.0], 0.5)
     array([0.5  , 0.75 , 0.875])
@@ -52,7 +52,7 @@ def ewa(values, beta: float, *, bias_correction: bool = False) -> np.ndarray:
 
 
 def ewa_weights(beta: float, n: int) -> np.ndarray:
-    """The weights ``(1 - beta) * beta**k``, k = 0..n-1, that ``v_t`` puts on ``x_t, x_{t-1}, ...``.
+    """The weights ``(1 - beta) * beta**k``, k = 0..n-1, that ``m_t`` puts on ``x_t, x_{t-1}, ...``.
 
     Inputs: ``beta`` in [0, 1), ``n >= 1``. Returns shape ``(n,)``, newest first; they sum to
     ``1 - beta**n``, and ``ewa(x, beta)[-1] == ewa_weights(beta, len(x)) @ x[::-1]``.

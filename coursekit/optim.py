@@ -9,10 +9,12 @@ Three ways of writing SGD with momentum appear in code and textbooks (``g`` is t
 
 All buffers start at 0. Then ``v = -lr*b`` and ``m = (1-beta)*b`` at every step, so for a
 constant learning rate the torch and keras forms give the same iterates with the same ``lr``, and
-the ewa form gives them too with ``lr_ewa = lr_torch / (1 - beta)``.
+the ewa form gives them too with ``lr_ewa = lr_torch / (1 - beta)``. With a learning-rate
+schedule the keras form parts ways: its velocity keeps the old learning rates.
 
-Also here: Adam (two bias-corrected EWAs), the quadratic test problem of notebook 04, the
-learning rates and momentum that are optimal on it, and helpers to measure convergence.
+Also here: Nesterov momentum in each form, Adam (two bias-corrected EWAs) with coupled or
+decoupled weight decay, the quadratic test problem of notebook 04, the learning rates and
+momentum that are optimal on it, and helpers to measure convergence.
 """
 
 from __future__ import annotations
@@ -31,22 +33,32 @@ __all__ = [
 FORMS = ("torch", "keras", "ewa")
 
 
-def sgd_momentum(grad_fn: Callable, x0, *, lr: float, beta: float, steps: int,
-                 form: str = "torch") -> np.ndarray:
+def sgd_momentum(grad_fn: Callable, x0, *, lr, beta: float, steps: int, form: str = "torch",
+                 nesterov: bool = False, weight_decay: float = 0.0,
+                 decoupled: bool = False) -> np.ndarray:
     """Run ``steps`` steps of SGD with momentum from ``x0``; return all iterates.
 
-    The update of each ``form``, every buffer starting at 0 (``beta = 0`` is plain gradient
-    descent in every form)::
+    The update of each ``form`` at step t (learning rate ``lr_t``), every buffer starting at 0
+    (``beta = 0`` is plain gradient descent in every form)::
 
-        "torch":  b = beta*b + g;            x -= lr*b   (torch.optim.SGD(momentum=beta))
-        "keras":  v = beta*v - lr*g;         x += v      (keras.optimizers.SGD)
-        "ewa":    m = beta*m + (1-beta)*g;   x -= lr*m
+        "torch":  b = beta*b + g;            x -= lr_t*b   (torch.optim.SGD(momentum=beta))
+        "keras":  v = beta*v - lr_t*g;       x += v        (keras.optimizers.SGD)
+        "ewa":    m = beta*m + (1-beta)*g;   x -= lr_t*m
+
+    With ``nesterov=True`` the step looks ahead by one more momentum step: ``x -= lr_t*(g +
+    beta*b)``, ``x += beta*v - lr_t*g`` and ``x -= lr_t*((1-beta)*g + beta*m)`` (the
+    ``nesterov=True`` options of torch and Keras).
+
+    ``weight_decay`` (λ) is coupled L2 (``g += λ*x`` before the buffer, as
+    ``torch.optim.SGD(weight_decay=λ)``) or, with ``decoupled=True``, decoupled decay
+    (``x *= 1 - lr_t*λ`` before the step, outside the buffer, as Keras 3's ``weight_decay``).
 
     Inputs
     ------
     grad_fn : function x -> gradient at x (same shape as x0)
     x0 : starting point, any shape
-    lr > 0, beta in [0, 1), steps >= 1
+    lr : a number > 0, or a schedule: a sequence of ``steps`` numbers, ``lr[t-1]`` at step t
+    beta in [0, 1), steps >= 1, nesterov and decoupled True or False, weight_decay >= 0
 
     Returns
     -------
@@ -57,29 +69,43 @@ def sgd_momentum(grad_fn: Callable, x0, *, lr: float, beta: float, steps: int,
     array([[1. ],
            [0.5],
            [0. ]])
+
+    With a schedule the torch form applies the new rate to the whole buffer, the keras form only
+    to the new gradient:
+
+    >>> sgd_momentum(lambda x: x, [1.0], lr=[0.5, 0.1], beta=0.5, steps=2)[-1]
+    array([0.4])
+    >>> sgd_momentum(lambda x: x, [1.0], lr=[0.5, 0.1], beta=0.5, steps=2, form="keras")[-1]
+    array([0.2])
     """
-    x, lr, beta, steps = _validate.sgd_momentum(grad_fn, x0, lr, beta, steps, form, FORMS)
+    x, lrs, beta, steps, nesterov, wd, decoupled = _validate.sgd_momentum(
+        grad_fn, x0, lr, beta, steps, form, FORMS, nesterov, weight_decay, decoupled)
     buf = np.zeros_like(x)
     out = np.empty((steps + 1,) + x.shape)
     out[0] = x
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run overflows to inf/NaN
         for t in range(1, steps + 1):
             g = _validate.gradient(grad_fn(x.copy()), x.shape, t)
+            eta = lrs[t - 1]
+            if decoupled:
+                x = x * (1.0 - eta * wd)
+            elif wd:
+                g = g + wd * x
             if form == "torch":
                 buf = beta * buf + g
-                x = x - lr * buf
+                x = x - eta * (g + beta * buf if nesterov else buf)
             elif form == "keras":
-                buf = beta * buf - lr * g
-                x = x + buf
+                buf = beta * buf - eta * g
+                x = x + (beta * buf - eta * g if nesterov else buf)
             else:
                 buf = beta * buf + (1.0 - beta) * g
-                x = x - lr * buf
+                x = x - eta * ((1.0 - beta) * g + beta * buf if nesterov else buf)
             out[t] = x
     return out
 
 
 def adam(grad_fn: Callable, x0, *, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-         steps: int) -> np.ndarray:
+         steps: int, weight_decay: float = 0.0, decoupled: bool = False) -> np.ndarray:
     """Adam as two bias-corrected EWAs: return the iterates, shape ``(steps + 1, *x0.shape)``.
 
     ``m`` is the EWA of the gradients (``beta1``), ``v`` the EWA of their squares (``beta2``); both
@@ -88,15 +114,33 @@ def adam(grad_fn: Callable, x0, *, lr: float = 1e-3, betas=(0.9, 0.999), eps: fl
         m = beta1*m + (1-beta1)*g;   v = beta2*v + (1-beta2)*g²
         x -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m/(1-beta1**t),  v_hat = v/(1-beta2**t)
 
-    The defaults are PyTorch's (Keras uses ``eps = 1e-7``). Inputs as for :func:`sgd_momentum`.
+    ``weight_decay`` (λ) adds weight decay, coupled (``decoupled=False``, L2 as in
+    ``torch.optim.Adam(weight_decay=λ)``: ``g += λ*x`` before the EWAs) or decoupled
+    (``decoupled=True``, AdamW as in ``torch.optim.AdamW(weight_decay=λ)``: ``x *= 1 - lr*λ``
+    before the Adam step, which sees the data gradient alone).
+
+    The defaults are PyTorch's (Keras uses ``eps = 1e-7``). Inputs as for :func:`sgd_momentum`
+    (``lr`` a number), ``weight_decay >= 0``.
+
+    >>> adam(lambda x: x, [2.0], lr=0.1, steps=1)  # the first step moves by lr
+    array([[2. ],
+           [1.9]])
+    >>> adam(lambda x: 0 * x, [2.0], lr=0.1, steps=1, weight_decay=0.5, decoupled=True)
+    array([[2. ],
+           [1.9]])
     """
-    x, lr, b1, b2, eps, steps = _validate.adam(grad_fn, x0, lr, betas, eps, steps)
+    x, lr, b1, b2, eps, steps, wd, decoupled = _validate.adam(grad_fn, x0, lr, betas, eps, steps,
+                                                              weight_decay, decoupled)
     m, v = np.zeros_like(x), np.zeros_like(x)
     out = np.empty((steps + 1,) + x.shape)
     out[0] = x
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(1, steps + 1):
             g = _validate.gradient(grad_fn(x.copy()), x.shape, t)
+            if decoupled:
+                x = x * (1.0 - lr * wd)
+            else:
+                g = g + wd * x
             m = b1 * m + (1.0 - b1) * g
             v = b2 * v + (1.0 - b2) * g * g
             m_hat, v_hat = m / (1.0 - b1**t), v / (1.0 - b2**t)

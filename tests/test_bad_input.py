@@ -33,6 +33,7 @@ from coursekit import (
     experiments,
     gradcheck,
     init,
+    inspection,
     nn,
     optim,
     plotting,
@@ -41,13 +42,17 @@ from coursekit import (
 )
 from coursekit import ewa as ewa_module
 from coursekit.checks import backprop as backprop_checks
+from coursekit.checks import initialization as initialization_checks
+from coursekit.checks import inside as inside_checks
 from coursekit.efficientnet import EfficientNetLite0
+from coursekit.widgets import inside as inside_widget
 from coursekit.widgets import start as neuron
 
 #: the modules a notebook tells a student to open, plus the experiments they run
 TEACHING_MODULES = (
     "nn", "gradcheck", "init", "deepstats", "regularization", "ewa", "optim", "averaging",
     "checkpoints", "dream", "efficientnet", "weights", "data", "plotting", "experiments",
+    "inspection",
 )
 #: public callables that take no argument, or whose arguments are another library's
 NO_ROW_NEEDED = {
@@ -57,6 +62,8 @@ NO_ROW_NEEDED = {
     "coursekit.plotting.use_style": "takes no argument",
     "coursekit.efficientnet.EfficientNetLite0.forward": "a torch module is called as model(x); "
                                                        "torch reports a bad x itself",
+    "coursekit.inspection.Monitor.history": "takes no argument",
+    "coursekit.inspection.Monitor.remove": "takes no argument",
 }
 
 NET = nn.MLP([4, 3], seed=0)                 # a valid network for the method rows
@@ -97,7 +104,9 @@ def _exercise_checks() -> list:
 
 
 #: checks that take the student's answer (a name), not a function
-ANSWER_CHECKS = {backprop_checks.check_planted_bug}
+ANSWER_CHECKS = {backprop_checks.check_planted_bug, inside_checks.check_diagnosis,
+                 initialization_checks.check_prediction}
+MONITOR = inspection.Monitor(torch.nn.Linear(2, 2))
 
 CONTRACT = [
     # ---- nn
@@ -174,7 +183,13 @@ CONTRACT = [
         match="grad_fn must be a function"),
     bad(optim.sgd_momentum, lambda x: x[:1], [1.0, 2.0], lr=0.1, beta=0.9, steps=3,
         match="grad_fn must return an array of x's shape"),
+    bad(optim.sgd_momentum, lambda x: x, [1.0], lr=[0.1, 0.2], beta=0.9, steps=3,
+        match="one learning rate per step"),
+    bad(optim.sgd_momentum, lambda x: x, [1.0], lr=0.1, beta=0.9, steps=3, nesterov=1,
+        error=TypeError, match="nesterov must be True or False"),
     bad(optim.adam, lambda x: x, [1.0], betas=0.9, steps=3, match="betas must be a pair"),
+    bad(optim.adam, lambda x: x, [1.0], steps=3, weight_decay=-1.0,
+        match=r"weight_decay must lie in \[0"),
     bad(optim.adam, lambda x: x, [], steps=3, match="x0 must hold at least one number"),
     bad(optim.quadratic, [1.0, -1.0], match="eigenvalues must be a non-empty list of positive"),
     bad(optim.quadratic([1.0, 2.0])[1], [1.0], match=r"x must have shape \(2,\)"),
@@ -245,6 +260,26 @@ CONTRACT = [
         match="layer 'head' is not a submodule"),
     bad(weights.extract_features, "model", np.ones((1, 1, 1, 2)), error=TypeError,
         match="model must be a torch.nn.Module"),
+    # ---- inspection
+    bad(inspection.parameter_table, [1, 2], error=TypeError,
+        match="model must be a torch.nn.Module"),
+    bad(inspection.training_memory, torch.nn.Linear(2, 2), "adam", error=TypeError,
+        match="optimizer must be a torch.optim optimizer"),
+    bad(inspection.saved_activation_bytes, 3, error=TypeError,
+        match="fn must be a function without arguments"),
+    bad(inspection.Monitor, torch.nn.ReLU(), match="model has no Linear or Conv layer"),
+    bad(MONITOR.step, "0.3", error=TypeError, match="loss must be a number or a one-element"),
+    bad(inspection.dashboard, {"loss": []}, error=TypeError,
+        match="history must be what Monitor.history"),
+    bad(inspection.digits_net, -1, match="seed must be at least 0"),
+    bad(inspection.train_monitored, torch.nn.Linear(64, 10), np.ones((4, 3)), [0, 1, 0, 1],
+        lr=0.1, match="X must have 64 columns"),
+    bad(inspection.train_monitored, torch.nn.Linear(64, 10), np.ones((4, 64)), [0, 1, 0, 1],
+        lr=0.0, match=r"lr must lie in \(0"),
+    bad(inspection.state_dict_changes, {"a": torch.ones(2)}, {"b": torch.ones(2)},
+        match="before and after must have the same entries"),
+    bad(inspection.state_dict_changes, {"a": torch.ones(2)}, {"a": torch.ones(3)},
+        match="'a' has shape"),
     # ---- data
     bad(data.output_dir, 3, error=TypeError, match="name must be a folder name"),
     bad(data.output_dir, "../escape", match="name must be a folder inside outputs/"),
@@ -285,8 +320,17 @@ CONTRACT = [
         match="mistakes"),
     *(bad(check, 3, error=TypeError, match=NOT_A_FUNCTION) for check in _exercise_checks()
       if check not in ANSWER_CHECKS),
-    bad(backprop_checks.check_planted_bug, 3, error=TypeError,
-        match="suspect must be a parameter name"),
+    bad(backprop_checks.check_planted_bug, 3, {}, None, {}, X2, [0, 1], error=TypeError,
+        match="suspect must be the name of a quantity of the backward pass"),
+    bad(backprop_checks.check_planted_bug, "dW1", {}, np.sum, {}, X2, [0, 1], error=TypeError,
+        match="net_fn must be the network that checks.network_with_a_bug"),
+    bad(backprop_checks.network_with_a_bug, -1, error=TypeError, match="seed must be a whole"),
+    bad(inside_checks.check_diagnosis, ["lr", "init"], error=TypeError,
+        match="diagnosis must be a dict"),
+    bad(inside_widget.update, "fc9", torch.nn.Sequential(torch.nn.Linear(2, 2)),
+        match="layer must be one of"),
+    bad(initialization_checks.check_prediction, "1.4", 2e-8, error=TypeError,
+        match="he_std_z20 must be a number"),
 ]
 
 

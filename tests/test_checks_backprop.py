@@ -1,4 +1,8 @@
-"""The checks of notebook 01 accept the reference solutions and name each typical mistake."""
+"""The checks of notebook 01 accept the reference solutions and name each typical mistake.
+
+Further right and wrong answers, with the pattern their message must match, are in
+tests/corpus_backprop.py (run by tests/test_check_corpus.py).
+"""
 
 import numpy as np
 import pytest
@@ -12,386 +16,229 @@ def _not_attempted(*args):
     raise NotImplementedError
 
 
+def _bug(step, expression=None):
+    """The first seed's network whose planted bug is in ``step`` (and is ``expression``)."""
+    for seed in range(2000):
+        buggy = checks.network_with_a_bug(seed)
+        if buggy._wrong[0] == step and expression in (None, buggy._wrong[1]):
+            return buggy
+    raise AssertionError(f"no seed plants {step} = {expression}")
+
+
+def _bug_case(step):
+    buggy = _bug(step)
+    params, X, y = checks._three_layer_data()
+    return buggy, params, X, y, ref.gradient_check(buggy, checks._copy(params), X, y)
+
+
 def test_every_check_accepts_its_reference_solution(capsys):
+    assert checks.check_backward(ref.backward).passed
+    assert checks.check_gradient_check(ref.gradient_check).passed
+    assert checks.check_sigmoid_bce(ref.sigmoid_bce).passed
+    assert checks.check_sigmoid_bce(ref.sigmoid_bce, ref.gradient_check).passed
     assert checks.check_affine_backward(ref.affine_backward).passed
     assert checks.check_relu_backward(ref.relu_backward).passed
     assert checks.check_softmax_cross_entropy(ref.softmax_cross_entropy).passed
-    assert checks.check_centered_difference(ref.centered_difference).passed
     assert checks.check_two_layer_net(ref.two_layer_net).passed
-    assert checks.check_gradient_check(ref.gradient_check).passed
-    errors = ref.gradient_check(checks.mystery_net, *checks._net_data())
-    assert checks.check_planted_bug(ref.planted_bug, errors).passed
-    assert capsys.readouterr().out.count("[PASS]") == 7
+    buggy, params, X, y, errors = _bug_case("delta1")
+    assert checks.check_planted_bug("delta1", errors, buggy, params, X, y).passed
+    assert capsys.readouterr().out.count("[PASS]") == 9
 
 
-@pytest.mark.parametrize("check", [checks.check_affine_backward, checks.check_relu_backward,
-                                   checks.check_softmax_cross_entropy,
-                                   checks.check_centered_difference, checks.check_two_layer_net,
-                                   checks.check_gradient_check])
+@pytest.mark.parametrize("check", [checks.check_backward, checks.check_gradient_check,
+                                   checks.check_sigmoid_bce, checks.check_affine_backward,
+                                   checks.check_relu_backward, checks.check_softmax_cross_entropy,
+                                   checks.check_two_layer_net])
 def test_unattempted_exercise_says_todo(check, capsys):
     result = check(_not_attempted)
     assert not result.passed and "[TODO]" in result.message
     assert "[TODO]" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("student, phrase", [
-    (lambda d, x, W: (d @ W.T, (x.T @ d).T, d.sum(0)), "dW is transposed"),
-    (lambda d, x, W: (d @ W.T, x.T @ d / len(x), d.sum(0)), "dW is N times too small"),
-    (lambda d, x, W: (d @ W.T, x.T @ d, d), "db must have b's shape"),
-    (lambda d, x, W: (d @ W.T, x.T @ d, d.mean(0)), "db is N times too small"),
-    (lambda d, x, W: (d @ W, x.T @ d, d.sum(0)), "x is (N, D), W is (D, H)"),
-    (lambda d, x, W: (d @ W.T, x.T @ d), "return three arrays"),
-    (lambda d, x, W: (-(d @ W.T), x.T @ d, d.sum(0)),
-     "dx has the wrong sign: your result is the negative of the expected one"),
-    (lambda d, x, W: (d @ W.T, x.T @ d, -d.sum(0)), "db has the wrong sign"),
-])
-def test_affine_backward_mistakes(student, phrase):
-    result = checks.check_affine_backward(student)
-    assert not result.passed and phrase in result.message
-
-
-@pytest.mark.parametrize("student, phrase", [
-    (lambda d, z: (z > 0).astype(float), "you returned the mask"),
-    (lambda d, z: d * z, "not by z itself"),
-    (lambda d, z: np.maximum(d, 0), "not from the sign of dout"),
-    (lambda d, z: d * (z >= 0), "at z = 0 use the derivative 0"),
-])
-def test_relu_backward_mistakes(student, phrase):
-    result = checks.check_relu_backward(student)
-    assert not result.passed and phrase in result.message
-
-
-def _naive_softmax(logits, y):
-    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    n = len(y)
-    g = p.copy()
-    g[np.arange(n), y] -= 1
-    return -np.log(p[np.arange(n), y]).mean(), g / n
-
-
-def _summed_loss(logits, y):
-    loss, grad = ref.softmax_cross_entropy(logits, y)
-    return loss * len(y), grad * len(y)
-
-
-def _no_onehot(logits, y):
-    loss, _ = ref.softmax_cross_entropy(logits, y)
-    p = np.exp(logits - logits.max(1, keepdims=True))
-    return loss, p / p.sum(1, keepdims=True) / len(y)
-
-
-def _max_subtracted_log_of_p(logits, y):
-    """The common answer: subtract the max, form p, then -log p[y] (p[y] can underflow to 0)."""
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    n = len(y)
-    d = p.copy()
-    d[np.arange(n), y] -= 1
-    return -np.log(p[np.arange(n), y]).mean(), d / n
-
-
-def _epsilon_in_the_log(logits, y):
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    _, grad = ref.softmax_cross_entropy(logits, y)
-    return -np.log(p[np.arange(len(y)), y] + 1e-12).mean(), grad
-
-
-def _whole_columns(logits, y):
-    loss, _ = ref.softmax_cross_entropy(logits, y)
-    p = np.exp(logits - logits.max(1, keepdims=True))
-    d = p / p.sum(1, keepdims=True)
-    d[:, y] -= 1
-    return loss, d / len(y)
-
-
-def _block_loss(logits, y):
-    _, grad = ref.softmax_cross_entropy(logits, y)
-    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
-    return -np.log(p[:, y]).mean(), grad
-
-
-def _flipped_gradient(logits, y):
-    loss, grad = ref.softmax_cross_entropy(logits, y)
-    return loss, -grad
-
-
-@pytest.mark.parametrize("student, phrase", [
-    (_naive_softmax, "subtract each row's maximum"),
-    (_summed_loss, "take the mean over the batch"),
-    (_no_onehot, "subtract 1 at the true class"),
-    (_max_subtracted_log_of_p, "log-sum-exp"),
-    (_epsilon_in_the_log, "added inside the log (or a clipped p) caps it"),
-    (_whole_columns, "d[:, y] -= 1 subtracts 1 in whole columns"),
-    (_block_loss, "log_probs[:, y] picks an N x N block"),
-    (_flipped_gradient, "dlogits has the wrong sign: your result is the negative"),
-])
-def test_softmax_mistakes(student, phrase):
-    with np.errstate(all="ignore"):
-        result = checks.check_softmax_cross_entropy(student)
-    assert not result.passed and phrase in result.message
-
-
-def _forward(f, x, h=1e-5):
-    from coursekit.checks.backprop import _forward_difference
-
-    return _forward_difference(f, x, h)
-
-
-def _by_h(f, x, h=1e-5):
-    return 2 * ref.centered_difference(f, x, h)
-
-
-def _no_restore(f, x, h=1e-5):
-    grad = ref.centered_difference(f, x, h)
-    x += h
-    return grad
-
-
-def _perturbs_a_copy(f, x, h=1e-5):
-    """Right for a function of its argument, 0 for a function that reads x itself."""
-    return ref.centered_difference(f, x.copy(), h)
-
-
-def _builds_new_arrays(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        grad[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return grad
-
-
-def _restores_by_arithmetic(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        x[i] += h
-        f_plus = f(x)
-        x[i] -= 2 * h
-        f_minus = f(x)
-        x[i] += h                      # back only up to rounding
-        grad[i] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
-@pytest.mark.parametrize("student, phrase", [
-    (_forward, "forward difference"), (_by_h, "divide by 2h"), (_no_restore, "x was changed"),
-    (_restores_by_arithmetic, "x[i] is back only up to rounding"),
-    (_perturbs_a_copy, "you perturbed a copy"), (_builds_new_arrays, "you perturbed a copy"),
-])
-def test_centered_difference_mistakes(student, phrase):
-    result = checks.check_centered_difference(student)
-    assert not result.passed and phrase in result.message
-
-
 def test_check_rejects_a_non_function():
-    with pytest.raises(TypeError, match="pass your function itself"):
-        checks.check_relu_backward(np.zeros(3))
+    for check in (checks.check_backward, checks.check_gradient_check, checks.check_relu_backward):
+        with pytest.raises(TypeError, match="pass your function itself"):
+            check(np.zeros(3))
 
 
-def test_check_result_is_falsey_on_failure_and_displays_nothing():
-    result = checks.run_checks("demo", lambda: None, [lambda fn: "wrong"])
-    assert not result and result.message == "[FAIL] demo: wrong"
-    assert result._ipython_display_() is None
+# ---- Exercise 1: the backward pass -------------------------------------------------------------
+def test_the_reference_backward_is_the_networks_and_coursekits():
+    from coursekit.nn import MLP
+
+    params, X, y = checks._three_layer_data()
+    grads = ref.backward(params, checks._forward(params, X), y)
+    _, planted_free = checks._three_layer_net(params, X, y)
+    net = MLP([2, 8, 8, 3], activation="tanh")
+    net.params = checks._copy(params)
+    _, mlp_grads = net.loss_and_grads(X, y)
+    assert max(relative_error(grads[k], mlp_grads[k]) for k in grads) < 1e-13
+    assert max(relative_error(planted_free[k], mlp_grads[k]) for k in grads) < 1e-13
 
 
-# ---- Exercises 3 and 4 -------------------------------------------------------------------------
-def _net_skipping_relu(params, X, y):
-    z1 = X @ params["W1"] + params["b1"]
-    a1 = np.maximum(z1, 0)
-    loss, dlogits = ref.softmax_cross_entropy(a1 @ params["W2"] + params["b2"], y)
-    da1, dW2, db2 = ref.affine_backward(dlogits, a1, params["W2"])
-    _, dW1, db1 = ref.affine_backward(da1, X, params["W1"])
-    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+@pytest.mark.parametrize("step, expression",
+                         [(s, e) for s, wrongs in checks._PLANTED.items() for e, _ in wrongs])
+def test_backward_names_every_typical_wrong_line(step, expression):
+    def student(params, cache, y):
+        return checks._three_layer_net(params, cache["X"], y, (step, expression))[1]
+
+    result = checks.check_backward(student)
+    assert not result.passed and result.mistake == f"{step}: {expression}", result.message
+    assert f"{step} = {expression}" in result.message
 
 
-def _net_with_z_for_a(params, X, y):
-    loss, grads = ref.two_layer_net(params, X, y)
-    z1 = X @ params["W1"] + params["b1"]
-    _, dlogits = ref.softmax_cross_entropy(np.maximum(z1, 0) @ params["W2"] + params["b2"], y)
-    grads["W2"] = z1.T @ dlogits
-    return loss, grads
+def _backward_returning(change):
+    def student(params, cache, y):
+        grads = ref.backward(params, cache, y)
+        change(grads, len(y))
+        return grads
+    return student
 
 
-def _net_mask_from_gradient(params, X, y):
-    z1 = X @ params["W1"] + params["b1"]
-    a1 = np.maximum(z1, 0)
-    loss, dlogits = ref.softmax_cross_entropy(a1 @ params["W2"] + params["b2"], y)
-    da1, dW2, db2 = ref.affine_backward(dlogits, a1, params["W2"])
-    _, dW1, db1 = ref.affine_backward(ref.relu_backward(da1, da1), X, params["W1"])
-    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-
-
-def _net_bias_before_mask(params, X, y):
-    loss, grads = ref.two_layer_net(params, X, y)
-    z1 = X @ params["W1"] + params["b1"]
-    _, dlogits = ref.softmax_cross_entropy(np.maximum(z1, 0) @ params["W2"] + params["b2"], y)
-    grads["b1"] = (dlogits @ params["W2"].T).sum(axis=0)
-    return loss, grads
-
-
-def _net_that_updates(params, X, y):
-    loss, grads = ref.two_layer_net(params, X, y)
-    params["W1"] -= 0.1 * grads["W1"]
-    return loss, grads
-
-
-def _net_without_b2(params, X, y):
-    loss, grads = ref.two_layer_net(params, X, y)
-    del grads["b2"]
-    return loss, grads
-
-
-def _net_flipped_w1(params, X, y):
-    loss, grads = ref.two_layer_net(params, X, y)
-    grads["W1"] = -grads["W1"]
-    return loss, grads
-
-
-@pytest.mark.parametrize("student, phrase", [
-    (_net_skipping_relu, "dW1 skips the ReLU"),
-    (_net_with_z_for_a, "not the pre-activation z1"),
-    (_net_mask_from_gradient, "mask must come from z1"),
-    (_net_bias_before_mask, "db1 skips the ReLU"),
-    (_net_that_updates, "must not update weights"),
-    (_net_without_b2, "grads must have the keys W1, b1, W2, b2"),
-    (_net_flipped_w1, "W1's gradient has the wrong sign"),
-    (lambda params, X, y: ref.two_layer_net(params, X, y)[1], "return (loss, grads)"),
+@pytest.mark.parametrize("change, mistake, phrase", [
+    (lambda g, n: g.update(W3=g["W3"] * n), "times N", "dW3 is N times too large"),
+    (lambda g, n: g.update(W2=g["W2"] / n), "over N", "dW2 is N times too small"),
+    (lambda g, n: g.update(b2=g["b2"][None, :]), "keepdims", "without keepdims=True"),
+    (lambda g, n: g.update(W1=g["W1"].T), "transposed", "dW1 is transposed"),
+    (lambda g, n: g.update(W3=g["W3"].astype(np.float32)), "float32", "compute in float64"),
+    (lambda g, n: g.pop("b3"), "keys", "must have the keys of params"),
+    (lambda g, n: g.update(b1=-g["b1"]), "sign", "db1 has the wrong sign"),
 ])
-def test_two_layer_net_mistakes(student, phrase):
-    result = checks.check_two_layer_net(student)
-    assert not result.passed and phrase in result.message, result.message
+def test_backward_names_other_mistakes(change, mistake, phrase):
+    result = checks.check_backward(_backward_returning(change))
+    assert not result.passed and result.mistake == mistake and phrase in result.message, \
+        result.message
 
 
-def test_two_layer_net_names_a_broken_building_block():
-    def uses_a_broken_block(params, X, y):
-        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0")
+def test_backward_must_leave_the_cache_alone():
+    def in_place(params, cache, y):
+        delta3 = cache["probs"]
+        delta3[np.arange(len(y)), y] -= 1           # changes the cached probabilities
+        return ref.backward(params, {**cache, "probs": delta3 + np.eye(3)[y]}, y)
 
-    result = checks.check_two_layer_net(uses_a_broken_block)
-    assert "run the checks of Exercise 1 first" in result.message
-
-
-def _check_on_a_copy(net_fn, params, X, y, h=1e-5):
-    _, grads = net_fn(params, X, y)
-    errors = {}
-    for name in params:
-        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0],
-                                            params[name].copy(), h)
-        errors[name] = relative_error(grads[name], numerical)
-    return errors
+    result = checks.check_backward(in_place)
+    assert not result.passed and result.mistake == "changed cache"
+    result = checks.check_backward(lambda params, cache, y: tuple(ref.backward(params, cache,
+                                                                               y).values()))
+    assert not result.passed and result.mistake == "not a dict"
 
 
-def _check_that_leaves_params_changed(net_fn, params, X, y, h=1e-5):
-    errors = ref.gradient_check(net_fn, params, X, y, h)
-    params["b2"] += h
-    return errors
+def test_backward_accepts_torch_tensors_in_float64():
+    torch = pytest.importorskip("torch")
+    result = checks.check_backward(lambda params, cache, y: {
+        k: torch.tensor(g) for k, g in ref.backward(params, cache, y).items()})
+    assert result.passed, result.message
 
 
-def _check_with_float32(net_fn, params, X, y, h=1e-5):
-    small = {k: v.astype(np.float32) for k, v in params.items()}
-    errors = ref.gradient_check(net_fn, small, X.astype(np.float32), y, h)
-    return errors
+# ---- Exercise 2: gradient_check ----------------------------------------------------------------
+def _gradient_check(error=relative_error, step=None, numerator=None, copy=False, restore=True,
+                    names=None, dtype=None):
+    """A gradient check built from its parts, each of which a test replaces by a mistake."""
+    def check(net_fn, params, X, y, h=1e-5):
+        h = step if step is not None else h
+        if dtype is not None:                     # works on float32 copies of the weights
+            params = {k: v.astype(dtype) for k, v in params.items()}
+        _, grads = net_fn(params, X, y)
+        base = net_fn(params, X, y)[0]
+        errors = {}
+        for name in names or params:
+            p = params[name].copy() if copy else params[name]
+            numerical = np.zeros(p.shape)
+            for i in np.ndindex(p.shape):
+                old = p[i]
+                p[i] = old + h
+                plus = net_fn(params, X, y)[0]
+                p[i] = old - h
+                minus = net_fn(params, X, y)[0]
+                if restore:
+                    p[i] = old
+                numerical[i] = (numerator or (lambda pl, mi, b, h: (pl - mi) / (2 * h)))(
+                    plus, minus, base, h)
+            errors[name] = error(np.asarray(grads[name], dtype=float), numerical)
+        return errors
+    return check
 
 
-def _check_that_sees_nothing(net_fn, params, X, y, h=1e-5):
-    return {name: 0.0 for name in params}
-
-
-def _check_by_norms(net_fn, params, X, y, h=1e-5):
-    """Compares only the sizes of the two gradients: blind to a flipped sign."""
-    _, grads = net_fn(params, X, y)
-    errors = {}
-    for name in params:
-        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
-        a, n = np.linalg.norm(grads[name]), np.linalg.norm(numerical)
-        errors[name] = abs(a - n) / max(a, n)
-    return errors
-
-
-def _check_first_entry_only(net_fn, params, X, y, h=1e-5):
-    _, grads = net_fn(params, X, y)
-    errors = {}
-    for name, p in params.items():
-        first = (0,) * p.ndim
-        old = p[first]
-        p[first] = old + h
-        f_plus = net_fn(params, X, y)[0]
-        p[first] = old - h
-        f_minus = net_fn(params, X, y)[0]
-        p[first] = old
-        n = (f_plus - f_minus) / (2 * h)
-        errors[name] = abs(grads[name][first] - n) / max(abs(grads[name][first]), abs(n))
-    return errors
-
-
-def _check_sorted_values(net_fn, params, X, y, h=1e-5):
-    """Compares the sorted values: blind to entries in the wrong places."""
-    _, grads = net_fn(params, X, y)
-    errors = {}
-    for name in params:
-        numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
-        errors[name] = relative_error(np.sort(grads[name].ravel()), np.sort(numerical.ravel()))
-    return errors
-
-
-def _check_elementwise(net_fn, params, X, y, h=1e-5):
-    _, grads = net_fn(params, X, y)
-    errors = {}
+def _elementwise(a, n):
     with np.errstate(invalid="ignore"):
-        for name in params:
-            numerical = ref.centered_difference(lambda _: net_fn(params, X, y)[0],
-                                                params[name], h)
-            a = grads[name]
-            errors[name] = (np.abs(a - numerical) / np.maximum(np.abs(a), np.abs(numerical))).max()
-    return errors
+        return float((np.abs(a - n) / np.maximum(np.abs(a), np.abs(n))).max())
 
 
-@pytest.mark.parametrize("student, phrase", [
-    (_check_on_a_copy, "the loss never saw the perturbation"),
-    (_check_that_leaves_params_changed, "params['b2'] was changed"),
-    (_check_with_float32, "expected below 1e-7"),
-    (_check_that_sees_nothing, "W2 gradient is 1.5 times too large"),
-    (_check_by_norms, "sign of one entry of b2's gradient flipped"),
-    (_check_first_entry_only, "sign of one entry of b2's gradient flipped"),
-    (_check_sorted_values, "two entries of W1's gradient swapped"),
-    (_check_elementwise, "0/0 where both gradients are 0"),
-    (lambda net_fn, params, X, y, h=1e-5: [0.0] * 4, "return a dict"),
+def _norms_only(a, n):
+    return abs(np.linalg.norm(a) - np.linalg.norm(n)) / max(np.linalg.norm(a), np.linalg.norm(n))
+
+
+def _first_entry_only(a, n):
+    return abs(a.flat[0] - n.flat[0]) / max(abs(a.flat[0]), abs(n.flat[0]))
+
+
+def _sorted_values(a, n):
+    return relative_error(np.sort(a.ravel()), np.sort(n.ravel()))
+
+
+@pytest.mark.parametrize("student, mistake, phrase", [
+    (_gradient_check(copy=True), "perturbed a copy", "the loss never saw the perturbation"),
+    (_gradient_check(restore=False), "not restored", "params['W1'] was changed"),
+    (_gradient_check(step=1e-5), "ignores h", "ignores its argument h"),
+    (_gradient_check(error=lambda a, n: float(np.abs(a - n).max())), "absolute error",
+     "depends on the units"),
+    (_gradient_check(numerator=lambda pl, mi, b, h: (pl - b) / h), "forward difference",
+     "one-sided difference"),
+    (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / h), "divide by h",
+     "divide their difference by 2h"),
+    (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / 2e-5), "mixed steps",
+     "use the given h both to perturb"),
+    (_gradient_check(error=_elementwise), "nan", "0/0 where both gradients are 0"),
+    (_gradient_check(error=lambda a, n: float((np.abs(a - n) / np.maximum(
+        np.maximum(np.abs(a), np.abs(n)), 1e-12)).max())), "elementwise", "large on a tiny entry"),
+    (_gradient_check(error=_norms_only), "blind", "sign of one entry of b2's gradient flipped"),
+    (_gradient_check(error=_first_entry_only), "blind", "sign of one entry of b2's gradient"),
+    (_gradient_check(error=_sorted_values), "blind", "two entries of W1's gradient swapped"),
+    (_gradient_check(error=lambda a, n: 0.0), "blind", "W2 gradient is 1.5 times too large"),
+    (_gradient_check(names=("W1", "b1", "W2", "b2")), "fixed names",
+     "loop over the names in params itself"),
+    (_gradient_check(dtype=np.float32), "values", "expected below 1e-7"),
+    (lambda net_fn, params, X, y, h=1e-5: [0.0] * 4, "not a dict", "return a dict"),
 ])
-def test_gradient_check_mistakes(student, phrase):
-    result = checks.check_gradient_check(student)
-    assert not result.passed and phrase in result.message, result.message
+def test_gradient_check_mistakes(student, mistake, phrase):
+    with np.errstate(all="ignore"):
+        result = checks.check_gradient_check(student)
+    assert not result.passed and result.mistake == mistake and phrase in result.message, \
+        result.message
+
+
+@pytest.mark.parametrize("student", [
+    _gradient_check(),
+    _gradient_check(error=lambda a, n: np.linalg.norm(a - n) / max(np.linalg.norm(a),
+                                                                    np.linalg.norm(n))),
+    _gradient_check(error=lambda a, n: np.linalg.norm(a - n) / (np.linalg.norm(a)
+                                                                 + np.linalg.norm(n))),
+])
+def test_gradient_check_accepts_natural_correct_forms(student):
+    assert checks.check_gradient_check(student).passed
+
+
+def test_gradient_check_accepts_a_restore_that_is_off_by_rounding():
+    def arithmetic(net_fn, params, X, y, h=1e-5):
+        _, grads = net_fn(params, X, y)
+        errors = {}
+        for name, p in params.items():
+            numerical = np.zeros(p.shape)
+            for i in np.ndindex(p.shape):
+                p[i] += h
+                plus = net_fn(params, X, y)[0]
+                p[i] -= 2 * h
+                minus = net_fn(params, X, y)[0]
+                p[i] += h                       # back only up to rounding
+                numerical[i] = (plus - minus) / (2 * h)
+            errors[name] = relative_error(grads[name], numerical)
+        return errors
+
+    assert checks.check_gradient_check(arithmetic).passed
 
 
 def test_the_checks_network_is_away_from_relu_kinks():
     params, X, _ = checks._net_data()
     assert np.abs(X @ params["W1"] + params["b1"]).min() > 1e-3
-
-
-def test_mystery_net_has_exactly_one_wrong_gradient():
-    params, X, y = checks._net_data()
-    errors = ref.gradient_check(checks.mystery_net, params, X, y)
-    assert [k for k, e in errors.items() if e > 1e-6] == [ref.planted_bug]
-    assert ref.two_layer_net(params, X, y)[0] == checks.mystery_net(params, X, y)[0]
-
-
-_MYSTERY_ERRORS = {"W1": 2e-10, "b1": 0.4, "W2": 6e-11, "b2": 2e-11}
-
-
-@pytest.mark.parametrize("answer, errors, mark, phrase", [
-    (None, None, "[TODO]", "set errors to its result and suspect to the name"),
-    ("dW1", _MYSTERY_ERRORS, "[FAIL]", "one of W1, b1, W2, b2"),
-    ("b1", None, "[FAIL]", "pass the evidence too"),
-    ("W2", _MYSTERY_ERRORS, "[FAIL]", "do not accuse W2"),
-    ("b1", {**_MYSTERY_ERRORS, "W1": 0.3}, "[FAIL]", "do not single out one parameter"),
-    ("W2", {**_MYSTERY_ERRORS, "b1": 1e-10, "W2": 0.4}, "[FAIL]",
-     "these are not the errors of mystery_net"),
-    ("b1", {**_MYSTERY_ERRORS, "W1": float("nan")}, "[FAIL]", "0/0 where both gradients"),
-    ("b1", _MYSTERY_ERRORS, "[PASS]", "sums the gradient for b1 before the ReLU mask"),
-])
-def test_planted_bug_answers(answer, errors, mark, phrase, capsys):
-    checks.check_planted_bug(answer, errors)
-    out = capsys.readouterr().out
-    assert mark in out and phrase in out, out
 
 
 def test_checks_buggy_networks_keep_their_bug_away_from_zero():
@@ -406,18 +253,338 @@ def test_checks_buggy_networks_keep_their_bug_away_from_zero():
         assert np.isclose(np.linalg.norm(wrong), np.linalg.norm(grads[name]))   # same norm
 
 
-def test_new_checks_reject_a_non_function():
-    with pytest.raises(TypeError, match="pass your function itself"):
-        checks.check_two_layer_net({"W1": np.ones((2, 2))})
-    with pytest.raises(TypeError, match="pass your function itself"):
-        checks.check_gradient_check(1e-5)
+# ---- Exercise 3: the planted bug ---------------------------------------------------------------
+@pytest.mark.parametrize("step", list(checks._PLANTED))
+def test_every_planted_bug_spoils_exactly_what_its_step_feeds(step):
+    """On the check's data and on the notebook's (section 1's weights, 5 samples), every wrong
+    expression spoils exactly the gradients its quantity feeds, with a wide margin."""
+    from coursekit.data import blobs
+    from coursekit.nn import MLP
+
+    X_train, y_train, _, _ = blobs()
+    X_train = (X_train - X_train.mean(axis=0)) / X_train.std(axis=0)
+    notebook = (MLP([2, 8, 8, 3], activation="tanh", init="xavier_normal", seed=0).params,
+                X_train[:5], y_train[:5])
+    for params, X, y in (checks._three_layer_data(), notebook):
+        for expression, _ in checks._PLANTED[step]:
+            def net(p, X_, y_, wrong=(step, expression)):
+                return checks._three_layer_net(p, X_, y_, wrong)
+            errors = ref.gradient_check(net, checks._copy(params), X, y)
+            feeds = checks.BACKWARD_STEPS[step][1]
+            assert min(errors[k] for k in feeds) > 1e-2, expression
+            assert max((errors[k] for k in errors if k not in feeds), default=0) < 1e-8
 
 
-def test_mystery_net_rejects_params_that_are_not_a_dict():
-    with pytest.raises(TypeError, match="params must be a dict"):
-        checks.mystery_net([np.ones((2, 3))], np.ones((4, 2)), np.zeros(4, dtype=int))
+def test_the_steps_feed_different_sets_of_parameters():
+    feeds = [frozenset(f) for _, f in checks.BACKWARD_STEPS.values()]
+    assert len(set(feeds)) == len(feeds)
 
 
-def test_check_planted_bug_takes_a_name_not_a_function():
-    with pytest.raises(TypeError, match="suspect must be a parameter name"):
-        checks.check_planted_bug(ref.two_layer_net)
+def test_the_bug_is_drawn_once_per_session_and_from_a_seed():
+    drawn = {checks.network_with_a_bug(seed)._wrong for seed in range(300)}
+    assert {step for step, _ in drawn} == set(checks.BACKWARD_STEPS)
+    assert checks.network_with_a_bug(7)._wrong == checks.network_with_a_bug(7)._wrong
+    assert checks.network_with_a_bug().seed == checks.network_with_a_bug().seed
+
+
+@pytest.mark.parametrize("answer, mark, phrase", [
+    ("delta1", "[PASS]", "The bug: delta1 = "),
+    ("δ_1", "[PASS]", "The bug: delta1 = "),
+    ("db1", "[FAIL]", "db1 feeds only b1, but your errors show W1 wrong too"),
+    ("delta2", "[FAIL]", "would spoil W2, b2, W1, b1, but your errors show only W1, b1"),
+    ("dW3", "[FAIL]", "dW3 feeds W3, but your errors show W1, b1 wrong"),
+    ("W1", "[FAIL]", "name one quantity of the backward pass"),
+    (None, "[TODO]", "Set suspect to its name"),
+])
+def test_planted_bug_answers_print_the_students_errors(answer, mark, phrase, capsys):
+    buggy, params, X, y, errors = _bug_case("delta1")
+    checks.check_planted_bug(answer, errors, buggy, params, X, y)
+    out = capsys.readouterr().out
+    assert mark in out and phrase in out, out
+    if mark != "[PASS]":
+        assert "W1 " in out and "(wrong)" in out and "W3 below 1e-7" in out, out
+
+
+def test_planted_bug_todo_before_any_evidence(capsys):
+    buggy, params, X, y, _ = _bug_case("delta1")
+    result = checks.check_planted_bug(None, None, buggy, params, X, y)
+    assert not result.passed and result.mistake == "todo"
+    assert "set errors3 to what your gradient_check returns" in capsys.readouterr().out
+
+
+def test_planted_bug_dw_for_a_delta(capsys):
+    buggy, params, X, y, errors = _bug_case("dW2")
+    checks.check_planted_bug("delta2", errors, buggy, params, X, y)
+    assert "a wrong delta2 would spoil W2, b2, W1, b1, but your errors show only W2" in \
+        capsys.readouterr().out
+
+
+def test_planted_bug_compares_the_pattern_not_the_numbers(capsys):
+    buggy, params, X, y, errors = _bug_case("delta1")            # W1 and b1 wrong
+    for honest in (
+            _gradient_check(error=lambda a, n: np.linalg.norm(a - n) / (np.linalg.norm(a)
+                                                                         + np.linalg.norm(n))),
+            _gradient_check(error=lambda a, n: float((np.abs(a - n) / np.maximum(
+                np.maximum(np.abs(a), np.abs(n)), 1e-12)).max()))):
+        evidence = honest(buggy, checks._copy(params), X, y)
+        assert checks.check_planted_bug("delta1", evidence, buggy, params, X, y).passed
+    scaled = {k: 10 * v for k, v in errors.items()}              # other numbers, same pattern
+    assert checks.check_planted_bug("delta1", scaled, buggy, params, X, y).passed
+    stale = _bug_case("dW2")[4]                                   # another draw's errors
+    result = checks.check_planted_bug("dW2", stale, buggy, params, X, y)
+    assert not result.passed and result.mistake == "other evidence"
+    assert "your errors mark W2 wrong, but" in result.message and "compute errors3 again" in \
+        result.message
+    capsys.readouterr()
+
+
+def test_planted_bug_rejects_missing_or_broken_evidence(capsys):
+    buggy, params, X, y, errors = _bug_case("delta1")
+    result = checks.check_planted_bug("delta1", None, buggy, params, X, y)
+    assert not result.passed and "pass the evidence too" in result.message
+    result = checks.check_planted_bug("delta1", {"W1": 0.1}, buggy, params, X, y)
+    assert not result.passed and result.mistake == "no evidence"
+    result = checks.check_planted_bug("delta1", {**errors, "W1": float("nan")}, buggy, params, X, y)
+    assert not result.passed and "0/0" in result.message
+    capsys.readouterr()
+
+
+def test_planted_bug_takes_a_name_and_the_drawn_network():
+    buggy, params, X, y, errors = _bug_case("dW1")
+    with pytest.raises(TypeError, match="suspect must be the name of a quantity"):
+        checks.check_planted_bug(ref.two_layer_net, errors, buggy, params, X, y)
+    with pytest.raises(TypeError, match="network_with_a_bug"):
+        checks.check_planted_bug("dW1", errors, ref.two_layer_net, params, X, y)
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        checks.network_with_a_bug("seven")
+    with pytest.raises(TypeError, match="params must be a dict with the keys W1, b1, W2, b2, W3"):
+        buggy({"W1": np.ones((2, 3))}, X, y)
+
+
+# ---- Going further: sigmoid + binary cross-entropy ---------------------------------------------
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _bce_with(dz_of):
+    """The right loss with a wrong dz = dz_of(p, y, z, n)."""
+    def student(z, y):
+        loss, _ = ref.sigmoid_bce(z, y)
+        return loss, dz_of(_sigmoid(z), y, z, len(z))
+    return student
+
+
+def _bce_naive(z, y):
+    p = _sigmoid(z)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), (p - y) / len(z)
+
+
+def _bce_summed(z, y):
+    loss, dz = ref.sigmoid_bce(z, y)
+    return loss * len(z), dz * len(z)
+
+
+def _bce_epsilon(z, y):
+    p = _sigmoid(z)
+    return -np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)), (p - y) / len(z)
+
+
+def _bce_per_sample(z, y):
+    loss, dz = ref.sigmoid_bce(z, y)
+    return np.full(len(z), loss), dz
+
+
+def _bce_one_term(z, y):
+    _, dz = ref.sigmoid_bce(z, y)
+    return -np.mean(y * np.log(_sigmoid(z))), dz
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (_bce_with(lambda p, y, z, n: p - y), "dz is N times too large"),
+    (_bce_with(lambda p, y, z, n: (y - p) / n), "dz has the wrong sign"),
+    (_bce_with(lambda p, y, z, n: p / n), "the part that comes from the label y is missing"),
+    (_bce_with(lambda p, y, z, n: -(y / p - (1 - y) / (1 - p)) / n), "that is dL/dp"),
+    (_bce_with(lambda p, y, z, n: (p - y) * p * (1 - p) / n), "extra factor p(1 - p)"),
+    (_bce_with(lambda p, y, z, n: (z - y) / n), "uses the logit z"),
+    (_bce_with(lambda p, y, z, n: ((p - y) / n).astype(np.float32)), "compute in float64"),
+    (_bce_summed, "loss is N times too large"),
+    (_bce_one_term, "only the y·log(p) term"),
+    (_bce_per_sample, "the loss must be one number"),
+    (_bce_naive, "np.logaddexp"),
+    (_bce_epsilon, "caps it"),
+    (lambda z, y: ref.sigmoid_bce(z, y)[1], "return two things"),
+])
+def test_sigmoid_bce_mistakes(student, phrase):
+    with np.errstate(all="ignore"):
+        result = checks.check_sigmoid_bce(student, ref.gradient_check)
+    assert not result.passed and phrase in result.message, result.message
+
+
+def test_sigmoid_bce_reports_the_students_own_gradient_check():
+    result = checks.check_sigmoid_bce(_bce_with(lambda p, y, z, n: p - y), ref.gradient_check)
+    assert "your gradient_check of your loss flags this dz too" in result.message
+
+
+@pytest.mark.parametrize("student", [
+    lambda z, y: list(ref.sigmoid_bce(z, y)),
+    lambda z, y: (np.mean(np.logaddexp(0, z) - y * z), (np.exp(-np.logaddexp(0, -z)) - y) / len(z)),
+    lambda z, y: (np.float64(ref.sigmoid_bce(z, y)[0]), ref.sigmoid_bce(z, y)[1]),
+])
+def test_sigmoid_bce_accepts_natural_correct_forms(student):
+    assert checks.check_sigmoid_bce(student, ref.gradient_check).passed
+
+
+def _torch_bce(dtype):
+    def student(z, y):
+        import torch
+
+        zt = torch.tensor(z, dtype=dtype, requires_grad=True)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(
+            zt, torch.tensor(y, dtype=dtype))
+        loss.backward()
+        return loss.item() if dtype == torch.float64 else loss.detach(), zt.grad
+    return student
+
+
+def test_sigmoid_bce_accepts_torch_in_float64_and_names_float32_without_blaming_dz():
+    torch = pytest.importorskip("torch")
+    assert checks.check_sigmoid_bce(_torch_bce(torch.float64), ref.gradient_check).passed
+    result = checks.check_sigmoid_bce(_torch_bce(torch.float32), ref.gradient_check)
+    assert not result.passed and result.mistake == "float32"
+    assert "gradient_check" not in result.message and "disagrees" not in result.message
+
+    def with_graph(z, y):
+        loss, dz = _torch_bce(torch.float64)(z, y)
+        return torch.tensor(loss, requires_grad=True), dz
+    result = checks.check_sigmoid_bce(with_graph)
+    assert not result.passed and "requires grad" in result.message
+
+
+# ---- Going further: the building blocks of a two-layer ReLU network ----------------------------
+@pytest.mark.parametrize("student, phrase", [
+    (lambda d, x, W: (d @ W.T, (x.T @ d).T, d.sum(0)), "dW is transposed"),
+    (lambda d, x, W: (d @ W.T, x.T @ d / len(x), d.sum(0)), "dW is N times too small"),
+    (lambda d, x, W: (d @ W.T, x.T @ d * len(x), d.sum(0)), "dW is N times too large"),
+    (lambda d, x, W: (d @ W.T / len(x), x.T @ d, d.sum(0)), "dx is N times too small"),
+    (lambda d, x, W: (d @ W.T, x.T @ d, d), "db must have b's shape"),
+    (lambda d, x, W: (d @ W.T, x.T @ d, d.sum(0, keepdims=True)), "without keepdims=True"),
+    (lambda d, x, W: (d @ W.T, x.T @ d, d.mean(0)), "db is N times too small"),
+    (lambda d, x, W: (d @ W, x.T @ d, d.sum(0)), "x is (N, D), W is (D, H)"),
+    (lambda d, x, W: (d @ W.T, x.T @ d), "return three arrays"),
+    (lambda d, x, W: (-(d @ W.T), x.T @ d, d.sum(0)),
+     "dx has the wrong sign: your result is the negative of the expected one"),
+    (lambda d, x, W: [g.astype(np.float32) for g in (d @ W.T, x.T @ d, d.sum(0))],
+     "compute in float64"),
+])
+def test_affine_backward_mistakes(student, phrase):
+    result = checks.check_affine_backward(student)
+    assert not result.passed and phrase in result.message, result.message
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (lambda d, z: (z > 0).astype(float), "you returned the mask"),
+    (lambda d, z: d * z, "not by z itself"),
+    (lambda d, z: np.maximum(d, 0), "not from the sign of dout"),
+    (lambda d, z: d * (z >= 0), "at z = 0 use the derivative 0"),
+    (lambda d, z: (d * (z > 0)).astype(np.float32), "compute in float64"),
+])
+def test_relu_backward_mistakes(student, phrase):
+    result = checks.check_relu_backward(student)
+    assert not result.passed and phrase in result.message
+
+
+def _softmax_with(loss_of=None, grad_of=None):
+    def student(logits, y):
+        loss, grad = ref.softmax_cross_entropy(logits, y)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+        return (loss_of(p, y, loss) if loss_of else loss), (grad_of(p, y, grad) if grad_of
+                                                             else grad)
+    return student
+
+
+def _naive_softmax(logits, y):
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    g = p.copy()
+    g[np.arange(len(y)), y] -= 1
+    return -np.log(p[np.arange(len(y)), y]).mean(), g / len(y)
+
+
+def _whole_columns(p, y, grad):
+    d = p.copy()
+    d[:, y] -= 1
+    return d / len(y)
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (_naive_softmax, "subtract each row's maximum"),
+    (_softmax_with(loss_of=lambda p, y, loss: loss * len(y),
+                   grad_of=lambda p, y, g: g * len(y)), "take the mean over the batch"),
+    (_softmax_with(grad_of=lambda p, y, g: p / len(y)), "subtract 1 at the true class"),
+    (_softmax_with(loss_of=lambda p, y, loss: -np.log(p[np.arange(len(y)), y]).mean()),
+     "log-sum-exp"),
+    (_softmax_with(loss_of=lambda p, y, loss: -np.log(p[np.arange(len(y)), y] + 1e-12).mean()),
+     "added inside the log (or a clipped p) caps it"),
+    (_softmax_with(loss_of=lambda p, y, loss: -np.log(p[np.arange(len(y)), y] + 1e-300).mean()),
+     "added inside the log (or a clipped p) caps it"),
+    (_softmax_with(grad_of=_whole_columns), "d[:, y] -= 1 subtracts 1 in whole columns"),
+    (_softmax_with(loss_of=lambda p, y, loss: -np.log(p[:, y]).mean()),
+     "log_probs[:, y] picks an N x N block"),
+    (_softmax_with(grad_of=lambda p, y, g: -g), "dlogits has the wrong sign"),
+    (_softmax_with(grad_of=lambda p, y, g: g.astype(np.float32)), "compute in float64"),
+])
+def test_softmax_mistakes(student, phrase):
+    with np.errstate(all="ignore"):
+        result = checks.check_softmax_cross_entropy(student)
+    assert not result.passed and phrase in result.message, result.message
+
+
+def test_softmax_and_two_layer_net_accept_a_list():
+    assert checks.check_softmax_cross_entropy(
+        lambda logits, y: list(ref.softmax_cross_entropy(logits, y))).passed
+    assert checks.check_two_layer_net(lambda p, X, y: list(ref.two_layer_net(p, X, y))).passed
+
+
+def _net_with(change):
+    def student(params, X, y):
+        loss, grads = ref.two_layer_net(params, X, y)
+        z1 = X @ params["W1"] + params["b1"]
+        a1 = np.maximum(z1, 0)
+        _, dlogits = ref.softmax_cross_entropy(a1 @ params["W2"] + params["b2"], y)
+        da1 = dlogits @ params["W2"].T
+        change(grads, X, z1, dlogits, da1, params)
+        return loss, grads
+    return student
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (_net_with(lambda g, X, z1, d, da1, p: g.update(W1=X.T @ da1)), "dW1 skips the ReLU"),
+    (_net_with(lambda g, X, z1, d, da1, p: g.update(W2=z1.T @ d)), "not the pre-activation z1"),
+    (_net_with(lambda g, X, z1, d, da1, p: g.update(W1=X.T @ (da1 * (da1 > 0)))),
+     "mask must come from z1"),
+    (_net_with(lambda g, X, z1, d, da1, p: g.update(b1=da1.sum(axis=0))), "db1 skips the ReLU"),
+    (_net_with(lambda g, X, z1, d, da1, p: p["W1"].__isub__(0.1)), "must not update weights"),
+    (_net_with(lambda g, X, z1, d, da1, p: g.pop("b2")), "grads must have the keys W1, b1, W2, b2"),
+    (_net_with(lambda g, X, z1, d, da1, p: g.update(W1=-g["W1"])),
+     "W1's gradient has the wrong sign"),
+    (_net_with(lambda g, X, z1, d, da1, p: g.update(W2=g["W2"].astype(np.float32))),
+     "compute in float64"),
+    (lambda params, X, y: ref.two_layer_net(params, X, y)[1], "return two things"),
+])
+def test_two_layer_net_mistakes(student, phrase):
+    result = checks.check_two_layer_net(student)
+    assert not result.passed and phrase in result.message, result.message
+
+
+def test_two_layer_net_names_a_broken_building_block():
+    def uses_a_broken_block(params, X, y):
+        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0")
+
+    result = checks.check_two_layer_net(uses_a_broken_block)
+    assert "run the checks of the building blocks first" in result.message
+
+
+def test_check_result_is_falsey_on_failure_and_displays_nothing():
+    result = checks.run_checks("demo", lambda: None, [lambda fn: "wrong"])
+    assert not result and result.message == "[FAIL] demo: wrong"
+    assert result._ipython_display_() is None

@@ -182,3 +182,14 @@ def test_assert_passes_is_silent_and_raises_with_the_message(capsys):
     with pytest.raises(AssertionError, match="wrong"):
         _core.assert_passes(_core.run_checks, "f", abs, [lambda fn: "wrong"])
     assert capsys.readouterr().out == ""
+
+
+def test_the_generic_message_prints_enough_digits_to_show_the_difference():
+    message = _core.compare("x", np.array(1.0584730), np.array(1.0584680))
+    assert "1.058473 where 1.058468 is expected" in message
+
+
+def test_a_function_with_the_wrong_parameters_is_named(capsys):
+    result = _core.run_checks("f", lambda x: x, [lambda fn: fn(1, 2)])
+    assert result.mistake == "signature" and "parameters" in result.message
+    assert "returned" not in result.message

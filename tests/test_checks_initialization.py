@@ -218,3 +218,171 @@ def test_he_fan_out_is_named_as_the_backward_variant():
 def test_check_predict_std_rejects_a_non_function():
     with pytest.raises(TypeError, match="student_fn"):
         ci.check_predict_std([1.0, 2.0])
+
+
+# ---------------------------------------------------------------- init_he_ (model.apply)
+
+def test_unattempted_model_apply_and_prediction_say_todo(capsys):
+    assert "[TODO]" in ci.check_init_he(_not_attempted).message
+    assert "[TODO]" in ci.check_prediction(None, None).message
+    assert "[TODO]" in ci.check_prediction(1.41, None).message  # half done: still to do
+    assert capsys.readouterr().out.count("[TODO]") == 3
+
+
+def test_init_he_accepts_the_reference_and_every_natural_form():
+    import corpus_initialization as corpus
+
+    for fn in (ref.init_he_, corpus.init_he_kaiming, corpus.init_he_kaiming_uniform,
+               corpus.init_he_no_grad, corpus.init_he_new_parameter):
+        result = ci.check_init_he(fn)
+        assert result.passed, (fn.__name__, result.message)
+
+
+@pytest.mark.parametrize("name,mistake,phrase", [
+    ("init_he_fan_out", "fan_out", "weight.shape[1]"),
+    ("init_he_shape0", "fan_out", "(out_features, in_features)"),
+    ("init_he_no_relu_factor", "no ReLU factor", "ReLU's factor 2"),
+    ("init_he_variance_as_std", "variance as std", "takes the std"),
+    ("init_he_bias_with_weight_rule", "bias rule", "biases with the weight rule"),
+    ("init_he_bias_left", "bias unchanged", "biases still have PyTorch's default"),
+    ("init_he_every_module", "non-linear module", "failed on a ReLU"),
+    ("init_he_hasattr", "non-linear module", "failed on a LayerNorm"),
+    ("init_he_without_no_grad", "no_grad", "torch.no_grad()"),
+    ("init_he_assign_tensor", "assigned tensor", "must stay an nn.Parameter"),
+    ("init_he_float32_data", "dtype", "float32 in a torch.float64 network"),
+    ("init_he_transposed", "layout", "(500, 90)"),
+    ("init_he_uniform_bound", "uniform bound", "sqrt(6/fan_in)"),
+    ("init_he_xavier", "xavier", "Xavier"),
+    ("init_he_wrong_class", "unchanged", "isinstance(module, nn.Linear)"),
+])
+def test_init_he_names_each_typical_mistake(name, mistake, phrase):
+    import corpus_initialization as corpus
+
+    result = ci.check_init_he(getattr(corpus, name))
+    assert result.passed is False
+    assert result.mistake == mistake, result.message
+    assert phrase in result.message, result.message
+
+
+def test_init_he_leaves_layer_norm_alone():
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+
+    def also_layer_norm(module):
+        ref.init_he_(module)
+        if isinstance(module, nn.LayerNorm):
+            nn.init.normal_(module.weight)
+
+    result = ci.check_init_he(also_layer_norm)
+    assert result.mistake == "non-linear module" and "LayerNorm's parameters" in result.message
+
+
+def test_init_he_names_an_unknown_error_with_the_students_line():
+    def broken(module):
+        raise KeyError("oops")
+
+    result = ci.check_init_he(broken)
+    assert result.passed is False and "KeyError" in result.message
+
+
+def test_init_he_check_does_not_disturb_the_notebooks_random_numbers():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    ci.check_init_he(ref.init_he_)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_accepted_init_rules_work_in_the_notebooks_later_cells():
+    """What passes the check runs in the cells that use it: the 30-layer float64 network of
+    sections 5-6 is built with model.apply(rule), measured and trained one SGD step."""
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    import corpus_initialization as corpus
+
+    for rule in (ref.init_he_, corpus.init_he_kaiming, corpus.init_he_kaiming_uniform,
+                 corpus.init_he_no_grad, corpus.init_he_new_parameter):
+        sizes = [64] + [64] * 29 + [10]
+        layers = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            layers += [nn.Linear(n_in, n_out, dtype=torch.float64), nn.ReLU()]
+        net = nn.Sequential(*layers[:-1]).apply(rule)
+        x = torch.randn(64, 64, dtype=torch.float64)
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.003, momentum=0.9)
+        loss = nn.functional.cross_entropy(net(x), torch.zeros(64, dtype=torch.long))
+        loss.backward()
+        optimizer.step()
+        assert torch.isfinite(loss) and all(p.grad is not None for p in net.parameters())
+
+
+# ---------------------------------------------------------------- prediction
+
+def test_prediction_accepts_the_reference_and_rounded_numbers():
+    assert ci.check_prediction(*ref.predicted_std_z20()).passed
+    assert ci.check_prediction(1.41, 2.3e-8).passed
+    assert ci.check_prediction(np.float64(1.4), 2.4e-8).passed
+
+
+def test_reference_prediction_matches_the_variance_recursion():
+    he, default = ref.predicted_std_z20()
+    widths = [64] + [64] * 19
+    assert he == pytest.approx(ref.predict_std(widths + [64], [2 / 64] * 20)[19])
+    assert default == pytest.approx(ref.predict_std(widths + [64], [1 / (3 * 64)] * 20)[19])
+
+
+@pytest.mark.parametrize("he,default,mistake,phrase", [
+    (1.0, 2.34e-8, "one", "Var(z_1) = n_0·(2/n_0)·1 = 2"),
+    (2.0, 2.34e-8, "variance", "square root"),
+    (math.sqrt(0.5), 2.34e-8, "half", "not a ReLU output"),
+    (1e-4, 2.34e-8, "vanishes", "does not shrink"),
+    (1.41, 2 ** -9.5, "no /3", "a²/3"),
+    (1.41, 3.0 ** -10, "no ReLU factor", "left out the ReLU"),
+    (1.41, 6.0 ** -10, "half", "not a ReLU output"),
+    (1.41, (1 / 3 * (1 / 6) ** 19), "variance", "square root"),
+    (1.41, math.sqrt(1 / 3 * (1 / 6) ** 18), "layers", "count the layers"),
+    (1.41, math.sqrt(1 / 3), "first layer", "std of z_1"),
+    (1.41, 1.41, "he", "He's value"),
+    (1.2, 2.34e-8, "values", "wrong values"),
+])
+def test_prediction_names_each_typical_mistake(he, default, mistake, phrase):
+    result = ci.check_prediction(he, default)
+    assert result.passed is False
+    assert result.mistake == mistake, result.message
+    assert phrase in result.message, result.message
+
+
+def test_accepted_predict_std_and_conv_fans_forms_work_downstream():
+    # the notebook converts predict_std's result with np.asarray and unpacks conv_fans' pair
+    import corpus_initialization as corpus
+
+    widths, variances = [64, 512, 128], [4 / 576, 4 / 640]
+    for fn in (ref.predict_std, corpus.predict_std_right):
+        assert ci.check_predict_std(fn).passed
+        predicted = np.asarray(fn(widths, variances), float)
+        assert predicted.shape == (2,) and np.all(predicted > 0)
+    for fn in (ref.conv_fans, corpus.conv_fans_list):
+        fan_in, fan_out = fn((3, 3, 1, 6))
+        assert (fan_in + fan_out) / fan_in == 7
+    for fn in (ref.he_std, corpus.he_std_numpy, corpus.he_std_torch_gain):
+        assert ci.check_he_std(fn).passed
+        assert f"{float(fn(512, 256, slope=0.2)):.5f}" == "0.06129"
+
+
+@pytest.mark.parametrize("he,default", [(1.41, "2e-8"), (True, 2.34e-8), ([1.41], 2e-8)])
+def test_prediction_that_is_not_a_number_is_a_type_error(he, default):
+    with pytest.raises(TypeError, match="must be a number"):
+        ci.check_prediction(he, default)
+
+
+def test_init_he_names_a_network_the_rule_broke():
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+
+    def breaks_the_bias(module):
+        ref.init_he_(module)
+        if isinstance(module, nn.Linear):
+            module.bias = nn.Parameter(torch.zeros(3, dtype=module.weight.dtype))
+
+    result = ci.check_init_he(breaks_the_bias)
+    assert result.mistake == "broken network" and "no longer works" in result.message

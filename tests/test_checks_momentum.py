@@ -7,129 +7,43 @@ from coursekit.checks import momentum as checks
 from coursekit.solutions import momentum as sol
 
 
-def _not_done(*args):
+def _not_done(*args, **kwargs):
     raise NotImplementedError
 
 
 @pytest.mark.parametrize("check,fn", [(checks.check_ewa_corrected, sol.ewa_corrected),
-                                      (checks.check_momentum_step, sol.momentum_step),
+                                      (checks.check_corrected_velocity_step,
+                                       sol.corrected_velocity_step),
+                                      (checks.check_tuned_momentum, sol.tuned_momentum),
+                                      (checks.check_predict_decay, sol.predict_decay),
                                       (checks.check_adam_step, sol.adam_step)])
 def test_checks_accept_the_reference_and_report_not_attempted(check, fn, capsys):
     assert check(fn).passed is True
     assert "[PASS]" in capsys.readouterr().out
     result = check(_not_done)
     assert result.passed is False and "not attempted" in result.message
-
-
-def _ewa(values, beta, new, old, power=None, first=False):
-    out, v = [], 0.0
-    for t, x in enumerate(values, start=1):
-        v = x if first and t == 1 else old * v + new * x
-        out.append(v / (1 - beta ** power(t)) if power else v)
-    return np.array(out)
-
-
-@pytest.mark.parametrize("wrong,phrase", [
-    (lambda x, b: _ewa(x, b, 1 - b, b), "no bias correction"),
-    (lambda x, b: _ewa(x, b, b, 1 - b, lambda t: t), "wrong term"),
-    (lambda x, b: _ewa(x, b, b, 1 - b), "wrong term (and the bias correction is missing)"),
-    (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t + 1), "off by one"),
-    (lambda x, b: _ewa(x, b, 1 - b, b, first=True), "started the average at the first value"),
-    (lambda x, b: -sol.ewa_corrected(x, b), "wrong sign: your result is the negative"),
-    (lambda x, b: sol.ewa_corrected(x, b)[:-1], "shape"),
-])
-def test_ewa_check_names_the_mistake(wrong, phrase):
-    result = checks.check_ewa_corrected(wrong)
-    assert result.passed is False
-    assert phrase in result.message
-
-
-def test_ewa_check_rejects_a_fix_that_only_works_for_one_sequence():
-    result = checks.check_ewa_corrected(lambda x, b: np.full(len(x), 2.0))
-    assert result.passed is False
-
-
-def _step(kind):
-    def fn(x, buf, grad, lr, beta):
-        if kind == "dampened":
-            new = beta * buf + (1 - beta) * grad
-            return x - lr * new, new
-        if kind == "swapped":
-            new = (1 - beta) * buf + grad
-            return x - lr * new, new
-        if kind == "keras":
-            new = beta * buf - lr * grad
-            return x + new, new
-        if kind == "stale_buf":
-            return x - lr * (beta * buf + grad), buf
-        new = beta * buf + grad
-        if kind == "sign":
-            return x + lr * new, new
-        if kind == "grad_only":
-            return x - lr * grad, new
-        if kind == "old_buf":
-            return x - lr * buf, new
-        if kind == "one_output":
-            return x - lr * new
-        raise AssertionError(kind)
-    return fn
-
-
-@pytest.mark.parametrize("kind,phrase", [
-    ("dampened", "EWA form"), ("swapped", "wrong term"), ("keras", "Keras"),
-    ("stale_buf", "returned the old buffer"), ("sign", "wrong sign"),
-    ("grad_only", "gradient alone"), ("old_buf", "old buffer: update the buffer first"),
-    ("one_output", "return two arrays"),
-])
-def test_momentum_check_names_the_mistake(kind, phrase):
-    result = checks.check_momentum_step(_step(kind))
-    assert result.passed is False
-    assert phrase in result.message
-
-
-def _adam(kind):
-    def fn(x, m, v, grad, t, lr, b1, b2, eps):
-        m = (1 - b1) * m + b1 * grad if kind == "m_swapped" else b1 * m + (1 - b1) * grad
-        if kind == "v_swapped":
-            v = (1 - b2) * v + b2 * grad**2
-        elif kind == "v_not_squared":
-            v = b2 * v + (1 - b2) * grad
-        else:
-            v = b2 * v + (1 - b2) * grad**2
-        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-        if kind == "no_correction":
-            return x - lr * m / (np.sqrt(v) + eps), m, v
-        if kind == "m_only":
-            return x - lr * m_hat / (np.sqrt(v) + eps), m, v
-        if kind == "sign":
-            return x + lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-        if kind == "no_sqrt":
-            return x - lr * m_hat / (v_hat + eps), m, v
-        return x - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-    return fn
-
-
+    assert result.mistake == "todo"
 
 
 def test_checks_reject_a_non_function():
-    with pytest.raises(TypeError, match="pass your function"):
-        checks.check_ewa_corrected(None)
-    with pytest.raises(TypeError, match="pass your function"):
-        checks.check_momentum_step(3)
-    with pytest.raises(TypeError, match="pass your function"):
-        checks.check_adam_step("adam_step")
+    for check in (checks.check_ewa_corrected, checks.check_corrected_velocity_step,
+                  checks.check_tuned_momentum, checks.check_predict_decay, checks.check_adam_step):
+        with pytest.raises(TypeError, match="pass your function"):
+            check("my_function")
 
 
-def test_check_reports_an_error_raised_by_the_student():
-    def broken(values, beta):
-        return values @ np.ones((3, 3))
+# ---- ewa_corrected ------------------------------------------------------------------------
+def _ewa(values, beta, new, old, power=None, first=False, divisor=None):
+    out, v = [], 0.0
+    for t, x in enumerate(values, start=1):
+        v = x if first and t == 1 else old * v + new * x
+        if divisor:
+            v_out = v / divisor(t)
+        else:
+            v_out = v / (1 - beta ** power(t)) if power else v
+        out.append(v_out)
+    return np.array(out)
 
-    result = checks.check_ewa_corrected(broken)
-    assert result.passed is False and "raised ValueError" in result.message
-
-
-# Gaps closed after the December 2026 review: each new message has a test, and each check runs
-# several test vectors, so a function right for one case only fails.
 
 def _ewa_fed_back(values, beta):
     out, v = [], 0.0
@@ -137,147 +51,6 @@ def _ewa_fed_back(values, beta):
         v = (beta * v + (1 - beta) * x) / (1 - beta**t)  # corrected value fed back
         out.append(v)
     return np.array(out)
-
-
-def test_ewa_check_names_the_corrected_value_fed_back():
-    result = checks.check_ewa_corrected(_ewa_fed_back)
-    assert result.passed is False
-    assert "fed the corrected value back into the recursion" in result.message
-
-
-def test_ewa_check_uses_several_sequences():
-    def only_beta_08(values, beta):
-        return sol.ewa_corrected(values, 0.8)  # ignores beta: right for the first case only
-
-    result = checks.check_ewa_corrected(only_beta_08)
-    assert result.passed is False and "beta = 0.5" in result.message
-
-
-def test_momentum_check_names_a_swapped_return_order():
-    def swapped(x, buf, grad, lr, beta):
-        new_x, new_buf = sol.momentum_step(x, buf, grad, lr, beta)
-        return new_buf, new_x
-
-    result = checks.check_momentum_step(swapped)
-    assert result.passed is False
-    assert "you returned (new_buf, new_x)" in result.message
-
-
-def test_momentum_check_uses_several_vectors():
-    def hard_coded_lr(x, buf, grad, lr, beta):
-        return sol.momentum_step(x, buf, grad, 0.1, beta)  # right only for lr = 0.1
-
-    assert checks.check_momentum_step(hard_coded_lr).passed is False
-
-
-@pytest.mark.parametrize("shift,phrase", [(1, "you used t + 1"), (-1, "you used t - 1")])
-def test_adam_check_names_t_off_by_one(shift, phrase):
-    def off_by_one(x, m, v, grad, t, lr, b1, b2, eps):
-        m = b1 * m + (1 - b1) * grad
-        v = b2 * v + (1 - b2) * grad**2
-        s = t + shift
-        return x - lr * (m / (1 - b1**s)) / (np.sqrt(v / (1 - b2**s)) + eps), m, v
-
-    result = checks.check_adam_step(off_by_one)
-    assert result.passed is False
-    assert phrase in result.message
-
-
-def test_adam_check_uses_several_vectors():
-    def ignores_eps(x, m, v, grad, t, lr, b1, b2, eps):
-        return sol.adam_step(x, m, v, grad, t, lr, b1, b2, 1e-8)  # right only for eps = 1e-8
-
-    result = checks.check_adam_step(ignores_eps)
-    assert result.passed is False and "t = 10" in result.message
-
-
-# Second round of the review: the tuned-momentum exercise and the epsilon placements in Adam.
-
-def test_tuned_momentum_check_accepts_the_reference_and_a_list():
-    assert checks.check_tuned_momentum(sol.tuned_momentum).passed
-    assert checks.check_tuned_momentum(lambda a, b: list(sol.tuned_momentum(a, b))).passed
-    assert checks.check_tuned_momentum(_not_done).passed is False
-
-
-def _tuned(kind):
-    def fn(lam_min, lam_max):
-        kappa = lam_max / lam_min
-        rate = (kappa**0.5 - 1) / (kappa**0.5 + 1)
-        beta = rate if kind == "beta_is_rate" else rate**2
-        lr_torch = (2 / (lam_min**0.5 + lam_max**0.5)) ** 2
-        lr = {"torch_lr": lr_torch, "wrong_way": lr_torch * (1 - beta),
-              "gd_lr": 2 / (lam_min + lam_max)}.get(kind, lr_torch / (1 - beta))
-        speedup = np.log(rate) / np.log((kappa - 1) / (kappa + 1))
-        speedup = {"inverted": 1 / speedup, "kappa": kappa,
-                   "rates": ((kappa - 1) / (kappa + 1)) / rate}.get(kind, speedup)
-        if kind == "two_outputs":
-            return lr, beta
-        return lr, beta, speedup
-    return fn
-
-
-@pytest.mark.parametrize("kind,phrase", [
-    ("beta_is_rate", "beta is the rate"), ("torch_lr", "that is PyTorch's learning rate"),
-    ("wrong_way", "converted the wrong way"), ("gd_lr", "gradient descent's best step"),
-    ("inverted", "upside down"), ("kappa", "speedup of kappa"),
-    ("rates", "compares the rates themselves"), ("two_outputs", "return three numbers"),
-])
-def test_tuned_momentum_check_names_the_mistake(kind, phrase):
-    result = checks.check_tuned_momentum(_tuned(kind))
-    assert result.passed is False
-    assert phrase in result.message
-
-
-def _adam2(kind):
-    def fn(x, m, v, grad, t, lr, b1, b2, eps):
-        new_m = b1 * m + (1 - b1) * grad
-        new_v = b2 * v + (1 - b2) * grad**2
-        m_hat, v_hat = new_m / (1 - b1**t), new_v / (1 - b2**t)
-        if kind == "eps_inside":
-            return x - lr * m_hat / np.sqrt(v_hat + eps), new_m, new_v
-        if kind == "keras_eps":
-            return (x - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * new_m / (np.sqrt(new_v) + eps),
-                    new_m, new_v)
-        if kind == "no_eps":
-            return x - lr * m_hat / np.sqrt(v_hat), new_m, new_v
-        if kind == "old_state":
-            old_m, old_v = m / (1 - b1**t), v / (1 - b2**t)
-            return x - lr * old_m / (np.sqrt(old_v) + eps), new_m, new_v
-        if kind == "v_only":
-            return x - lr * new_m / (np.sqrt(v_hat) + eps), new_m, new_v
-        step = x - lr * m_hat / (np.sqrt(v_hat) + eps)
-        if kind == "returns_m_hat":
-            return step, m_hat, new_v
-        if kind == "returns_v_hat":
-            return step, new_m, v_hat
-        raise AssertionError(kind)
-    return fn
-
-
-@pytest.mark.parametrize("make,kind,phrase", [
-    (_adam, "m_swapped", "new_m: (1 - beta1) is on the wrong term"),
-    (_adam, "v_swapped", "new_v: (1 - beta2) is on the wrong term"),
-    (_adam, "v_not_squared", "squared gradients"),
-    (_adam, "no_correction", "no bias correction"),
-    (_adam, "m_only", "only m is bias-corrected"),
-    (_adam, "sign", "wrong sign"),
-    (_adam, "no_sqrt", "square root"),
-    (_adam2, "eps_inside", "eps is inside the square root"),
-    (_adam2, "keras_eps", "Keras's placement"),
-    (_adam2, "no_eps", "eps is missing"),
-    (_adam2, "old_state", "the step used the old m and v"),
-    (_adam2, "v_only", "only v is bias-corrected"),
-    (_adam2, "returns_m_hat", "bias-corrected m_hat as the new m"),
-    (_adam2, "returns_v_hat", "bias-corrected v_hat as the new v"),
-])
-def test_adam_check_names_the_mistake(make, kind, phrase):
-    result = checks.check_adam_step(make(kind))
-    assert result.passed is False
-    assert phrase in result.message
-
-
-def test_momentum_check_accepts_a_list_of_two_arrays():
-    assert checks.check_momentum_step(lambda *a: list(sol.momentum_step(*a))).passed is True
 
 
 def _ewa_t_from_zero(values, beta):
@@ -297,8 +70,416 @@ def _ewa_t_from_zero_python(values, beta):
     return out
 
 
-@pytest.mark.parametrize("fn", [_ewa_t_from_zero, _ewa_t_from_zero_python])
-def test_ewa_check_names_t_counted_from_zero(fn):
-    result = checks.check_ewa_corrected(fn)
+@pytest.mark.parametrize("wrong,mistake,phrase", [
+    (lambda x, b: _ewa(x, b, 1 - b, b), "no correction", "no bias correction"),
+    (lambda x, b: _ewa(x, b, b, 1 - b, lambda t: t), "weights swapped", "wrong term"),
+    (lambda x, b: _ewa(x, b, b, 1 - b), "weights swapped, no correction",
+     "wrong term (and the bias correction is missing)"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t + 1), "t + 1", "off by one"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, first=True), "start at x1",
+     "started the average at the first value"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t, first=True), "start at x1 and correct",
+     "and corrected it as well"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: (1 - b) ** t), "(1-beta)**t",
+     "you divided by (1 - beta)**t"),
+    (_ewa_fed_back, "fed back", "fed the corrected value back into the recursion"),
+    (_ewa_t_from_zero, "t from 0", "t starts at 1"),
+    (_ewa_t_from_zero_python, "t from 0", "t starts at 1"),
+    (lambda x, b: -sol.ewa_corrected(x, b), "sign", "wrong sign: your result is the negative"),
+    (lambda x, b: sol.ewa_corrected(x, b)[:-1], "shape", "shape"),
+])
+def test_ewa_check_names_the_mistake(wrong, mistake, phrase):
+    result = checks.check_ewa_corrected(wrong)
     assert result.passed is False
-    assert "t starts at 1" in result.message
+    assert result.mistake == mistake and phrase in result.message
+
+
+def test_ewa_check_accepts_a_list_and_float32():
+    assert checks.check_ewa_corrected(lambda x, b: list(sol.ewa_corrected(x, b))).passed
+    assert checks.check_ewa_corrected(
+        lambda x, b: sol.ewa_corrected(x, b).astype(np.float32)).passed
+
+
+def test_ewa_check_uses_several_sequences():
+    def only_beta_08(values, beta):
+        return sol.ewa_corrected(values, 0.8)  # ignores beta: right for the first case only
+
+    result = checks.check_ewa_corrected(only_beta_08)
+    assert result.passed is False and "beta = 0.5" in result.message
+    assert checks.check_ewa_corrected(lambda x, b: np.full(len(x), 2.0)).passed is False
+
+
+def test_check_reports_an_error_raised_by_the_student():
+    def broken(values, beta):
+        return values @ np.ones((3, 3))
+
+    result = checks.check_ewa_corrected(broken)
+    assert result.passed is False and "raised ValueError" in result.message
+
+
+# ---- corrected_velocity_step (momentum correction) ----------------------------------------
+def _velocity(kind):
+    def fn(x, v, g, lr, prev_lr, beta):
+        ratio = lr / prev_lr
+        new_v = {
+            "no correction": beta * v - lr * g,
+            "ratio inverted": beta * v / ratio - lr * g,
+            "times lr": beta * lr * v - lr * g,
+            "divided only": beta * v / prev_lr - lr * g,
+            "old lr on gradient": beta * ratio * v - prev_lr * g,
+            "old lr everywhere": beta * v - prev_lr * g,
+            "gradient sign": beta * ratio * v + lr * g,
+            "rescaled whole": ratio * (beta * v - lr * g),
+            "beta dropped": ratio * v - lr * g,
+        }.get(kind, beta * ratio * v - lr * g)
+        if kind == "buffer returned":
+            b = beta * (-v / prev_lr) + g
+            return x - lr * b, b
+        if kind == "x minus v":
+            return x - new_v, new_v
+        if kind == "old v":
+            return x + v, new_v
+        if kind == "order":
+            return new_v, x + new_v
+        if kind == "one output":
+            return x + new_v
+        return x + new_v, new_v
+    return fn
+
+
+@pytest.mark.parametrize("kind,phrase", [
+    ("no correction", "Keras's plain update"), ("ratio inverted", "upside down"),
+    ("times lr", "multiplied the old velocity by lr"), ("divided only", "divided the old velocity"),
+    ("old lr on gradient", "the new gradient gets the new learning rate"),
+    ("old lr everywhere", "uses the old learning rate prev_lr"),
+    ("buffer returned", "returned PyTorch's buffer"), ("gradient sign", "minus sign"),
+    ("rescaled whole", "rescaled the whole new velocity"), ("beta dropped", "beta is missing"),
+    ("x minus v", "not x - new_v"), ("old v", "old velocity"),
+    ("order", "you returned (new_v, new_x)"), ("one output", "return two arrays"),
+])
+def test_velocity_check_names_the_mistake(kind, phrase):
+    result = checks.check_corrected_velocity_step(_velocity(kind))
+    assert result.passed is False
+    assert phrase in result.message
+    expected = "return type" if kind == "one output" else kind
+    assert result.mistake == expected
+
+
+def test_velocity_check_accepts_natural_correct_forms():
+    def via_torch_buffer(x, v, g, lr, prev_lr, beta):
+        b = beta * (-v / prev_lr) + g          # PyTorch's buffer, then back to the velocity
+        return x - lr * b, -lr * b
+
+    assert checks.check_corrected_velocity_step(via_torch_buffer).passed
+    assert checks.check_corrected_velocity_step(
+        lambda *a: list(sol.corrected_velocity_step(*a))).passed
+
+
+def test_velocity_check_asks_for_float64_which_the_next_cell_needs():
+    def in_float32(*args):
+        return tuple(np.float32(a) for a in sol.corrected_velocity_step(*args))
+
+    result = checks.check_corrected_velocity_step(in_float32)
+    assert result.passed is False and result.mistake == "float32"
+    assert "compute in float64" in result.message
+
+
+def test_velocity_check_uses_several_learning_rates():
+    def hard_coded_ratio(x, v, g, lr, prev_lr, beta):
+        return sol.corrected_velocity_step(x, v, g, lr, lr / 0.1, beta)  # right for one case
+
+    assert checks.check_corrected_velocity_step(hard_coded_ratio).passed is False
+
+
+def test_no_velocity_test_vector_makes_two_mistakes_coincide():
+    for _, _, _, lr, prev_lr, beta in checks._VELOCITY_CASES:
+        assert not np.isclose(lr, 1 - beta) and not np.isclose(lr / prev_lr, beta)
+        assert not np.isclose(lr / prev_lr, 1 - beta)
+
+
+# ---- tuned_momentum ------------------------------------------------------------------------
+def _tuned(kind):
+    def fn(h_min, h_max):
+        kappa = h_max / h_min
+        rate = (kappa**0.5 - 1) / (kappa**0.5 + 1)
+        beta = rate if kind == "beta_is_rate" else rate**2
+        lr_torch = (2 / (h_min**0.5 + h_max**0.5)) ** 2
+        lr = {"torch_lr": lr_torch, "wrong_way": lr_torch * (1 - beta),
+              "gd_lr": 2 / (h_min + h_max)}.get(kind, lr_torch / (1 - beta))
+        rate_gd = (kappa - 1) / (kappa + 1)
+        speedup = np.log(rate) / np.log(rate_gd)
+        speedup = {"inverted": 1 / speedup, "kappa": kappa, "rates": rate_gd / rate,
+                   "sqrt_kappa": kappa**0.5, "beta_for_rate": np.log(rate**2) / np.log(rate_gd),
+                   "one_minus_rates": (1 - rate) / (1 - rate_gd)}.get(kind, speedup)
+        if kind == "two_outputs":
+            return lr, beta
+        if kind == "array":
+            return np.array([lr, beta, speedup])
+        return lr, beta, speedup
+    return fn
+
+
+@pytest.mark.parametrize("kind,phrase", [
+    ("beta_is_rate", "beta is the rate"), ("torch_lr", "that is PyTorch's learning rate"),
+    ("wrong_way", "converted the wrong way"), ("gd_lr", "gradient descent's best step"),
+    ("inverted", "upside down"), ("kappa", "speedup of kappa"),
+    ("rates", "compares the rates themselves"), ("two_outputs", "return three numbers"),
+    ("sqrt_kappa", "sqrt(kappa) is the rule of thumb"),
+    ("beta_for_rate", "shrinks by sqrt(beta) per step, not by beta"),
+    ("one_minus_rates", "you compared 1 - rate"),
+])
+def test_tuned_momentum_check_names_the_mistake(kind, phrase):
+    result = checks.check_tuned_momentum(_tuned(kind))
+    assert result.passed is False
+    assert phrase in result.message
+
+
+def test_tuned_momentum_check_accepts_a_list_an_array_and_a_tensor():
+    import torch
+
+    assert checks.check_tuned_momentum(lambda a, b: list(sol.tuned_momentum(a, b))).passed
+    assert checks.check_tuned_momentum(_tuned("array")).passed
+    assert checks.check_tuned_momentum(
+        lambda a, b: torch.tensor(sol.tuned_momentum(a, b), dtype=torch.float64)).passed
+    wrong_length = checks.check_tuned_momentum(lambda a, b: np.ones(4))
+    assert wrong_length.passed is False and wrong_length.mistake == "return type"
+
+
+# ---- predict_decay (what the decay does under Adam + L2 and AdamW) ------------------------
+def _predict(kind):
+    def fn(w0, steps, lr, wd):
+        adam_l2, adamw = steps * lr, w0 * (1 - (1 - lr * wd) ** steps)
+        adam_l2 = {"sgd": w0 * steps * lr * wd, "as_adamw": adamw, "lr_wd": steps * lr * wd,
+                   "position_l2": w0 - steps * lr, "zero": 0.0}.get(kind, adam_l2)
+        adamw = {"linearised": w0 * steps * lr * wd, "no_lr": w0 * (1 - (1 - wd) ** steps),
+                 "adam_step_added": adamw + steps * lr, "as_l2": steps * lr,
+                 "position_w": w0 * (1 - lr * wd) ** steps}.get(kind, adamw)
+        if kind == "swapped":
+            return adamw, adam_l2
+        if kind == "one_number":
+            return adam_l2
+        return adam_l2, adamw
+    return fn
+
+
+@pytest.mark.parametrize("kind,mistake,phrase", [
+    ("sgd", "L2 as in SGD", "SGD's L2 term"), ("as_adamw", "L2 as AdamW", "that is AdamW's"),
+    ("lr_wd", "lr times decay", "the factor weight_decay cancels"),
+    ("position_l2", "L2 position", "where the weight ends"), ("zero", "L2 zero", "does move"),
+    ("linearised", "linearised", "the shrink compounds"), ("no_lr", "no lr", "not (1 - weight"),
+    ("adam_step_added", "Adam step added", "Adam's own step is 0"),
+    ("as_l2", "AdamW as Adam + L2", "that is Adam + L2's answer"),
+    ("position_w", "AdamW position", "where the weight ends"),
+    ("swapped", "order", "you returned (adamw, adam_l2)"),
+    ("one_number", "return type", "return two numbers"),
+])
+def test_predict_decay_check_names_the_mistake(kind, mistake, phrase):
+    result = checks.check_predict_decay(_predict(kind))
+    assert result.passed is False
+    assert result.mistake == mistake and phrase in result.message
+
+
+def test_predict_decay_check_accepts_natural_predictions():
+    import math
+
+    from coursekit import optim
+
+    def simulated(w0, steps, lr, wd):                 # measuring instead of predicting is fine
+        end = [optim.adam(lambda w: 0 * w, [w0], lr=lr, steps=steps, weight_decay=wd,
+                          decoupled=d)[-1, 0] for d in (False, True)]
+        return w0 - end[0], w0 - end[1]
+
+    def exponential(w0, steps, lr, wd):               # the shrink as exp(-lr*wd*steps)
+        return steps * lr, w0 * (1 - math.exp(-lr * wd * steps))
+
+    for fn in (simulated, exponential, lambda *a: list(sol.predict_decay(*a)),
+               lambda *a: np.array(sol.predict_decay(*a))):
+        result = checks.check_predict_decay(fn)
+        assert result.passed is True, result.message
+
+
+def test_predict_decay_cases_keep_the_mistakes_apart():
+    for w0, steps, lr, wd in checks._DECAY_CASES:
+        assert steps * lr <= 0.5 * w0 and not np.isclose(w0 * wd, 1)
+
+
+# ---- adam_step (Adam, Adam + L2, AdamW) ----------------------------------------------------
+def _declared(bug):
+    def fn(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+           decoupled=False):
+        return checks._adam_variant(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay,
+                                    decoupled, **bug)
+    return fn
+
+
+@pytest.mark.parametrize("mistake,message,bug", checks.ADAM_MISTAKES,
+                         ids=[m[0] for m in checks.ADAM_MISTAKES])
+def test_adam_check_names_every_declared_mistake(mistake, message, bug):
+    result = checks.check_adam_step(_declared(bug))
+    assert result.passed is False
+    assert result.mistake == mistake and message in result.message
+
+
+def test_every_declared_adam_mistake_changes_the_result_of_some_test_vector():
+    """Otherwise the mistake could never be caught; and no two mistakes give equal results.
+    Compared at float32 precision, so that a float32 answer's mistakes are caught too."""
+    outputs = {}
+    for mistake, _, bug in checks.ADAM_MISTAKES:
+        out = np.concatenate([np.concatenate(checks._adam_variant(*case, **bug))
+                              for case in checks._ADAM_CASES])
+        right = np.concatenate([np.concatenate(sol.adam_step(*case))
+                                for case in checks._ADAM_CASES])
+        tolerance = dict(rtol=1e-4, atol=1e-6, equal_nan=True)
+        assert not np.allclose(out, right, **tolerance), mistake
+        for other, seen in outputs.items():
+            assert not np.allclose(out, seen, **tolerance), (mistake, other)
+        outputs[mistake] = out
+
+
+def _adam_written(kind):
+    """Adam written by hand in the ways students write it, right and wrong."""
+    def fn(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+           decoupled=False):
+        if decoupled:
+            shrink = x * lr * weight_decay
+        else:
+            grad = grad + weight_decay * x
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad * grad
+        if kind == "kingma-ba efficient form":       # Algorithm 1's step size with eps-hat
+            alpha = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+            step = alpha * m / (np.sqrt(v) + eps * np.sqrt(1 - beta2**t))
+        else:
+            step = lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        new_x = x - step - (shrink if decoupled else 0)   # decay subtracted with the step
+        if kind == "list":
+            return [new_x, m, v]
+        if kind == "float32":
+            return new_x.astype(np.float32), m.astype(np.float32), v.astype(np.float32)
+        if kind == "order x v m":
+            return new_x, v, m
+        if kind == "order m v x":
+            return m, v, new_x
+        return new_x, m, v
+    return fn
+
+
+@pytest.mark.parametrize("kind", ["plain", "kingma-ba efficient form", "list", "float32"])
+def test_adam_check_accepts_natural_correct_forms(kind):
+    result = checks.check_adam_step(_adam_written(kind))
+    assert result.passed is True, result.message
+
+
+@pytest.mark.parametrize("kind,phrase", [("order x v m", "you returned (new_x, new_v, new_m)"),
+                                         ("order m v x", "you returned (new_m, new_v, new_x)")])
+def test_adam_check_names_a_swapped_return_order(kind, phrase):
+    result = checks.check_adam_step(_adam_written(kind))
+    assert result.passed is False and result.mistake == "order" and phrase in result.message
+
+
+def test_adam_check_names_t_minus_one_also_when_python_raises():
+    def python_floats(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                      weight_decay=0.0, decoupled=False):
+        c = 1 - float(beta1) ** (t - 1)
+        if c == 0:
+            raise ZeroDivisionError("float division by zero")
+        return sol.adam_step(x, m, v, grad, t - 1, lr, beta1, beta2, eps, weight_decay, decoupled)
+
+    result = checks.check_adam_step(python_floats)
+    assert result.passed is False and result.mistake == "t - 1"
+
+
+def test_adam_check_calls_an_unfinished_helper_by_its_name():
+    def adam_core(x, m, v, grad, t, lr, beta1, beta2, eps):
+        raise NotImplementedError
+
+    def with_decay(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                   weight_decay=0.0, decoupled=False):
+        return adam_core(x, m, v, grad, t, lr, beta1, beta2, eps)
+
+    result = checks.check_adam_step(with_decay)
+    assert result.passed is False and "adam_core" in result.message
+
+
+def test_adam_check_reports_renamed_keywords():
+    def renamed(x, m, v, grad, t, lr, b1, b2, eps, weight_decay, decoupled):
+        return sol.adam_step(x, m, v, grad, t, lr, b1, b2, eps, weight_decay, decoupled)
+
+    result = checks.check_adam_step(renamed)
+    assert result.passed is False and "unexpected keyword" in result.message
+    assert "keep the keyword names" in result.message
+
+
+@pytest.mark.parametrize("mistake,message,bug", checks.ADAM_MISTAKES,
+                         ids=[m[0] for m in checks.ADAM_MISTAKES])
+def test_adam_check_names_every_declared_mistake_in_float32_too(mistake, message, bug):
+    def as_float32(*args, **kwargs):
+        return tuple(np.asarray(a, dtype=np.float32) for a in _declared(bug)(*args, **kwargs))
+
+    result = checks.check_adam_step(as_float32)
+    assert result.passed is False and result.mistake == mistake
+
+
+# ---- what passes works downstream ----------------------------------------------------------
+def _downstream_namespace():
+    """What the notebook's cells after the exercises need, computed without Keras."""
+    import math
+
+    import matplotlib.pyplot as plt
+    import torch
+
+    from coursekit import optim
+    from coursekit.ewa import ewa
+    from coursekit.plotting import PALETTE
+    from coursekit.widgets import momentum as momentum_widget
+
+    EIGS = np.array([0.01, 0.1, 1.0])
+    _, grad = optim.quadratic(EIGS)
+    theta0, beta, steps = np.array([1.0, -2.0, 0.5]), 0.9, 60
+    schedule = [0.5] * 30 + [0.05] * 30
+    sched = {form: optim.sgd_momentum(grad, theta0, lr=schedule, beta=beta, steps=steps,
+                                      form=form) for form in ("torch", "keras")}
+    x = momentum_widget.signal()
+    return dict(np=np, math=math, plt=plt, optim=optim, ewa=ewa, PALETTE=PALETTE, torch=torch,
+                solutions=sol, checks=checks, x=x, t=np.arange(1, x.size + 1), grad=grad,
+                theta0=theta0, beta=beta, steps=steps, schedule=schedule,
+                sched_torch=sched["torch"], sched_keras=sched["keras"],
+                step_len={k: np.linalg.norm(np.diff(v, axis=0), axis=1) for k, v in sched.items()})
+
+
+def _cells(*ids):
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "04_momentum_as_ewa.ipynb"
+    cells = {c["id"]: "".join(c["source"]) for c in json.loads(path.read_text())["cells"]}
+    return [cells[i] for i in ids]
+
+
+_DOWNSTREAM = {  # exercise: (its result's name, the cells that use it, then their verify cells)
+    "check_ewa_corrected": ("exercise_1", ("be6c84e9",)),
+    "check_corrected_velocity_step": ("exercise_2", ("velocity-run", "v-ex2-use")),
+    "check_predict_decay": ("exercise_3", ("decay-momentum", "8ddf918f", "v-decay")),
+    "check_adam_step": ("exercise_5", ("decay-momentum", "ex5-use", "v-ex5-use")),
+}
+
+
+def _accepted():
+    import check_corpus
+
+    return [a for a in check_corpus.corpus()["momentum"]
+            if a.mistake == check_corpus.RIGHT and a.check in _DOWNSTREAM]
+
+
+@pytest.mark.parametrize("answer", _accepted(), ids=lambda a: a.fn.__name__)
+def test_every_accepted_answer_runs_the_cells_that_use_it(answer, capsys):
+    """Issue 23: a pass must not break a later cell. Run the notebook's own downstream cells
+    (and their verify cells) with the student's function in place of the reference."""
+    name, ids = _DOWNSTREAM[answer.check]
+    ns = _downstream_namespace()
+    ns[name] = getattr(checks, answer.check)(answer.fn)
+    assert ns[name].passed
+    for source in _cells(*ids):
+        exec(compile(source.replace("plt.show()", "plt.close('all')"), "<cell>", "exec"), ns)
+    assert f"your {answer.check.removeprefix('check_')}" in capsys.readouterr().out or \
+        answer.check == "check_ewa_corrected"

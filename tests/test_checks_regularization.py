@@ -13,11 +13,16 @@ def _message(check, fn, capsys):
     return result
 
 
+ALL = [(checks.check_l2_update, ref.l2_update),
+       (checks.check_dropout_forward, ref.dropout_forward),
+       (checks.check_dropout_backward, ref.dropout_backward),
+       (checks.check_choose_and_test, ref.choose_and_test),
+       (checks.check_mcnemar, ref.mcnemar),
+       (checks.check_vanilla_dropout, ref.vanilla_dropout)]
+
+
 def test_checks_accept_the_reference_solutions(capsys):
-    for check, fn in [(checks.check_l2_update, ref.l2_update),
-                      (checks.check_vanilla_dropout, ref.vanilla_dropout),
-                      (checks.check_dropout_forward, ref.dropout_forward),
-                      (checks.check_dropout_backward, ref.dropout_backward)]:
+    for check, fn in ALL:
         result = check(fn)
         assert result.passed is True, result.message
         assert "[PASS]" in capsys.readouterr().out
@@ -27,27 +32,30 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
     def todo(*args, **kwargs):
         raise NotImplementedError
 
-    for check in (checks.check_l2_update, checks.check_vanilla_dropout,
-                  checks.check_dropout_forward, checks.check_dropout_backward):
+    for check, _ in ALL:
         result = check(todo)
-        assert result.passed is False and "[TODO]" in result.message
+        assert result.passed is False and "[TODO]" in result.message and result.mistake == "todo"
 
 
-@pytest.mark.parametrize("wrong, phrase", [
-    (lambda w, g, lr, lam: (1 + lr * lam) * w - lr * g, "wrong sign"),
-    (lambda w, g, lr, lam: (1 - lam) * w - lr * g, "missing the learning rate"),
-    (lambda w, g, lr, lam: (1 - 2 * lr * lam) * w - lr * g, "twice too strong"),
-    (lambda w, g, lr, lam: (1 - lr * lam / 2) * w - lr * g, "half as strong"),
-    (lambda w, g, lr, lam: (1 - lr * lam) * (w - lr * g), "data-gradient step too"),
-    (lambda w, g, lr, lam: (1 - lr * lam) * w, "data-loss step is missing"),
-    (lambda w, g, lr, lam: (1 - lr * lam) * w + lr * g, "goes uphill"),
-    (lambda w, g, lr, lam: w - lr * lam * np.sign(w) - lr * g, "L1 update"),
-    (lambda w, g, lr, lam: w - lr * g, "wrong values"),
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    (lambda w, g, lr, lam: (1 + lr * lam) * w - lr * g, "wrong sign", "decay sign"),
+    (lambda w, g, lr, lam: (1 - lam) * w - lr * g, "missing the learning rate",
+     "decay without lr"),
+    (lambda w, g, lr, lam: (1 - 2 * lr * lam) * w - lr * g, "twice too strong", "2 lam"),
+    (lambda w, g, lr, lam: (1 - lr * lam / 2) * w - lr * g, "half as strong", "lam/2"),
+    (lambda w, g, lr, lam: (1 - lr * lam) * (w - lr * g), "data-gradient step too",
+     "shrunk the step"),
+    (lambda w, g, lr, lam: (1 - lr * lam) * w, "data-loss step is missing", "no data step"),
+    (lambda w, g, lr, lam: (1 - lr * lam) * w + lr * g, "goes uphill", "uphill"),
+    (lambda w, g, lr, lam: w - lr * lam * np.sign(w) - lr * g, "L1 update", "L1"),
+    (lambda w, g, lr, lam: ((1 - lr * lam) * w - lr * g).astype(np.float32), "float64",
+     "float32"),
+    (lambda w, g, lr, lam: w - lr * g, "wrong values", "values"),
 ])
-def test_l2_update_check_names_the_mistake(wrong, phrase, capsys):
+def test_l2_update_check_names_the_mistake(wrong, phrase, mistake, capsys):
     result = _message(checks.check_l2_update, wrong, capsys)
     assert result.passed is False
-    assert phrase in result.message
+    assert phrase in result.message and result.mistake == mistake
 
 
 def _vanilla(keep_rule, train_scale, test_scale):
@@ -167,61 +175,226 @@ def test_dropout_checks_reject_a_non_function():
         checks.check_dropout_backward("dout * keep")
 
 
-# ---------------------------------------------------------------- Adam + L2 vs AdamW step
-
-def test_adam_step_reference_matches_torch():
-    import torch
-
-    h, c = np.array([0.1, 1.0, 10.0]), np.array([2.0, -3.0, 1.0])
-    for decoupled, opt_class in [(False, torch.optim.Adam), (True, torch.optim.AdamW)]:
-        p = torch.tensor([1.5, 1.0, -1.0], dtype=torch.float64, requires_grad=True)
-        opt = opt_class([p], lr=0.1, weight_decay=0.2)
-        w, m, v = np.array([1.5, 1.0, -1.0]), np.zeros(3), np.zeros(3)
-        for t in range(1, 6):
-            g = h * (w - c)
-            p.grad = torch.tensor(g)
-            opt.step()
-            w, m, v = ref.adam_step(w, g, m, v, t, lr=0.1, lam=0.2, decoupled=decoupled)
-        np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-12, atol=1e-14)
-
-
-def _adam(decoupled_rule, *, correction=True, square=True, lr_in_decay=True, after=False):
-    def fn(w, g, m, v, t, *, lr, lam, decoupled):
-        dec = decoupled_rule(decoupled)
-        if dec and not after:
-            w = w * (1 - (lr if lr_in_decay else 1) * lam)
-        elif not dec:
-            g = g + lam * w
-        m = 0.9 * m + 0.1 * g
-        v = 0.999 * v + 0.001 * (g**2 if square else g)
-        m_hat = m / (1 - 0.9**t) if correction else m
-        v_hat = v / (1 - 0.999**t) if correction else v
-        w = w - lr * m_hat / (np.sqrt(np.abs(v_hat)) + 1e-8)
-        if dec and after:
-            w = w * (1 - lr * lam)
-        return w, m, v
+# ---------------------------------------------------------------- choosing on validation data
+def _choose(score, *, report="test", looks="chosen"):
+    """A choose_and_test variant: ``score`` ranks the seeds' accuracies; ``report`` what it
+    returns as the test accuracy; ``looks`` which settings it opens the test set for."""
+    def fn(val_acc, test_accuracy):
+        best = max(val_acc, key=lambda name: score(np.asarray(val_acc[name])))
+        opened = {name: test_accuracy(name) for name in
+                  (val_acc if looks == "all" else ["none"] if looks == "other" else
+                   [best] if looks == "chosen" else [])}
+        if report == "validation":
+            return best, float(np.mean(val_acc[best]))
+        if report == "made up":
+            return best, 0.5
+        return best, opened.get(best, next(iter(opened.values()), None))
     return fn
 
 
-@pytest.mark.parametrize("wrong, phrase", [
-    (_adam(lambda d: not d), "swapped"),
-    (_adam(lambda d: False), "AdamW (decoupled=True): coupled and decoupled are swapped"),
-    (_adam(lambda d: d, correction=False), "bias correction is missing"),
-    (_adam(lambda d: d, square=False), "squared"),
-    (_adam(lambda d: d, lr_in_decay=False), "multiplied by the learning rate"),
-    (_adam(lambda d: d, after=True), "before the Adam step"),
-    (lambda w, g, m, v, t, **kw: w - 0.1 * g, "return the three arrays"),
+@pytest.mark.parametrize("right", [_choose(np.mean), _choose(np.median), _choose(np.sum),
+                                   _choose(np.min)])
+def test_choose_and_test_accepts_natural_choices(right, capsys):
+    assert _message(checks.check_choose_and_test, right, capsys).passed
+
+
+def test_choose_and_test_accepts_a_list_and_looking_twice_at_the_chosen_setting(capsys):
+    def twice(val_acc, test_accuracy):
+        best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+        print("test accuracy", test_accuracy(best))
+        return [best, test_accuracy(best)]
+    assert _message(checks.check_choose_and_test, twice, capsys).passed
+
+
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    (_choose(np.mean, looks="all"), "looked at the test set 5 times", "chose on test"),
+    (_choose(np.mean, report="validation"), "validation accuracy as the test accuracy",
+     "val as test"),
+    (_choose(np.mean, report="made up", looks="none"), "call test_accuracy(chosen) once",
+     "no test"),
+    (_choose(np.max), "for its best seed", "best seed"),
+    (_choose(lambda a: a[0]), "on a single seed", "one seed"),
+    (_choose(lambda a: -np.mean(a)), "the lowest validation accuracy", "lowest"),
+    (_choose(np.mean, looks="other"), "looked up the test accuracy of 'none'", "tested another"),
+    (lambda val_acc, test_accuracy: "none", "return a pair", "return type"),
+    (lambda val_acc, test_accuracy: (3, 0.8), "the chosen setting's name", "return type"),
 ])
-def test_adam_step_check_names_the_mistake(wrong, phrase, capsys):
-    result = _message(checks.check_adam_step, wrong, capsys)
+def test_choose_and_test_check_names_the_mistake(wrong, phrase, mistake, capsys):
+    result = _message(checks.check_choose_and_test, wrong, capsys)
     assert result.passed is False
-    assert phrase in result.message, result.message
+    assert phrase in result.message and result.mistake == mistake, result.message
 
 
-def test_adam_step_check_accepts_reference_rejects_non_function(capsys):
-    assert _message(checks.check_adam_step, ref.adam_step, capsys).passed is True
-    todo = _message(checks.check_adam_step, lambda *a, **k: (_ for _ in ()).throw(
-        NotImplementedError), capsys)
-    assert "[TODO]" in todo.message
-    with pytest.raises(TypeError, match="student_fn"):
-        checks.check_adam_step("adamw")
+def test_choose_and_test_rejects_an_unknown_setting(capsys):
+    result = _message(checks.check_choose_and_test,
+                      lambda val_acc, test_accuracy: ("x", test_accuracy("x")), capsys)
+    assert result.passed is False and "name of a setting" in result.message
+
+
+# ---------------------------------------------------------------- McNemar's test
+def _mcnemar(p_of, *, counts=None):
+    """A mcnemar variant: ``p_of(b, c, y, pred_a, pred_b)`` gives p; ``counts`` the (b, c)."""
+    def fn(pred_a, pred_b, y):
+        right_a, right_b = pred_a == y, pred_b == y
+        b, c = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+        if counts:
+            b, c = counts(right_a, right_b, pred_a, pred_b)
+        return b, c, p_of(b, c, y, pred_a, pred_b)
+    return fn
+
+
+def _binom():
+    from scipy import stats
+    return stats
+
+
+def test_mcnemar_check_accepts_scipy_forms(capsys):
+    stats = _binom()
+    for p_of in (lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue,
+                 lambda b, c, *_: min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5)),
+                 lambda b, c, *_: min(1.0, 2 * stats.binom.sf(max(b, c) - 1, b + c, 0.5))):
+        assert _message(checks.check_mcnemar, _mcnemar(p_of), capsys).passed
+
+
+@pytest.mark.parametrize("name, phrase, mistake", [
+    ("one-sided", "one-sided", "one-sided"),
+    ("uncapped", "cap it", "uncapped"),
+    ("sf", "off by one", "off by one"),
+    ("max tail", "tail starts at the smaller count", "tail of the larger count"),
+    ("all points", "not the number of test points", "n = all points"),
+    ("differ", "leave it out of n", "n = different predictions"),
+    ("pmf", "sums the whole tail", "point probability"),
+    ("chi2", "chi-square approximation", "chi-square"),
+    ("chi2 corrected", "continuity correction", "chi-square corrected"),
+    ("z", "unpaired two-proportion test", "unpaired z"),
+    ("fisher", "independent samples", "unpaired Fisher"),
+])
+def test_mcnemar_check_names_the_p_value_mistake(name, phrase, mistake, capsys):
+    stats = _binom()
+    cdf = stats.binom.cdf
+
+    def z_test(b, c, y, pa, pb):
+        acc_a, acc_b = np.mean(pa == y), np.mean(pb == y)
+        pooled = (acc_a + acc_b) / 2
+        return 2 * stats.norm.sf(abs(acc_a - acc_b) / np.sqrt(pooled * (1 - pooled) * 2 / len(y)))
+
+    def fisher(b, c, y, pa, pb):
+        ra, rb = int(np.sum(pa == y)), int(np.sum(pb == y))
+        return stats.fisher_exact([[ra, len(y) - ra], [rb, len(y) - rb]])[1]
+
+    p_of = {
+        "one-sided": lambda b, c, *_: cdf(min(b, c), b + c, 0.5),
+        "uncapped": lambda b, c, *_: 2 * cdf(min(b, c), b + c, 0.5),
+        "sf": lambda b, c, *_: min(1.0, 2 * stats.binom.sf(max(b, c), b + c, 0.5)),
+        "max tail": lambda b, c, *_: min(1.0, 2 * cdf(max(b, c), b + c, 0.5)),
+        "all points": lambda b, c, y, *_: min(1.0, 2 * cdf(min(b, c), len(y), 0.5)),
+        "differ": lambda b, c, y, pa, pb: min(1.0, 2 * cdf(min(b, c), np.sum(pa != pb), 0.5)),
+        "pmf": lambda b, c, *_: min(1.0, 2 * stats.binom.pmf(min(b, c), b + c, 0.5)),
+        "chi2": lambda b, c, *_: stats.chi2.sf((b - c) ** 2 / (b + c), 1),
+        "chi2 corrected": lambda b, c, *_: stats.chi2.sf((abs(b - c) - 1) ** 2 / (b + c), 1),
+        "z": z_test,
+        "fisher": fisher,
+    }[name]
+    result = _message(checks.check_mcnemar, _mcnemar(p_of), capsys)
+    assert result.passed is False
+    assert phrase in result.message and result.mistake == mistake, result.message
+
+
+def _exact(b, c, *_):
+    return _binom().binomtest(int(b), int(b + c), 0.5).pvalue
+
+
+@pytest.mark.parametrize("counts, phrase, mistake", [
+    (lambda ra, rb, pa, pb: (int(np.sum(~ra & rb)), int(np.sum(ra & ~rb))), "swapped",
+     "swapped"),
+    (lambda ra, rb, pa, pb: (int(np.sum(ra & rb)), int(np.sum(~ra & ~rb))), "where A and B agree",
+     "agreements"),
+    (lambda ra, rb, pa, pb: (int(np.sum(ra)), int(np.sum(rb))), "each classifier gets right",
+     "accuracies"),
+    (lambda ra, rb, pa, pb: (int(np.sum((pa != pb) & ra)), int(np.sum((pa != pb) & ~ra))),
+     "both are wrong with different classes", "different predictions"),
+    (lambda ra, rb, pa, pb: (int(np.sum(ra & ~rb)), 0), "exactly one of the two is right",
+     "counts"),
+])
+def test_mcnemar_check_names_the_counting_mistake(counts, phrase, mistake, capsys):
+    result = _message(checks.check_mcnemar, _mcnemar(_exact, counts=counts), capsys)
+    assert result.passed is False
+    assert phrase in result.message and result.mistake == mistake, result.message
+
+
+def test_mcnemar_check_explains_the_return_value(capsys):
+    stats = _binom()
+    result = _message(checks.check_mcnemar,
+                      _mcnemar(lambda b, c, *_: stats.binomtest(b, b + c, 0.5)), capsys)
+    assert not result.passed and ".pvalue" in result.message
+    result = _message(checks.check_mcnemar, lambda pa, pb, y: {"b": 1, "c": 2, "p": 0.5}, capsys)
+    assert not result.passed and "(b, c, p)" in result.message
+
+
+def test_mcnemar_reference_counts_the_disagreements():
+    y = np.array([0, 0, 0, 1, 1, 2, 2, 2])
+    a = np.array([0, 0, 1, 1, 2, 1, 2, 0])      # right on 0, 1, 3, 6
+    b = np.array([0, 1, 0, 2, 2, 0, 2, 1])      # right on 0, 2, 6; both wrong, apart, at 5 and 7
+    assert ref.mcnemar(a, b, y) == (2, 1, 1.0)
+    b_, c_, p = ref.mcnemar(np.zeros(30, int), np.ones(30, int), np.zeros(30, int))
+    assert (b_, c_) == (30, 0) and p == pytest.approx(2 * 0.5**30)
+
+
+# ---------------------------------------------------------------- what passes works downstream
+# The notebook's later cells use the student's functions (through CheckResult.use); every
+# accepted corpus answer must work there. These mirror those cells.
+def _accepted(check_name):
+    import check_corpus
+    answers = [a for a in check_corpus.corpus()["regularization"]
+               if a.check == check_name and a.mistake == check_corpus.RIGHT]
+    assert answers
+    return [a.fn for a in answers]
+
+
+def test_every_accepted_l2_update_reaches_the_ridge_solution():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 12))
+    y = X[:, :3] @ np.array([3.0, -2.0, 1.5]) + 0.5 * rng.normal(size=40)
+    ridge = np.linalg.solve(X.T @ X / 40 + 0.3 * np.eye(12), X.T @ y / 40)
+    for fn in _accepted("check_l2_update"):
+        w = np.zeros(12)
+        for _ in range(2000):
+            w = fn(w, X.T @ (X @ w - y) / 40, 0.05, 0.3)
+        assert np.abs(w - ridge).max() < 1e-9, fn.__name__
+
+
+def test_every_accepted_dropout_layer_passes_the_notebooks_gradient_check():
+    from coursekit.gradcheck import numerical_gradient, relative_error
+
+    for fwd in _accepted("check_dropout_forward"):
+        for bwd in _accepted("check_dropout_backward"):
+            rng = np.random.default_rng(3)
+            x, dout = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+            _, keep = fwd(x, 0.3, np.random.default_rng(4))
+            numeric = numerical_gradient(
+                lambda x_, dout=dout, keep=keep: np.sum(dout * x_ * keep / 0.7), x.copy())
+            assert relative_error(bwd(dout, keep, 0.3), numeric) < 1e-9
+        x32 = np.random.default_rng(1).normal(size=(3, 5)).astype(np.float32)
+        assert fwd(x32, 0.0, np.random.default_rng(0))[0].tobytes() == x32.tobytes()
+
+
+def test_every_accepted_choice_works_in_the_notebook():
+    val = {"none": np.array([0.76, 0.75, 0.76]), "dropout 0.9": np.array([0.83, 0.84, 0.83])}
+    for fn in _accepted("check_choose_and_test"):
+        looked = []
+        chosen, acc = fn(val, lambda name, looked=looked: looked.append(name) or 0.827)
+        chosen, acc = str(chosen), float(acc)
+        assert chosen == "dropout 0.9" and acc == 0.827 and looked == ["dropout 0.9"]
+
+
+def test_every_accepted_mcnemar_works_in_the_notebook():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 500)
+    a = np.where(rng.random(500) < 0.83, y, (y + 1) % 3)
+    b = np.where(rng.random(500) < 0.79, y, (y + 2) % 3)
+    expected = ref.mcnemar(a, b, y)
+    for fn in _accepted("check_mcnemar"):
+        b_, c_, p = fn(a, b, y)
+        b_, c_, p = int(b_), int(c_), float(p)
+        assert (b_, c_) == expected[:2] and p == pytest.approx(expected[2], rel=1e-9)
+        assert f"{p:.3f}"

@@ -79,3 +79,15 @@ def test_train_mlps_networks_do_not_interact():
     for key in ("train_loss", "train_acc", "test_acc", "weight_norm"):
         np.testing.assert_array_equal(a[key][:, 0], b[key][:, 0])   # network 0 is unaffected
     assert not np.array_equal(a["weight_norm"][:, 1], b["weight_norm"][:, 1])
+
+
+def test_train_mlps_computes_in_float64():
+    """Float64, so that every CPU prints the same accuracies (notebook 03's stored outputs)."""
+    pytest.importorskip("torch")
+    data = _small_problem()
+    predict, hist = experiments.train_mlps(*data, l2=[0.01], dropout=[0.2], hidden=(8,),
+                                           epochs=20, momentum=0.0, record_every=10)
+    proba = predict(data[2])
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=2), 1.0, rtol=0, atol=1e-12)
+    assert hist["train_loss"].dtype == np.float64 and hist["weight_norm"].dtype == np.float64

@@ -11,6 +11,9 @@ import pytest
 
 from tools import new_lesson
 from tools.paths import REPO as ROOT
+from tools.paths import notebooks
+
+NEXT = f"{max(int(p.name[:2]) for p in notebooks()) + 1:02d}"   # the next free lesson number
 
 
 def _copy_of_the_repo(dest: Path) -> Path:
@@ -35,7 +38,7 @@ def _run(args, cwd):
 def scaffolded(tmp_path_factory):
     repo = _copy_of_the_repo(tmp_path_factory.mktemp("repo"))
     before = set(p.relative_to(repo) for p in repo.rglob("*") if p.is_file())
-    done = _run(["-m", "tools.new_lesson", "08", "batchnorm", "Batch normalisation"], repo)
+    done = _run(["-m", "tools.new_lesson", NEXT, "batchnorm", "Batch normalisation"], repo)
     assert done.returncode == 0, done.stderr[-3000:]
     after = set(p.relative_to(repo) for p in repo.rglob("*") if p.is_file())
     return repo, after - before
@@ -44,30 +47,30 @@ def scaffolded(tmp_path_factory):
 def test_it_adds_the_notebook_and_the_lesson_modules(scaffolded):
     _, added = scaffolded
     assert {str(p) for p in added} == {
-        "notebooks/08_batchnorm.ipynb", "coursekit/checks/batchnorm.py",
+        f"notebooks/{NEXT}_batchnorm.ipynb", "coursekit/checks/batchnorm.py",
         "coursekit/solutions/batchnorm.py", "coursekit/widgets/batchnorm.py",
         "tests/test_checks_batchnorm.py", "tests/test_widgets_batchnorm.py"}
 
 
 def test_the_new_lesson_passes_lint_hygiene_its_tests_and_nbval(scaffolded):
     repo, _ = scaffolded
-    nb = json.loads((repo / "notebooks/08_batchnorm.ipynb").read_text())
+    nb = json.loads((repo / f"notebooks/{NEXT}_batchnorm.ipynb").read_text())
     assert nb["metadata"]["course"] == {"key": "batchnorm"}
-    assert "08 Batch normalisation" in "".join(nb["cells"][0]["source"])
+    assert f"{NEXT} Batch normalisation" in "".join(nb["cells"][0]["source"])
     lint = _run(["-m", "ruff", "check", "coursekit", "tests", "tools", "notebooks"], repo)
     assert lint.returncode == 0, lint.stdout[-3000:]
     tests = _run(["-m", "pytest", "-q", "tests/test_notebook_hygiene.py", "tests/test_syllabus.py",
                   "tests/test_checks_batchnorm.py", "tests/test_widgets_batchnorm.py"], repo)
     assert tests.returncode == 0, tests.stdout[-3000:]
     nbval = _run(["-m", "pytest", "-q", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
-                  "tests/nbval_sanitize.cfg", "notebooks/08_batchnorm.ipynb"], repo)
+                  "tests/nbval_sanitize.cfg", f"notebooks/{NEXT}_batchnorm.ipynb"], repo)
     assert nbval.returncode == 0, nbval.stdout[-3000:]
     assert "passed" in nbval.stdout
 
 
 def test_the_stored_exercise_is_unattempted(scaffolded):
     repo, _ = scaffolded
-    nb = json.loads((repo / "notebooks/08_batchnorm.ipynb").read_text())
+    nb = json.loads((repo / f"notebooks/{NEXT}_batchnorm.ipynb").read_text())
     printed = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
                       for o in c["outputs"])
     # the reference is proven in a silent verification cell: no [PASS] the student did not earn

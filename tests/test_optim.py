@@ -10,16 +10,19 @@ EIGS = [0.01, 0.1, 1.0]
 X0 = np.array([1.0, -2.0, 0.5])
 
 
-def _torch_iterates(x0, steps, make_opt):
-    """Iterates of a torch optimizer on f(x) = 1/2 sum eig*x^2, in float64."""
+def _torch_iterates(x0, steps, make_opt, make_scheduler=None):
+    """Iterates of a torch optimizer (and lr scheduler) on f(x) = 1/2 sum eig*x^2, in float64."""
     lam = torch.tensor(EIGS, dtype=torch.float64)
     p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     opt = make_opt([p])
+    scheduler = make_scheduler(opt) if make_scheduler else None
     out = [p.detach().numpy().copy()]
     for _ in range(steps):
         opt.zero_grad()
         (0.5 * (lam * p**2).sum()).backward()
         opt.step()
+        if scheduler:
+            scheduler.step()
         out.append(p.detach().numpy().copy())
     return np.array(out), opt.state[p]
 
@@ -73,11 +76,11 @@ def test_momentum_buffer_is_the_unrolled_sum():
     np.testing.assert_allclose(state["momentum_buffer"].numpy(), expected, rtol=1e-12)
 
 
-def _keras_iterates(x0, lr, beta, steps):
+def _keras_iterates(x0, lr, beta, steps, nesterov=False):
     keras = pytest.importorskip("keras")
     _, grad = optim.quadratic(EIGS)
     var = keras.Variable(np.array(x0), dtype="float64")
-    opt = keras.optimizers.SGD(learning_rate=lr, momentum=beta)
+    opt = keras.optimizers.SGD(learning_rate=lr, momentum=beta, nesterov=nesterov)
     out = [np.array(x0)]
     for _ in range(steps):
         opt.apply_gradients([(grad(np.array(var.numpy())), var)])
@@ -120,6 +123,97 @@ def test_beta_zero_is_gradient_descent_in_every_form():
                                                       form=form), gd, rtol=1e-13)
 
 
+@pytest.mark.parametrize("lr,beta", [(0.5, 0.9), (1.3, 0.7)])
+def test_nesterov_in_every_form_reproduces_torch_sgd_nesterov(lr, beta):
+    _, grad = optim.quadratic(EIGS)
+    ref, _ = _torch_iterates(X0, 60, lambda p: torch.optim.SGD(p, lr=lr, momentum=beta,
+                                                                nesterov=True))
+    for form, rate in (("torch", lr), ("keras", lr), ("ewa", lr / (1 - beta))):
+        ours = optim.sgd_momentum(grad, X0, lr=rate, beta=beta, steps=60, form=form,
+                                  nesterov=True)
+        np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-13, err_msg=form)
+    plain = optim.sgd_momentum(grad, X0, lr=lr, beta=beta, steps=60)
+    assert np.abs(plain - ref).max() > 0.05
+
+
+def test_keras_nesterov_matches_keras():
+    ref = _keras_iterates(X0, 0.25, 0.875, 40, nesterov=True)
+    _, grad = optim.quadratic(EIGS)
+    ours = optim.sgd_momentum(grad, X0, lr=0.25, beta=0.875, steps=40, form="keras",
+                              nesterov=True)
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14)
+
+
+def test_a_schedule_in_the_torch_form_reproduces_torch_multisteplr():
+    _, grad = optim.quadratic(EIGS)
+    schedule = [0.5] * 30 + [0.05] * 30
+    ref, _ = _torch_iterates(X0, 60, lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9),
+                             lambda o: torch.optim.lr_scheduler.MultiStepLR(o, [30], 0.1))
+    ours = optim.sgd_momentum(grad, X0, lr=schedule, beta=0.9, steps=60)
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14)
+    ewa_form = optim.sgd_momentum(grad, X0, lr=np.array(schedule) / 0.1, beta=0.9, steps=60,
+                                  form="ewa")
+    np.testing.assert_allclose(ewa_form, ref, rtol=1e-10, atol=1e-13)
+    keras_form = optim.sgd_momentum(grad, X0, lr=schedule, beta=0.9, steps=60, form="keras")
+    np.testing.assert_allclose(keras_form[:31], ref[:31], rtol=1e-10, atol=1e-13)
+    assert np.abs(keras_form[31:] - ref[31:]).max() > 0.05  # the keras form coasts
+
+
+def test_a_schedule_in_the_keras_form_reproduces_keras_piecewise_decay():
+    keras = pytest.importorskip("keras")
+    _, grad = optim.quadratic(EIGS)
+    schedule = keras.optimizers.schedules.PiecewiseConstantDecay([19], [0.25, 0.125])
+    var = keras.Variable(X0.copy(), dtype="float64")
+    opt = keras.optimizers.SGD(learning_rate=schedule, momentum=0.875)
+    ref = [X0.copy()]
+    for _ in range(40):
+        opt.apply_gradients([(grad(np.array(var.numpy())), var)])
+        ref.append(np.array(var.numpy()))
+    ours = optim.sgd_momentum(grad, X0, lr=[0.25] * 20 + [0.125] * 20, beta=0.875, steps=40,
+                              form="keras")
+    np.testing.assert_allclose(ours, np.array(ref), rtol=1e-12, atol=1e-14)
+
+
+def test_weight_decay_coupled_is_torch_sgd_and_decoupled_shrinks_outside_the_buffer():
+    _, grad = optim.quadratic(EIGS)
+    ref, _ = _torch_iterates(X0, 50, lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9,
+                                                                weight_decay=0.2))
+    ours = optim.sgd_momentum(grad, X0, lr=0.5, beta=0.9, steps=50, weight_decay=0.2)
+    np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-13)
+    # decoupled: x *= 1 - lr*wd, then PyTorch's momentum step with the data gradient alone
+    x, b, manual = X0.copy(), np.zeros(3), [X0.copy()]
+    for _ in range(50):
+        g = grad(x)
+        x = x * (1 - 0.5 * 0.2)
+        b = 0.9 * b + g
+        x = x - 0.5 * b
+        manual.append(x)
+    ours = optim.sgd_momentum(grad, X0, lr=0.5, beta=0.9, steps=50, weight_decay=0.2,
+                              decoupled=True)
+    np.testing.assert_allclose(ours, np.array(manual), rtol=1e-12, atol=1e-14)
+    assert np.abs(ours - ref).max() > 0.01
+
+
+def test_with_plain_sgd_coupled_and_decoupled_decay_are_the_same_update():
+    _, grad = optim.quadratic(EIGS)
+    a = optim.sgd_momentum(grad, X0, lr=0.3, beta=0.0, steps=30, weight_decay=0.4)
+    b = optim.sgd_momentum(grad, X0, lr=0.3, beta=0.0, steps=30, weight_decay=0.4,
+                           decoupled=True)
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_sgd_momentum_rejects_a_bad_schedule_or_flag():
+    _, grad = optim.quadratic(EIGS)
+    with pytest.raises(ValueError, match=r"one learning rate per step \(3 values\), got 2"):
+        optim.sgd_momentum(grad, X0, lr=[0.1, 0.1], beta=0.9, steps=3)
+    with pytest.raises(ValueError, match="every learning rate in lr must be positive"):
+        optim.sgd_momentum(grad, X0, lr=[0.1, -0.1, 0.1], beta=0.9, steps=3)
+    with pytest.raises(TypeError, match="nesterov must be True or False"):
+        optim.sgd_momentum(grad, X0, lr=0.1, beta=0.9, steps=3, nesterov="yes")
+    with pytest.raises(ValueError, match=r"weight_decay must lie in \[0"):
+        optim.sgd_momentum(grad, X0, lr=0.1, beta=0.9, steps=3, weight_decay=-1.0)
+
+
 def test_sgd_momentum_rejects_bad_input():
     _, grad = optim.quadratic(EIGS)
     for beta in (1.0, -0.1, 2.0):
@@ -155,6 +249,26 @@ def test_adam_matches_torch_adam():
             p, lr=lr, betas=betas))
         ours = optim.adam(grad, X0, lr=lr, betas=betas, steps=100)
         np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("decoupled,make", [
+    (False, lambda p: torch.optim.Adam(p, lr=0.05, weight_decay=0.3)),
+    (True, lambda p: torch.optim.AdamW(p, lr=0.05, weight_decay=0.3))])
+def test_adam_with_weight_decay_matches_torch_adam_and_adamw(decoupled, make):
+    _, grad = optim.quadratic(EIGS)
+    ref, _ = _torch_iterates(X0, 80, make)
+    ours = optim.adam(grad, X0, lr=0.05, steps=80, weight_decay=0.3, decoupled=decoupled)
+    np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-13)
+    other = optim.adam(grad, X0, lr=0.05, steps=80, weight_decay=0.3, decoupled=not decoupled)
+    assert np.abs(other - ref).max() > 1e-3
+
+
+def test_adam_rejects_bad_weight_decay():
+    _, grad = optim.quadratic(EIGS)
+    with pytest.raises(ValueError, match=r"weight_decay must lie in \[0"):
+        optim.adam(grad, X0, steps=3, weight_decay=-0.1)
+    with pytest.raises(TypeError, match="decoupled must be True or False"):
+        optim.adam(grad, X0, steps=3, weight_decay=0.1, decoupled=1)
 
 
 def test_adam_rejects_bad_input():

@@ -71,3 +71,27 @@ def test_draw_returns_a_figure_and_the_explorer_redraws_on_change():
     before = w.children[1].outputs[0]["data"]["image/png"]
     w.controls[0].value = 0.5
     assert w.children[1].outputs[0]["data"]["image/png"] != before
+
+
+def test_the_window_stays_in_view_for_large_beta():
+    assert momentum.update(0.9)["k"].shape == (60,)
+    d = momentum.update(0.99)
+    assert d["k"][-1] >= 1.5 * d["window"] - 1       # the dashed line at 100 steps is shown
+    assert momentum.update(0.99, n_weights=30)["k"].shape == (30,)
+
+
+def test_clean_signal_is_the_signal_without_its_noise():
+    d = momentum.update(0.5)
+    np.testing.assert_allclose(d["clean"], 1 + np.sin(d["t"] / 15.0))
+    assert 0.4 < np.std(d["signal"] - d["clean"]) < 0.6
+    with pytest.raises(ValueError, match="n"):
+        momentum.clean_signal(0)
+
+
+def test_draw_names_one_step_in_the_singular():
+    import matplotlib.pyplot as plt
+
+    fig = momentum.draw(0.0)
+    assert "newest 1 step" in fig.axes[0].get_title()
+    assert any(t.get_text().endswith("= 1 step") for t in fig.axes[0].get_legend().get_texts())
+    plt.close(fig)

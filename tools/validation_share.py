@@ -31,7 +31,7 @@ LIMIT = 0.12
 #: ``_validate`` / speed-machinery modules are not teaching code)
 TEACHING_MODULES = (
     "nn", "gradcheck", "init", "deepstats", "regularization", "ewa", "optim", "averaging",
-    "checkpoints", "dream", "efficientnet", "weights", "data", "plotting",
+    "checkpoints", "dream", "efficientnet", "weights", "data", "plotting", "inspection",
 )
 
 

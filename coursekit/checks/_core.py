@@ -239,8 +239,14 @@ def _unfinished_helper(err: NotImplementedError, student_fn) -> str | None:
 def _explain_error(err: Exception, recorder: _Recorder, hint: str) -> Problem:
     """A message for an exception raised while testing: in the student's code or in the check
     (because of what the student's function returned)."""
-    _, student = _frames(err, via_recorder=recorder.calls > 0)
+    check, student = _frames(err, via_recorder=recorder.calls > 0)
     returned = recorder.returned
+    if (isinstance(err, TypeError) and not student and check
+            and check[-1].name == "__call__" and check[-1].filename == __file__):
+        return Problem(f"your function could not be called the way the exercise calls it "
+                       f"({type(err).__name__}: {err}): check its parameters against the "
+                       f"exercise's `def` line" + (f". Hint: {hint}" if hint else ""),
+                       "signature")
     if not student and recorder.calls and returned is None:
         return Problem("your function returned None: is a `return` statement missing?", "none")
     if not student and recorder.calls and isinstance(err, IndexError) and _has_floats(returned):
@@ -316,6 +322,19 @@ def _as_array(value) -> np.ndarray:
     return np.asarray(value)
 
 
+def _distinct(a: float, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` printed with the fewest significant digits (6 or more) that tell them apart.
+
+    >>> _distinct(1.058473, 1.058468)
+    ('1.058473', '1.058468')
+    """
+    for digits in range(6, 18):
+        sa, sb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if sa != sb:
+            return sa, sb
+    return repr(a), repr(b)
+
+
 def _mistakes(mistakes) -> list[Mistake]:
     if mistakes is None:
         return []
@@ -375,7 +394,8 @@ def compare(name: str, got, expected, *, mistakes=None, rtol: float = 1e-6,
                            f"expected one (check which term is subtracted from which)", "sign")
         i = np.unravel_index(np.argmax(off), off.shape) if off.ndim else ()
         where = f" at index {tuple(int(k) for k in i)}" if i else ""
-        return Problem(f"{name} has the right shape but wrong values: {got[i]:.6g}{where} "
-                       f"where {expected[i]:.6g} is expected (a right answer is within "
+        yours, right = _distinct(float(got[i]), float(expected[i]))
+        return Problem(f"{name} has the right shape but wrong values: {yours}{where} "
+                       f"where {right} is expected (a right answer is within "
                        f"{allowed[i]:.1g})", "values")
     return None

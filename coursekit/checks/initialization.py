@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..solutions import initialization as ref
-from ._core import compare, run_checks
+from ._core import Mistake, Problem, compare, run_checks
 
 # fan_in != fan_out everywhere, so that using the wrong fan changes the answer
 _FANS = [(256, 64), (576, 1152), (100, 10), (3, 30)]
@@ -220,3 +220,237 @@ def check_predict_std(student_fn):
     return run_checks("predict_std", student_fn, [test],
                       hint="widths = [n_0, ..., n_L] (L + 1 numbers), variances = [Var(W_1), ..., "
                            "Var(W_L)] (L numbers); return L standard deviations")
+
+
+# ------------------------------------------------------------------ init_he_ (model.apply)
+# Networks the rule is applied to: fan_in != fan_out and no ratio of 2 between them, so that
+# every typical mistake gives different weights; a LayerNorm and ReLUs the rule must leave alone.
+_APPLY_NETS = [  # (Linear sizes, dtype name, LayerNorm after the second Linear?)
+    ([90, 500, 160, 70], "float64", True),
+    ([120, 300, 40], "float32", False),
+]
+
+
+def _apply_net(sizes, dtype, layer_norm, torch, nn):
+    layers = []
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(nn.Linear(n_in, n_out, dtype=dtype))
+        if layer_norm and k == 1:
+            layers.append(nn.LayerNorm(n_out, dtype=dtype))
+        if k < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def _apply_crash(err, module, nn) -> Problem | None:
+    """Name the mistake behind an error raised while ``model.apply`` ran the student's rule."""
+    text = str(err)
+    name = type(module).__name__
+    if not isinstance(module, nn.Linear):
+        return Problem(
+            f"your function failed on a {name} ({type(err).__name__}: {text[:80]}): "
+            f"model.apply calls it on every module (each ReLU and LayerNorm, and the "
+            f"nn.Sequential itself), not only on the Linear layers. Act only "
+            f"`if isinstance(module, nn.Linear):` and leave the others alone", "non-linear module")
+    if "leaf Variable that requires grad" in text:
+        return Problem(
+            "you changed the weight in place while PyTorch records gradients (RuntimeError: "
+            "a leaf Variable that requires grad is used in an in-place operation): use the "
+            "torch.nn.init functions (nn.init.normal_(module.weight, 0, std)), which work "
+            "without recording, or put your code inside `with torch.no_grad():`", "no_grad")
+    if "cannot assign" in text and "Parameter" in text:
+        return Problem(
+            "you assigned a plain tensor to module.weight: a layer's weight must stay an "
+            "nn.Parameter. Fill it in place instead (nn.init.normal_(module.weight, 0, std), "
+            "or module.weight.normal_(0, std) inside `with torch.no_grad():`)", "assigned tensor")
+    return None
+
+
+def check_init_he(student_fn):
+    """Exercise: ``init_he_(module)`` for ``model.apply``: every ``nn.Linear`` gets weights with
+    He's variance 2/fan_in (normal, or uniform with the same variance) and a zero bias; other
+    modules are left alone. Applied to a float64 and a float32 network of several widths."""
+    import torch
+    from torch import nn
+
+    def test(fn):
+        for sizes, dtype_name, layer_norm in _APPLY_NETS:
+            dtype = getattr(torch, dtype_name)
+            with torch.random.fork_rng():
+                torch.manual_seed(0)
+                net = _apply_net(sizes, dtype, layer_norm, torch, nn)
+                current = {}
+
+                def spy(module, current=current):
+                    current["module"] = module
+                    return fn(module)
+
+                try:
+                    net.apply(spy)
+                except Exception as err:  # noqa: BLE001 - the student's error, named if we can
+                    problem = _apply_crash(err, current.get("module"), nn)
+                    if problem:
+                        return problem
+                    raise
+                try:
+                    problem = _check_linears(net, sizes, dtype, torch, nn)
+                except Exception as err:  # noqa: BLE001 - the network your function left behind
+                    problem = Problem(f"after your function ran, the network no longer works "
+                                      f"({type(err).__name__}: {str(err)[:100]}): change the "
+                                      f"weights and biases in place and keep their shapes",
+                                      "broken network")
+                if problem:
+                    return problem
+        return None
+
+    return run_checks("init_he_", student_fn, [test],
+                      hint="model.apply(init_he_) calls init_he_(module) once for every module "
+                           "of the network; change only nn.Linear layers, in place")
+
+
+def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    for norm in (m for m in net if isinstance(m, nn.LayerNorm)):
+        if not (torch.all(norm.weight == 1) and torch.all(norm.bias == 0)):
+            return Problem("you also changed the LayerNorm's parameters (its weight must stay 1 "
+                           "and its bias 0): change only modules that are nn.Linear",
+                           "non-linear module")
+    for layer, n_in, n_out in zip(linears, sizes[:-1], sizes[1:], strict=True):
+        w = layer.weight
+        if tuple(w.shape) != (n_out, n_in):
+            return Problem(f"the weight of nn.Linear({n_in}, {n_out}) now has shape "
+                           f"{tuple(w.shape)}: PyTorch stores it as (out_features, in_features) "
+                           f"= ({n_out}, {n_in})", "layout")
+        if w.dtype != dtype:
+            return Problem(f"the weights are now {w.dtype} in a {dtype} network (the next "
+                           f"forward pass fails): fill the existing weight in place "
+                           f"(nn.init.normal_(module.weight, ...)) instead of making a new "
+                           f"tensor, or create it with dtype=module.weight.dtype", "dtype")
+        if not w.requires_grad:
+            return Problem("the weights no longer require gradients, so training would not "
+                           "change them: fill module.weight in place instead of replacing it",
+                           "requires_grad")
+    with torch.no_grad():
+        net(torch.zeros(2, sizes[0], dtype=dtype))  # the network still runs
+    fan_in = np.array(sizes[:-1], dtype=float)
+    fan_out = np.array(sizes[1:], dtype=float)
+    got = np.array([layer.weight.detach().double().std().item() for layer in linears])
+    means = np.array([abs(layer.weight.detach().double().mean().item()) for layer in linears])
+    he = np.sqrt(2 / fan_in)
+    problem = compare("the std of each layer's weights", got, he, rtol=0.04, atol=0, mistakes=[
+        Mistake("fan_out", "your weights have std sqrt(2/fan_out): either you used fan_out or you "
+                "read fan_in from weight.shape[0]. PyTorch stores a Linear weight as "
+                "(out_features, in_features), so fan_in is weight.shape[1] (= module."
+                "in_features). (kaiming_normal_(w, mode=\"fan_out\") is He's backward variant; "
+                "here the forward one is asked for)", np.sqrt(2 / fan_out)),
+        Mistake("no ReLU factor", "your weights have LeCun's std sqrt(1/fan_in): you left out "
+                "the ReLU's factor 2. A ReLU zeroes half of its inputs, so He doubles the "
+                "variance: 2/fan_in", np.sqrt(1 / fan_in)),
+        Mistake("variance as std", "you passed the variance 2/fan_in where the standard "
+                "deviation is needed: nn.init.normal_(w, mean, std) takes the std, "
+                "sqrt(2/fan_in)", 2 / fan_in),
+        Mistake("sqrt placement", "the square root must cover the whole fraction: "
+                "sqrt(2 / fan_in), not sqrt(2) / fan_in", np.sqrt(2) / fan_in),
+        Mistake("xavier", "your weights have Xavier's std sqrt(2/(fan_in + fan_out)): He's rule "
+                "uses fan_in only, 2/fan_in", np.sqrt(2 / (fan_in + fan_out))),
+        Mistake("xavier", "your weights have Xavier's std with the ReLU gain, "
+                "sqrt(4/(fan_in + fan_out)): He's rule uses fan_in only, 2/fan_in",
+                np.sqrt(4 / (fan_in + fan_out))),
+        Mistake("unchanged", "your weights still have PyTorch's default, U(±1/sqrt(fan_in)) "
+                "(std sqrt(1/(3·fan_in))): did your function reach the Linear layers? Test "
+                "isinstance(module, nn.Linear) and overwrite module.weight in place",
+                np.sqrt(1 / (3 * fan_in))),
+        Mistake("uniform bound", "U(-a, a) has std a/sqrt(3), so a bound of sqrt(2/fan_in) "
+                "gives a third of He's variance: for He uniform use a = sqrt(6/fan_in) (or "
+                "nn.init.kaiming_uniform_(w, nonlinearity=\"relu\"))",
+                np.sqrt(2 / (3 * fan_in))),
+        Mistake("tanh gain", "your weights have the tanh gain 5/3 (std 5/3·sqrt(1/fan_in)): "
+                "for ReLU use nonlinearity=\"relu\" (gain sqrt(2))", 5 / 3 * np.sqrt(1 / fan_in)),
+        Mistake("N(0,1)", "your weights look like N(0, 1): scale them by sqrt(2/fan_in)",
+                np.ones_like(fan_in)),
+    ])
+    if problem:
+        return problem
+    if np.any(means > 5 * got / np.sqrt(fan_in * fan_out)):  # 5 standard errors
+        return Problem("the weights should have mean 0", "mean")
+    for layer, n_in in zip(linears, sizes[:-1], strict=True):
+        b = layer.bias.detach().double()
+        if torch.all(b == 0):
+            continue
+        spread, bound = b.std().item(), 1 / np.sqrt(n_in)
+        if abs(spread / np.sqrt(2 / n_in) - 1) < 0.25:
+            return Problem("you initialised the biases with the weight rule: biases start at 0 "
+                           "(the random weights already make the units different): "
+                           "nn.init.zeros_(module.bias)", "bias rule")
+        if b.abs().max().item() <= bound and abs(spread / (bound / np.sqrt(3)) - 1) < 0.25:
+            return Problem("the biases still have PyTorch's default random values "
+                           "U(±1/sqrt(fan_in)): set them to 0 with nn.init.zeros_(module.bias)",
+                           "bias unchanged")
+        return Problem(f"the biases must be 0; yours have std {spread:.3g}", "bias")
+    return None
+
+
+# ------------------------------------------------------------------ predicted std of z_20
+def check_prediction(he_std_z20, default_std_z20):
+    """Exercise: predict the std of ``z_20`` in the 30-layer ReLU network (64 -> 128 ... -> 10,
+    N(0, 1) input, zero biases) in the wide-layer theory, with He weights and with PyTorch's
+    default weights U(±1/sqrt(fan_in))."""
+    for name, value in [("he_std_z20", he_std_z20), ("default_std_z20", default_std_z20)]:
+        if value is not None and (isinstance(value, bool) or not isinstance(
+                value, (int, float, np.floating, np.integer))):
+            raise TypeError(f"{name} must be a number (your prediction, a float) or None, got "
+                            f"{type(value).__name__} {value!r:.40}")
+    he_ref, default_ref = ref.predicted_std_z20()
+
+    def number(value):
+        if value is None:
+            raise NotImplementedError
+        return float(value)
+
+    def test_he(answer):
+        value = number(answer()[0])
+        if 0 < value < 0.2:
+            return Problem("with He the signal does not shrink: the ReLU halves the second "
+                           "moment at every layer and He's factor 2 restores it, so Var(z_l) "
+                           "is the same at every depth", "vanishes")
+        return compare("your prediction for He", value, he_ref, rtol=0.05, atol=0, mistakes=[
+            Mistake("one", "1 is the root mean square of the ReLU outputs h_l (E[h²] = "
+                    "Var(z)/2), not the std of z_l: the N(0, 1) input gives Var(z_1) = "
+                    "n_0·(2/n_0)·1 = 2, and each later layer keeps it", 1.0),
+            Mistake("variance", "2 is the variance of z_20: the standard deviation is its "
+                    "square root", 2.0),
+            Mistake("half", "the first layer's input x ~ N(0, 1) is not a ReLU output: E[x²] = "
+                    "1, so Var(z_1) = n_0·(2/n_0)·1 = 2, not 1", math.sqrt(0.5)),
+        ])
+
+    def test_default(answer):
+        value = number(answer()[1])
+        per_layer = 1 / 6
+        return compare("your prediction for PyTorch's default", value, default_ref, rtol=0.05,
+                       atol=0, mistakes=[
+            Mistake("no /3", "U(-a, a) has variance a²/3: PyTorch's default U(±1/sqrt(n)) has "
+                    "Var(w) = 1/(3n), not 1/n", math.sqrt(0.5**19)),
+            Mistake("no ReLU factor", "you left out the ReLU: after it E[h²] = Var(z)/2, so "
+                    "each layer after the first multiplies the variance by n·Var(w)/2 = 1/6",
+                    math.sqrt((1 / 3) ** 20)),
+            Mistake("half", "the first layer's input x ~ N(0, 1) is not a ReLU output: "
+                    "Var(z_1) = n_0·1/(3n_0)·1 = 1/3, then 1/6 per layer for 19 layers",
+                    math.sqrt(per_layer**20)),
+            Mistake("variance", "that is the variance of z_20: the standard deviation is its "
+                    "square root", default_ref**2),
+            Mistake("layers", "count the layers: z_20 comes out of the 20th Linear layer, one "
+                    "fed by x and 19 fed by ReLU outputs, so (1/3)·(1/6)^19",
+                    math.sqrt(1 / 3 * per_layer**18)),
+            Mistake("layers", "count the layers: z_20 comes out of the 20th Linear layer, one "
+                    "fed by x and 19 fed by ReLU outputs, so (1/3)·(1/6)^19",
+                    math.sqrt(1 / 3 * per_layer**20)),
+            Mistake("first layer", "that is the std of z_1, sqrt(1/3): each later layer "
+                    "multiplies the variance by n·Var(w)/2 = 1/6", math.sqrt(1 / 3)),
+            Mistake("he", "that is He's value: PyTorch's default variance 1/(3n) is a sixth "
+                    "of He's 2/n, and the shortfall compounds over 20 layers", he_ref),
+        ])
+
+    return run_checks("prediction", lambda: (he_std_z20, default_std_z20),
+                      [lambda fn: test_he(fn), lambda fn: test_default(fn)],
+                      todo="not attempted yet: replace each None with your prediction (a "
+                           "number), then run this check again.")

@@ -1,19 +1,25 @@
 """Checks for the exercises of notebook 03 (L2 regularisation, weight decay and dropout).
 
+Each check declares the typical wrong answers of its exercise as :class:`Mistake` data (an id,
+the message, the wrong result), so the student reads what they did, not "wrong values".
 The dropout checks do not insist on one particular way of drawing the mask: they look at what
 fraction of the entries survives (over 100 000 entries, so the count is precise to about 0.5%),
-by how much the survivors are scaled, and what happens at test time.
+by how much the survivors are scaled, and what happens at test time. The two checks of the
+experiment (choosing on validation data, McNemar's test) run the student's function on small
+made-up results whose traps are known.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..solutions import regularization as ref
-from ._core import compare, run_checks
+from ._core import Mistake, Problem, compare, run_checks
 
-__all__ = ["check_l2_update", "check_vanilla_dropout", "check_dropout_forward",
-           "check_dropout_backward", "check_adam_step"]
+__all__ = ["check_l2_update", "check_dropout_forward", "check_dropout_backward",
+           "check_choose_and_test", "check_mcnemar", "check_vanilla_dropout"]
 
 # A weight vector with both signs, and a data gradient that is not parallel to it.
 _W = np.array([2.0, -1.5, 0.5, -0.25, 0.0, 3.0])
@@ -27,50 +33,55 @@ def check_l2_update(student_fn):
     def test(fn):
         w, g, lr, lam = _W, _G, _LR, _LAM
         got = fn(w.copy(), g.copy(), lr, lam)
-        return compare("the updated w", got, ref.l2_update(w, g, lr, lam), mistakes={
-            "the decay has the wrong sign: the penalty's gradient lam·w is *subtracted* "
-            "(times lr), so the weight is multiplied by (1 - lr·lam), a number below 1":
-                (1 + lr * lam) * w - lr * g,
-            "the decay is missing the learning rate: the step is lr times the whole gradient "
-            "(grad + lam·w), so the factor is (1 - lr·lam), not (1 - lam)":
-                (1 - lam) * w - lr * g,
-            "the decay is twice too strong: the gradient of (lam/2)·w² is lam·w, not 2·lam·w":
-                (1 - 2 * lr * lam) * w - lr * g,
-            "the decay is half as strong as it should be: the gradient of (lam/2)·w² is lam·w":
-                (1 - lr * lam / 2) * w - lr * g,
-            "you shrank the data-gradient step too: only the old weight is multiplied by "
-            "(1 - lr·lam); then subtract lr·grad": (1 - lr * lam) * (w - lr * g),
-            "the data-loss step is missing: subtract lr·grad as well":
-                (1 - lr * lam) * w,
-            "the data-loss step goes uphill: subtract lr·grad, do not add it":
-                (1 - lr * lam) * w + lr * g,
-            "that is the L1 update (lam·sign(w)); here the penalty is (lam/2)·w², "
-            "whose gradient is lam·w": w - lr * lam * np.sign(w) - lr * g,
-        })
+        return compare("the updated w", got, ref.l2_update(w, g, lr, lam), mistakes=[
+            Mistake("decay sign", "the decay has the wrong sign: the penalty's gradient lam·w is "
+                    "*subtracted* (times lr), so the weight is multiplied by (1 - lr·lam), a "
+                    "number below 1", (1 + lr * lam) * w - lr * g),
+            Mistake("decay without lr", "the decay is missing the learning rate: the step is lr "
+                    "times the whole gradient (grad + lam·w), so the factor is (1 - lr·lam), not "
+                    "(1 - lam)", (1 - lam) * w - lr * g),
+            Mistake("2 lam", "the decay is twice too strong: the gradient of (lam/2)·w² is "
+                    "lam·w, not 2·lam·w", (1 - 2 * lr * lam) * w - lr * g),
+            Mistake("lam/2", "the decay is half as strong as it should be: the gradient of "
+                    "(lam/2)·w² is lam·w", (1 - lr * lam / 2) * w - lr * g),
+            Mistake("shrunk the step", "you shrank the data-gradient step too: only the old "
+                    "weight is multiplied by (1 - lr·lam); then subtract lr·grad",
+                    (1 - lr * lam) * (w - lr * g)),
+            Mistake("no data step", "the data-loss step is missing: subtract lr·grad as well",
+                    (1 - lr * lam) * w),
+            Mistake("uphill", "the data-loss step goes uphill: subtract lr·grad, do not add it",
+                    (1 - lr * lam) * w + lr * g),
+            Mistake("L1", "that is the L1 update (lam·sign(w)); here the penalty is "
+                    "(lam/2)·w², whose gradient is lam·w", w - lr * lam * np.sign(w) - lr * g),
+        ], allow_float32=False)            # the notebook compares 2,000 steps with 1e-9
 
     return run_checks("l2_update", student_fn, [test],
                       hint="w and grad are arrays of the same shape; lr and lam are floats")
 
 
+# ------------------------------------------------------------------------------ dropout
 def _survival(fn, x, param, name):
-    """Call ``fn`` in training mode; return (output, fraction kept, survivor scale) or a message."""
+    """Call ``fn`` in training mode; return (output, fraction kept, survivor scale) or a Problem."""
     x_in = x.copy()
     out = fn(x_in, param, np.random.default_rng(7))
     if not np.array_equal(x_in, x):
-        return "x was changed in place: return a new array (e.g. x * mask), leave x as it was"
+        return Problem("x was changed in place: return a new array (e.g. x * mask), leave x as "
+                       "it was", "in place")
     try:
         out = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
-        return f"return an array, got {type(out).__name__}"
+        return Problem(f"return an array, got {type(out).__name__}", "return type")
     if out.shape != x.shape:
-        return f"the output should have x's shape {x.shape}, yours has shape {out.shape}"
+        return Problem(f"the output should have x's shape {x.shape}, yours has shape "
+                       f"{out.shape}", "shape")
     kept = out != 0
     if not kept.any():
-        return f"every entry was dropped (with {name}={param})"
+        return Problem(f"every entry was dropped (with {name}={param})", "all dropped")
     ratios = out[kept] / x[kept]
     if not np.allclose(ratios, ratios[0], rtol=1e-6):
-        return ("each entry must be either 0 or the input times one common factor; yours are "
-                "scaled by different amounts (use one mask of 0/1 and one scale)")
+        return Problem("each entry must be either 0 or the input times one common factor; yours "
+                       "are scaled by different amounts (use one mask of 0/1 and one scale)",
+                       "mixed scales")
     return out, float(kept.mean()), float(ratios[0])
 
 
@@ -79,60 +90,17 @@ def _uses_rng(fn, x, param):
     b = fn(x.copy(), param, np.random.default_rng(3))
     c = fn(x.copy(), param, np.random.default_rng(4))
     if not np.array_equal(a, b) or np.array_equal(a, c):
-        return ("draw the random numbers from the rng argument (e.g. rng.random(x.shape)), "
-                "not from np.random: the same rng seed must give the same mask")
+        return Problem("draw the random numbers from the rng argument (e.g. rng.random(x.shape)), "
+                       "not from np.random: the same rng seed must give the same mask",
+                       "global rng")
     return None
 
 
 _X = 1.0 + np.random.default_rng(11).random((200, 500))    # all entries nonzero
 
 
-def check_vanilla_dropout(student_fn):
-    """Exercise: ``vanilla_dropout(x, keep_prob, rng, training=True)`` (the original form)."""
-    keep_prob = 0.8
-
-    def test_training(fn):
-        result = _survival(fn, _X, keep_prob, "keep_prob")
-        if isinstance(result, str):
-            return result
-        _, kept, scale = result
-        if abs(kept - (1 - keep_prob)) < 0.02:
-            return (f"only {kept:.0%} of the entries survived: you dropped with probability "
-                    "keep_prob. keep_prob is the probability to KEEP a unit: keep where "
-                    "rng.random(x.shape) < keep_prob")
-        if abs(kept - keep_prob) > 0.02:
-            return (f"{kept:.0%} of the entries survived; with keep_prob={keep_prob} about 80% "
-                    "should")
-        if np.isclose(scale, 1 / keep_prob):
-            return ("you scaled the survivors by 1/keep_prob during training: that is inverted "
-                    "dropout. Vanilla dropout keeps survivors as they are and scales at test time")
-        if np.isclose(scale, keep_prob):
-            return ("you multiplied by keep_prob during training: that scaling belongs to test "
-                    "time; during training keep the survivors as they are")
-        if not np.isclose(scale, 1.0):
-            return ("survivors must keep their value during training; yours are scaled by "
-                    f"{scale:.3g}")
-        return None
-
-    def test_test_time(fn):
-        out = fn(_X.copy(), keep_prob, np.random.default_rng(0), training=False)
-        return compare("the test-time output", out, _X * keep_prob, mistakes={
-            "at test time every unit is present, so the next layer would get 1/keep_prob times "
-            "more input than during training: multiply x by keep_prob": _X,
-            "at test time multiply by keep_prob, do not divide (the units were present only a "
-            "fraction keep_prob of the time during training)": _X / keep_prob,
-        })
-
-    def test_keep_all(fn):
-        out = fn(_X.copy(), 1.0, np.random.default_rng(0))
-        if not np.array_equal(np.asarray(out), _X):
-            return "with keep_prob = 1 nothing is dropped: training must return x unchanged"
-        return None
-
-    return run_checks("vanilla_dropout", student_fn,
-                      [test_training, test_test_time, test_keep_all,
-                       lambda fn: _uses_rng(fn, _X, keep_prob)],
-                      hint="x is an array; keep_prob a float in (0, 1]; rng a numpy Generator")
+class _Feedback(Exception):
+    """Internal: a message for the student raised from inside a wrapped call."""
 
 
 def check_dropout_forward(student_fn):
@@ -141,12 +109,13 @@ def check_dropout_forward(student_fn):
 
     def split(result):
         if not isinstance(result, (tuple, list)) or len(result) != 2:
-            return None, None, "return a pair (out, keep): the output and the mask you used"
+            return None, None, Problem("return a pair (out, keep): the output and the mask you "
+                                       "used", "return type")
         out, keep = result
         try:
             keep = np.asarray(keep)
         except (TypeError, ValueError):
-            return None, None, "keep must be an array (the mask)"
+            return None, None, Problem("keep must be an array (the mask)", "return type")
         return out, keep, None
 
     def as_single(fn):
@@ -161,26 +130,30 @@ def check_dropout_forward(student_fn):
         try:
             result = _survival(as_single(fn), _X, rate, "rate")
         except _Feedback as feedback:
-            return str(feedback)
+            return feedback.args[0]
         if isinstance(result, str):
             return result
         _, kept, scale = result
         if abs(kept - rate) < 0.02:
-            return (f"only {kept:.0%} of the entries survived: you dropped with the keep "
-                    "probability 1 - rate. rate is the probability to DROP a unit: keep where "
-                    "rng.random(x.shape) >= rate")
+            return Problem(f"only {kept:.0%} of the entries survived: you dropped with the keep "
+                           "probability 1 - rate. rate is the probability to DROP a unit: keep "
+                           "where rng.random(x.shape) >= rate", "rate as keep")
         if abs(kept - (1 - rate)) > 0.02:
-            return f"{kept:.0%} of the entries survived; with rate={rate} about 70% should"
+            return Problem(f"{kept:.0%} of the entries survived; with rate={rate} about 70% "
+                           "should", "survival")
         if np.isclose(scale, 1.0):
-            return ("the survivors are not scaled: inverted dropout divides them by (1 - rate) "
-                    "during training, so the expected output equals x")
+            return Problem("the survivors are not scaled: inverted dropout divides them by "
+                           "(1 - rate) during training, so the expected output equals x",
+                           "no scale")
         if np.isclose(scale, 1 - rate):
-            return "divide the survivors by (1 - rate), do not multiply by it"
+            return Problem("divide the survivors by (1 - rate), do not multiply by it",
+                           "multiplied")
         if np.isclose(scale, 1 / rate):
-            return "divide by the keep probability (1 - rate), not by rate"
+            return Problem("divide by the keep probability (1 - rate), not by rate",
+                           "divided by rate")
         if not np.isclose(scale, 1 / (1 - rate)):
-            return (f"survivors should be scaled by 1/(1 - rate) = {1 / (1 - rate):.4g}, yours "
-                    f"by {scale:.4g}")
+            return Problem(f"survivors should be scaled by 1/(1 - rate) = {1 / (1 - rate):.4g}, "
+                           f"yours by {scale:.4g}", "scale")
         return None
 
     def test_mask(fn):
@@ -188,17 +161,21 @@ def check_dropout_forward(student_fn):
         if problem:
             return problem
         if keep.shape != _X.shape:
-            return f"keep must have x's shape {_X.shape}, yours has shape {keep.shape}"
+            return Problem(f"keep must have x's shape {_X.shape}, yours has shape {keep.shape}",
+                           "mask shape")
         if not np.array_equal(keep.astype(bool), keep.astype(float) != 0) or \
                 not set(np.unique(keep.astype(float))) <= {0.0, 1.0}:
-            return "keep must be a mask of True/False (or 1/0) values, not the scaled factors"
+            return Problem("keep must be a mask of True/False (or 1/0) values, not the scaled "
+                           "factors", "scaled mask")
         keep = keep.astype(bool)
         if np.array_equal(np.asarray(out) != 0, ~keep):
-            return ("keep is inverted: it must be True where an entry SURVIVED (the backward "
-                    "pass lets the gradient through exactly there)")
+            return Problem("keep is inverted: it must be True where an entry SURVIVED (the "
+                           "backward pass lets the gradient through exactly there)",
+                           "inverted mask")
         if not np.array_equal(np.asarray(out) != 0, keep):
-            return ("the mask you return is not the one you used: the backward pass needs the "
-                    "very same mask, so return the array you multiplied x by (before scaling)")
+            return Problem("the mask you return is not the one you used: the backward pass needs "
+                           "the very same mask, so return the array you multiplied x by (before "
+                           "scaling)", "another mask")
         return None
 
     def test_eval_and_rate_zero(fn):
@@ -208,10 +185,11 @@ def check_dropout_forward(student_fn):
             if problem:
                 return problem
             if not np.array_equal(np.asarray(out), _X):
-                return f"{what} nothing is dropped and nothing scaled: out must be x exactly"
+                return Problem(f"{what} nothing is dropped and nothing scaled: out must be x "
+                               "exactly", "eval changes x")
             if keep.shape != _X.shape or not np.all(keep):
-                return (f"{what} every entry survives: keep must be all True "
-                        "(np.ones(x.shape, dtype=bool))")
+                return Problem(f"{what} every entry survives: keep must be all True "
+                               "(np.ones(x.shape, dtype=bool))", "eval mask")
         return None
 
     def test_rng(fn):
@@ -221,10 +199,6 @@ def check_dropout_forward(student_fn):
                       [test_training, test_mask, test_eval_and_rate_zero, test_rng],
                       hint="x is an array; rate a float in [0, 1); rng a numpy Generator; "
                            "return (out, keep)")
-
-
-class _Feedback(Exception):
-    """Internal: a message for the student raised from inside a wrapped call."""
 
 
 def check_dropout_backward(student_fn):
@@ -242,27 +216,32 @@ def check_dropout_backward(student_fn):
         dout_in, keep_in = dout.copy(), keep.copy()
         got = fn(dout_in, keep_in, rate)
         if not (np.array_equal(dout_in, dout) and np.array_equal(keep_in, keep)):
-            return "dout or keep was changed in place: return a new array"
+            return Problem("dout or keep was changed in place: return a new array", "in place")
         # the forward pass with this mask held fixed is linear in x: differentiate it numerically
         numeric = numerical_gradient(lambda x_: float(np.sum(dout * (x_ * keep / (1 - rate)))),
                                      x.copy())
         scaled = dout * keep
-        problem = compare("dL/dx", got, numeric, mistakes={
-            "the survivors' gradient is not scaled: the forward pass divided by (1 - rate), so "
-            "the backward pass must too": scaled,
-            "multiply by 1/(1 - rate), not by (1 - rate)": scaled * (1 - rate),
-            "divide by the keep probability (1 - rate), not by rate": scaled / rate,
-            "the gradient flows where keep is False: it must pass only where the entry survived "
-            "(multiply by keep, not by ~keep or 1 - keep)": dout * ~keep / (1 - rate),
-            "the mask is missing: a dropped entry did not influence the output, so its gradient "
-            "is 0 (multiply by keep)": dout / (1 - rate),
-            "you returned dout unchanged: apply the forward pass's mask and scale": dout,
-        }, rtol=1e-6, atol=1e-8)
-        got = np.asarray(got, dtype=float)
-        if problem and "wrong values" in problem and (np.any(got[~keep] != 0)
-                                                      or np.any(got[keep] == 0)):
-            return ("your gradient is zero in other places than the mask says: reuse the keep "
-                    "mask you are given, never draw a new one in the backward pass")
+        problem = compare("dL/dx", got, numeric, mistakes=[
+            Mistake("no scale", "the survivors' gradient is not scaled: the forward pass divided "
+                    "by (1 - rate), so the backward pass must too", scaled),
+            Mistake("multiplied", "multiply by 1/(1 - rate), not by (1 - rate)",
+                    scaled * (1 - rate)),
+            Mistake("divided by rate", "divide by the keep probability (1 - rate), not by rate",
+                    scaled / rate),
+            Mistake("inverted mask", "the gradient flows where keep is False: it must pass only "
+                    "where the entry survived (multiply by keep, not by ~keep or 1 - keep)",
+                    dout * ~keep / (1 - rate)),
+            Mistake("no mask", "the mask is missing: a dropped entry did not influence the "
+                    "output, so its gradient is 0 (multiply by keep)", dout / (1 - rate)),
+            Mistake("identity", "you returned dout unchanged: apply the forward pass's mask and "
+                    "scale", dout),
+        ], rtol=1e-6, atol=1e-8)
+        if problem and problem.mistake == "values":
+            got = np.asarray(got, dtype=float)
+            if np.any(got[~keep] != 0) or np.any(got[keep] == 0):
+                return Problem("your gradient is zero in other places than the mask says: reuse "
+                               "the keep mask you are given, never draw a new one in the "
+                               "backward pass", "new mask")
         return problem
 
     return run_checks("dropout_backward", student_fn, [test],
@@ -270,73 +249,304 @@ def check_dropout_backward(student_fn):
                            "the drop probability; return dL/dx of x's shape")
 
 
-def check_adam_step(student_fn):
-    """Exercise: ``adam_step(w, g, m, v, t, *, lr, lam, decoupled)`` -> ``(w, m, v)``, Adam + L2
-    (coupled) or AdamW (decoupled), run for three steps on a quadratic and compared."""
-    h, c = np.array([0.1, 1.0, 10.0]), np.array([2.0, -3.0, 1.0])
-    lr, lam = 0.1, 0.2
+# ------------------------------------------------------------------------------ choosing honestly
+# Made-up results with known traps: {setting: validation accuracies of 3 seeds} and the mean
+# test accuracy of each setting. In each case the setting with the best mean validation
+# accuracy (also the best median and the best worst seed) differs from the one with the best
+# single seed, the one with the best first seed and the one with the best test accuracy, and no
+# test accuracy equals a validation figure.
+_CHOICE_CASES = [
+    ({"none": [0.78, 0.80, 0.76], "L2 λ=0.01": [0.81, 0.80, 0.82], "L2 λ=0.1": [0.83, 0.77, 0.77],
+      "dropout 0.5": [0.74, 0.86, 0.76], "dropout 0.8": [0.80, 0.81, 0.79]},
+     {"none": 0.771, "L2 λ=0.01": 0.797, "L2 λ=0.1": 0.788, "dropout 0.5": 0.823,
+      "dropout 0.8": 0.803}),
+    ({"none": [0.70, 0.72, 0.71], "L2 λ=0.003": [0.78, 0.69, 0.70], "L2 λ=0.03": [0.75, 0.74, 0.73],
+      "dropout 0.3": [0.72, 0.80, 0.71], "dropout 0.7": [0.77, 0.76, 0.75]},
+     {"none": 0.694, "L2 λ=0.003": 0.707, "L2 λ=0.03": 0.761, "dropout 0.3": 0.716,
+      "dropout 0.7": 0.742}),
+]
 
-    def run(fn, decoupled, steps=3):
-        w, m, v = np.array([1.5, 1.0, -1.0]), np.zeros(3), np.zeros(3)
-        for t in range(1, steps + 1):
-            out = fn(w.copy(), h * (w - c), m.copy(), v.copy(), t, lr=lr, lam=lam,
-                     decoupled=decoupled)
-            if not isinstance(out, (tuple, list)) or len(out) != 3:
-                raise _Feedback("return the three arrays (w, m, v)")
-            w, m, v = (np.asarray(a, dtype=float) for a in out)
-        return w
 
-    def variant(decoupled, **change):
-        def fn(w, g, m, v, t, *, lr, lam, decoupled=decoupled):
-            b1, b2, eps = 0.9, 0.999, 1e-8
-            if change.get("swap"):
-                decoupled = not decoupled
-            if decoupled and not change.get("after"):
-                w = w * (1 - (1 if change.get("no_lr") else lr) * lam)
-            elif not decoupled:
-                g = g + lam * w
-            m = b1 * m + (1 - b1) * g
-            v = b2 * v + (1 - b2) * (g if change.get("v_not_squared") else g**2)
-            if change.get("no_correction"):
-                m_hat, v_hat = m, v
-            else:
-                m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-            w = w - lr * m_hat / (np.sqrt(np.abs(v_hat)) + eps)
-            if decoupled and change.get("after"):
-                w = w * (1 - lr * lam)
-            return w, m, v
-        return fn
+class _SealedTestSet:
+    """The check's ``test_accuracy``: returns a setting's test accuracy and records each look."""
+
+    def __init__(self, accuracies):
+        self.accuracies, self.opened = accuracies, []
+
+    def __call__(self, name):
+        if name not in self.accuracies:
+            raise ValueError(f"test_accuracy takes the name of a setting (a key of val_acc), "
+                             f"got {name!r}")
+        self.opened.append(name)
+        return self.accuracies[name]
+
+
+def _best(values, score):
+    return max(values, key=lambda name: score(np.asarray(values[name], dtype=float)))
+
+
+def _judge_choice(out, val, test_acc, sealed):
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        return Problem("return a pair (name of the chosen setting, its test accuracy)",
+                       "return type")
+    name, reported = out
+    if not isinstance(name, str) or name not in val:
+        return Problem(f"the first item must be the chosen setting's name, a key of val_acc such "
+                       f"as {next(iter(val))!r}; got {name!r}", "return type")
+    opened = list(dict.fromkeys(sealed.opened))       # the settings looked at, in order
+    if len(opened) > 1:
+        return Problem(f"you looked at the test set {len(opened)} times ({', '.join(opened)}): "
+                       "whatever you then pick, a choice made with the test accuracies in view "
+                       "is a choice on the test set, and its test accuracy is optimistic. Choose "
+                       "with val_acc alone, then call test_accuracy once, for that setting",
+                       "chose on test")
+    right = _best(val, np.mean)
+    if name != right:
+        if name == _best(val, np.max):
+            return Problem(f"you chose {name!r} for its best seed: one lucky network is not the "
+                           "setting. Compare the settings by their validation accuracy "
+                           "averaged over the seeds", "best seed")
+        if name == _best(val, lambda a: a[0]) or name == _best(val, lambda a: a[-1]):
+            return Problem(f"you chose {name!r} on a single seed: one network's accuracy is "
+                           "noisy. Average each setting's validation accuracies over the seeds",
+                           "one seed")
+        if name == _best(val, lambda a: -np.mean(a)):
+            return Problem(f"you chose {name!r}, the lowest validation accuracy: take the "
+                           "highest (max, not min)", "lowest")
+        return Problem(f"you chose {name!r}; the setting with the highest mean validation "
+                       f"accuracy is another one. Average each setting's accuracies over the "
+                       f"seeds and take the largest", "wrong choice")
+    if opened and opened[0] != name:
+        return Problem(f"you chose {name!r} but looked up the test accuracy of {opened[0]!r}: "
+                       "call test_accuracy with the setting you chose", "tested another")
+    try:
+        reported = float(reported)
+    except (TypeError, ValueError):
+        return Problem(f"the second item must be a number (the test accuracy), got "
+                       f"{type(reported).__name__}", "return type")
+    figures = np.asarray(val[name], dtype=float)
+    if any(np.isclose(reported, v, rtol=0, atol=1e-9)
+           for v in (figures.mean(), figures.max(), figures.min())):
+        return Problem("you reported a validation accuracy as the test accuracy: the setting was "
+                       "chosen for being high on the validation points, so that number is "
+                       "optimistic. Report test_accuracy(chosen), the one look at unseen points",
+                       "val as test")
+    if not opened:
+        return Problem("call test_accuracy(chosen) once and report what it returns",
+                       "no test")
+    if not np.isclose(reported, test_acc[name], rtol=0, atol=1e-9):
+        return Problem(f"report exactly what test_accuracy({name!r}) returned "
+                       f"({test_acc[name]}), got {reported}", "values")
+    return None
+
+
+def check_choose_and_test(student_fn):
+    """Exercise: ``choose_and_test(val_acc, test_accuracy)`` -> ``(name, test accuracy)``:
+    choose on validation accuracies averaged over seeds, then look at the test set once."""
 
     def test(fn):
-        for decoupled in (False, True):
-            try:
-                got = run(fn, decoupled)
-            except _Feedback as feedback:
-                return str(feedback)
-            name = "AdamW (decoupled=True)" if decoupled else "Adam + L2 (decoupled=False)"
-            with np.errstate(all="ignore"):
-                mistakes = {
-                    "coupled and decoupled are swapped: decoupled=True shrinks w directly "
-                    "(w *= 1 - lr·lam), decoupled=False adds lam·w to the gradient":
-                        run(variant(decoupled, swap=True), decoupled),
-                    "the bias correction is missing: divide m by (1 - b1**t) and v by "
-                    "(1 - b2**t)": run(variant(decoupled, no_correction=True), decoupled),
-                    "v is the running average of the *squared* gradient (g**2)":
-                        run(variant(decoupled, v_not_squared=True), decoupled),
-                }
-                if decoupled:
-                    mistakes["the decoupled decay is multiplied by the learning rate in "
-                             "PyTorch and Keras: w *= 1 - lr·lam, not 1 - lam"] = run(
-                        variant(decoupled, no_lr=True), decoupled)
-                    mistakes["shrink w before the Adam step (as torch.optim.AdamW does), "
-                             "not after it: otherwise the step itself is shrunk too"] = run(
-                        variant(decoupled, after=True), decoupled)
-            problem = compare(f"w after 3 steps of {name}", got, run(ref.adam_step, decoupled),
-                              mistakes=mistakes, rtol=1e-7, atol=1e-10)
+        for val, test_acc in _CHOICE_CASES:
+            sealed = _SealedTestSet(test_acc)
+            out = fn({k: np.array(v) for k, v in val.items()}, sealed)
+            problem = _judge_choice(out, val, test_acc, sealed)
             if problem:
-                return f"{name}: {problem}"
+                return problem
         return None
 
-    return run_checks("adam_step", student_fn, [test],
-                      hint="w, g, m, v are arrays of one shape, t starts at 1; return the new "
-                           "(w, m, v)")
+    return run_checks("choose_and_test", student_fn, [test],
+                      hint="val_acc is a dict {setting name: array of accuracies, one per "
+                           "seed}; test_accuracy(name) returns a float; return (name, accuracy)")
+
+
+# ------------------------------------------------------------------------------ McNemar's test
+def _binom_cdf(k, n):
+    """P(X ≤ k) for X ~ Binomial(n, 1/2)."""
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2**n if k >= 0 else 0.0
+
+
+def _paired_predictions(both_right, b, c, wrong_same, wrong_apart, seed):
+    """Labels and two classifiers' predictions (3 classes) with the given counts, shuffled.
+
+    ``wrong_apart`` points are missed by both classifiers with *different* wrong classes."""
+    y = np.zeros(both_right + b + c + wrong_same + wrong_apart, dtype=int)
+    a = np.concatenate([np.zeros(both_right + b, int), np.ones(c + wrong_same + wrong_apart, int)])
+    p = np.concatenate([np.zeros(both_right, int), np.full(b, 2), np.zeros(c),
+                        np.ones(wrong_same, int), np.full(wrong_apart, 2)])
+    order = np.random.default_rng(seed).permutation(y.size)
+    shift = np.random.default_rng(seed + 1).integers(0, 3, size=y.size)    # vary the classes
+    return (a[order] + shift) % 3, (p[order] + shift) % 3, (y[order] + shift) % 3
+
+
+# (both right, b, c, both wrong alike, both wrong differently): b > c, b = c, b < c
+_MCNEMAR_CASES = [(160, 14, 4, 10, 12), (80, 5, 5, 6, 4), (50, 1, 7, 3, 3)]
+
+
+def _p_mistakes(b, c, both_right, wrong_same, wrong_apart):
+    """The p-values that typical mistakes produce for these counts."""
+    from scipy import stats
+
+    n, low, high = b + c, min(b, c), max(b, c)
+    total = both_right + b + c + wrong_same + wrong_apart
+    right_a, right_b = both_right + b, both_right + c
+    pooled = (right_a + right_b) / (2 * total)
+    z = abs(right_a - right_b) / total / math.sqrt(pooled * (1 - pooled) * 2 / total)
+    table = [[right_a, total - right_a], [right_b, total - right_b]]
+    return [
+        Mistake("one-sided", "that is a one-sided p-value: the question is whether A and B "
+                "differ, in either direction, so double the tail: p = 2·P(X ≤ min(b, c))",
+                _binom_cdf(low, n)),
+        Mistake("uncapped", "a p-value is a probability: when b and c are (nearly) equal, "
+                "2·P(X ≤ min(b, c)) exceeds 1, so cap it: min(1, 2·P(...))",
+                2 * _binom_cdf(low, n)),
+        Mistake("off by one", "off by one: P(X ≥ max(b, c)) is binom.sf(max(b, c) - 1, n, 0.5), "
+                "because sf(k) is P(X > k); or use P(X ≤ min(b, c)) = binom.cdf(min(b, c), n, "
+                "0.5)", min(1.0, 2 * _binom_cdf(low - 1, n))),
+        Mistake("tail of the larger count", "the tail starts at the smaller count: "
+                "p = 2·P(X ≤ min(b, c)), not 2·P(X ≤ max(b, c))",
+                min(1.0, 2 * _binom_cdf(high, n))),
+        Mistake("n = all points", "n is the number of disagreements b + c, not the number of "
+                "test points: the points where A and B are both right or both wrong say nothing "
+                "about which is better", min(1.0, 2 * _binom_cdf(low, total))),
+        Mistake("n = different predictions", "n must be b + c: a point where both classifiers are "
+                "wrong (even with different classes) is no win for either, so leave it out of n",
+                min(1.0, 2 * _binom_cdf(low, n + wrong_apart))),
+        Mistake("point probability", "the p-value sums the whole tail, P(X ≤ min(b, c)), not "
+                "the probability of the one count observed",
+                min(1.0, 2 * math.comb(n, low) / 2**n)),
+        Mistake("chi-square", "that is the chi-square approximation of McNemar's test; compute "
+                "the exact binomial p-value here, which stays right for small b + c",
+                float(stats.chi2.sf((b - c) ** 2 / n, 1)) if n else 1.0),
+        Mistake("chi-square corrected", "that is the chi-square approximation with continuity "
+                "correction; compute the exact binomial p-value here",
+                float(stats.chi2.sf((abs(b - c) - 1) ** 2 / n, 1)) if n else 1.0),
+        Mistake("unpaired z", "that compares the two accuracies as if they came from different "
+                "test points (an unpaired two-proportion test). Both classifiers saw the same "
+                "points: use the paired counts b and c", float(2 * stats.norm.sf(z))),
+        Mistake("unpaired chi-square", "that is a test for two independent samples (a 2×2 table "
+                "of accuracies). The points are shared: use the paired counts b and c",
+                float(stats.chi2_contingency(table)[1])),
+        Mistake("unpaired Fisher", "Fisher's exact test on the accuracy table treats the two "
+                "classifiers' answers as independent samples; they are paired: use b and c",
+                float(stats.fisher_exact(table)[1])),
+    ]
+
+
+def _judge_mcnemar(out, case, seed):
+    both_right, b, c, wrong_same, wrong_apart = case
+    if isinstance(out, dict) or not isinstance(out, (tuple, list)) or len(out) != 3:
+        return Problem("return the three numbers (b, c, p)", "return type")
+    got_b, got_c, p = out
+    try:
+        got_b, got_c = float(got_b), float(got_c)
+    except (TypeError, ValueError):
+        return Problem("b and c must be counts (numbers)", "return type")
+    if (got_b, got_c) != (b, c):
+        n_right_a, n_right_b = both_right + b, both_right + c
+        named = {
+            (c, b): ("b and c are swapped: b counts the points that A gets right and B wrong, "
+                     "c the points that A gets wrong and B right", "swapped"),
+            (both_right, wrong_same + wrong_apart): (
+                "you counted the points where A and B agree (both right, both wrong): McNemar "
+                "counts the disagreements, where exactly one of them is right", "agreements"),
+            (wrong_same + wrong_apart, both_right): (
+                "you counted the points where A and B agree (both wrong, both right): McNemar "
+                "counts the disagreements, where exactly one of them is right", "agreements"),
+            (n_right_a, n_right_b): (
+                "those are the numbers of points each classifier gets right (their accuracies, "
+                "an unpaired view): b and c count the points where exactly one is right",
+                "accuracies"),
+            (b, c + wrong_apart): (
+                "c counts the points that B gets right and A wrong; you also counted points where "
+                "both are wrong with different classes (their predictions differ, but neither "
+                "is right)", "different predictions"),
+            (b + wrong_apart, c): (
+                "b counts the points that A gets right and B wrong; you also counted points where "
+                "both are wrong with different classes (their predictions differ, but neither "
+                "is right)", "different predictions"),
+        }
+        if (got_b, got_c) in named:
+            return Problem(*named[got_b, got_c])
+        return Problem(f"on a test with b = {b} points A right and B wrong and c = {c} the "
+                       f"other way round, you returned b = {got_b:g}, c = {got_c:g}: compare "
+                       f"each prediction with y, then count the points where exactly one of "
+                       f"the two is right", "counts")
+    if hasattr(p, "pvalue"):
+        return Problem("p must be a number: take .pvalue of scipy's result", "return type")
+    expected = min(1.0, 2 * _binom_cdf(min(b, c), b + c))
+    problem = compare("p", p, expected,
+                      mistakes=_p_mistakes(b, c, both_right, wrong_same, wrong_apart),
+                      rtol=1e-6, atol=1e-12)
+    if problem:
+        return Problem(f"with b = {b}, c = {c}: {problem}", problem.mistake)
+    return None
+
+
+def check_mcnemar(student_fn):
+    """Exercise: ``mcnemar(pred_a, pred_b, y)`` -> ``(b, c, p)``, McNemar's exact test."""
+
+    def test(fn):
+        for seed, case in enumerate(_MCNEMAR_CASES):
+            pred_a, pred_b, y = _paired_predictions(*case, seed=10 * seed)
+            out = fn(pred_a.copy(), pred_b.copy(), y.copy())
+            problem = _judge_mcnemar(out, case, seed)
+            if problem:
+                return problem
+        return None
+
+    return run_checks("mcnemar", student_fn, [test],
+                      hint="pred_a, pred_b and y are integer arrays of one length; return "
+                           "(b, c, p)")
+
+
+# ------------------------------------------------------------------------------ vanilla dropout
+def check_vanilla_dropout(student_fn):
+    """Exercise: ``vanilla_dropout(x, keep_prob, rng, training=True)`` (the original form)."""
+    keep_prob = 0.8
+
+    def test_training(fn):
+        result = _survival(fn, _X, keep_prob, "keep_prob")
+        if isinstance(result, str):
+            return result
+        _, kept, scale = result
+        if abs(kept - (1 - keep_prob)) < 0.02:
+            return Problem(f"only {kept:.0%} of the entries survived: you dropped with "
+                           "probability keep_prob. keep_prob is the probability to KEEP a unit: "
+                           "keep where rng.random(x.shape) < keep_prob", "keep as rate")
+        if abs(kept - keep_prob) > 0.02:
+            return Problem(f"{kept:.0%} of the entries survived; with keep_prob={keep_prob} "
+                           "about 80% should", "survival")
+        if np.isclose(scale, 1 / keep_prob):
+            return Problem("you scaled the survivors by 1/keep_prob during training: that is "
+                           "inverted dropout. Vanilla dropout keeps survivors as they are and "
+                           "scales at test time", "inverted")
+        if np.isclose(scale, keep_prob):
+            return Problem("you multiplied by keep_prob during training: that scaling belongs "
+                           "to test time; during training keep the survivors as they are",
+                           "test scale in training")
+        if not np.isclose(scale, 1.0):
+            return Problem("survivors must keep their value during training; yours are scaled "
+                           f"by {scale:.3g}", "scale")
+        return None
+
+    def test_test_time(fn):
+        out = fn(_X.copy(), keep_prob, np.random.default_rng(0), training=False)
+        return compare("the test-time output", out, _X * keep_prob, mistakes=[
+            Mistake("no test scale", "at test time every unit is present, so the next layer "
+                    "would get 1/keep_prob times more input than during training: multiply x by "
+                    "keep_prob", _X),
+            Mistake("divided at test", "at test time multiply by keep_prob, do not divide (the "
+                    "units were present only a fraction keep_prob of the time during training)",
+                    _X / keep_prob),
+        ])
+
+    def test_keep_all(fn):
+        out = fn(_X.copy(), 1.0, np.random.default_rng(0))
+        if not np.array_equal(np.asarray(out), _X):
+            return Problem("with keep_prob = 1 nothing is dropped: training must return x "
+                           "unchanged", "keep 1")
+        return None
+
+    return run_checks("vanilla_dropout", student_fn,
+                      [test_training, test_test_time, test_keep_all,
+                       lambda fn: _uses_rng(fn, _X, keep_prob)],
+                      hint="x is an array; keep_prob a float in (0, 1]; rng a numpy Generator")

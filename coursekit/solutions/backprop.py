@@ -8,6 +8,59 @@ import numpy as np
 from ..gradcheck import relative_error
 
 
+def backward(params, cache, y):
+    """Gradients of section 1's tanh network, from its weights and its forward pass's ``cache``.
+
+    ``cache`` holds ``X`` (N, 2), ``a1`` and ``a2`` (N, 8) and ``probs`` (N, 3); returns a dict
+    shaped like ``params``. The nine lines are the nine quantities of the backward pass.
+    """
+    X, a1, a2, probs = cache["X"], cache["a1"], cache["a2"], cache["probs"]
+    n = len(y)
+    delta3 = probs.copy()                                # a copy: the cache is read again later
+    delta3[np.arange(n), y] -= 1
+    delta3 /= n                                          # rule 1
+    dW3, db3 = a2.T @ delta3, delta3.sum(axis=0)         # rules 2 and 4
+    delta2 = (delta3 @ params["W3"].T) * (1 - a2**2)     # rules 2 and 3
+    dW2, db2 = a1.T @ delta2, delta2.sum(axis=0)
+    delta1 = (delta2 @ params["W2"].T) * (1 - a1**2)
+    dW1, db1 = X.T @ delta1, delta1.sum(axis=0)
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}
+
+
+def gradient_check(net_fn, params, X, y, h=1e-5):
+    """Relative error between ``net_fn``'s gradient and centred differences, per parameter.
+
+    ``net_fn(params, X, y)`` returns ``(loss, grads)`` and reads ``params[name]``: each entry is
+    changed in place, the loss evaluated at ``w + h`` and ``w - h``, and the entry put back.
+    """
+    _, grads = net_fn(params, X, y)
+    errors = {}
+    for name, p in params.items():
+        numerical = np.zeros_like(p, dtype=float)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + h
+            loss_plus = net_fn(params, X, y)[0]
+            p[i] = old - h
+            loss_minus = net_fn(params, X, y)[0]
+            p[i] = old
+            numerical[i] = (loss_plus - loss_minus) / (2 * h)
+        errors[name] = relative_error(grads[name], numerical)
+    return errors
+
+
+def sigmoid_bce(z, y):
+    """Mean binary cross-entropy of ``p = sigmoid(z)`` for labels ``y`` in {0, 1}, and its gradient.
+
+    ``loss = -mean(y log p + (1 - y) log(1 - p))`` and ``dloss/dz = (p - y) / N``: the sigmoid's
+    derivative ``p (1 - p)`` cancels the denominators of the cross-entropy's. The logs are
+    written with ``logaddexp`` (``-log p = log(1 + e^-z)``), so no ``p`` of 0 or 1 reaches a log.
+    """
+    loss = np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+    p = np.exp(-np.logaddexp(0, -z))
+    return loss, (p - y) / len(z)
+
+
 def affine_backward(dout, x, W):
     """Gradients of ``out = x @ W + b``: returns ``dx`` (N, D), ``dW`` (D, H), ``db`` (H,)."""
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
@@ -29,20 +82,6 @@ def softmax_cross_entropy(logits, y):
     return loss, dlogits / n
 
 
-def centered_difference(f, x, h=1e-5):
-    """Numerical gradient of ``f`` at ``x`` by centred differences; ``x`` is restored."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        f_plus = f(x)
-        x[i] = old - h
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
 def two_layer_net(params, X, y):
     """Loss and gradients of ``softmax(relu(X W1 + b1) W2 + b2)`` with mean cross-entropy.
 
@@ -58,22 +97,3 @@ def two_layer_net(params, X, y):
     dz1 = relu_backward(da1, z1)
     _, dW1, db1 = affine_backward(dz1, X, W1)
     return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-
-
-def gradient_check(net_fn, params, X, y, h=1e-5):
-    """Relative error between ``net_fn``'s gradient and centred differences, per parameter.
-
-    ``net_fn(params, X, y)`` returns ``(loss, grads)``; the loss function below reads
-    ``params[name]``, the very array that ``centered_difference`` perturbs in place.
-    """
-    _, grads = net_fn(params, X, y)
-    errors = {}
-    for name in params:
-        numerical = centered_difference(lambda _: net_fn(params, X, y)[0], params[name], h)
-        errors[name] = relative_error(grads[name], numerical)
-    return errors
-
-
-# Exercise 4, second part: the parameter whose gradient the mystery network gets wrong. Its
-# backward pass sums the gradient for b1 *before* the ReLU mask, so inactive units still get one.
-planted_bug = "b1"

@@ -46,3 +46,31 @@ def predict_std(widths, variances):
         stds.append(math.sqrt(q))
         second_moment = q / 2
     return np.array(stds)
+
+
+def init_he_(module):
+    """He initialisation for ``model.apply``: an ``nn.Linear`` gets weights from N(0, 2/fan_in)
+    and a zero bias; every other module (ReLU, LayerNorm, the container) is left as it is.
+
+    PyTorch stores a Linear weight as ``(out_features, in_features)``, so fan_in is
+    ``weight.shape[1]``; the ``torch.nn.init`` functions fill a tensor in place without recording
+    a gradient. (``nn.init.kaiming_normal_(module.weight, nonlinearity="relu")`` does the same.)
+    """
+    from torch import nn
+
+    if isinstance(module, nn.Linear):
+        fan_in = module.weight.shape[1]
+        nn.init.normal_(module.weight, 0.0, math.sqrt(2.0 / fan_in))
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
+def predicted_std_z20():
+    """Predicted std of ``z_20`` in a ReLU stack 64 -> 128 -> ... with N(0, 1) input, zero biases.
+
+    Returns ``(he, torch_default)``. Var(z_1) = n_0·Var(w)·E[x²] with E[x²] = 1 (the input is
+    not a ReLU output); every later layer multiplies by n·Var(w)/2. He, Var(w) = 2/n: 2, then
+    ×1, so sqrt(2) at every depth. PyTorch's default U(±1/sqrt(n)), Var(w) = 1/(3n): 1/3, then
+    ×1/6 per layer, so Var(z_20) = (1/3)·(1/6)^19.
+    """
+    return math.sqrt(2.0), math.sqrt(1.0 / 3.0 * (1.0 / 6.0) ** 19)

@@ -3,6 +3,8 @@
 Try the exercises first: the checks tell you what is wrong without giving the answer away.
 """
 
+import math
+
 import numpy as np
 
 
@@ -12,17 +14,6 @@ def l2_update(w, grad, lr, lam):
     ``grad`` is the gradient of the data loss alone (without the penalty).
     """
     return (1 - lr * lam) * w - lr * grad
-
-
-def vanilla_dropout(x, keep_prob, rng, training=True):
-    """Original dropout (keep probability): keep entries with probability ``keep_prob`` during
-    training, unscaled; at test time multiply everything by ``keep_prob``."""
-    if not training:
-        return x * keep_prob
-    if keep_prob == 1:
-        return x
-    mask = rng.random(x.shape) < keep_prob
-    return x * mask
 
 
 def dropout_forward(x, rate, rng, training=True):
@@ -45,18 +36,40 @@ def dropout_backward(dout, keep, rate):
     return dout * keep / (1 - rate)
 
 
-def adam_step(w, g, m, v, t, *, lr, lam, decoupled, b1=0.9, b2=0.999, eps=1e-8):
-    """One step of Adam with L2 (``decoupled=False``, like ``torch.optim.Adam(weight_decay=lam)``)
-    or of AdamW (``decoupled=True``, like ``torch.optim.AdamW(weight_decay=lam)``).
+def choose_and_test(val_acc, test_accuracy):
+    """Choose a setting on the validation set, then look at the test set once.
 
-    Inputs: ``w``, ``g`` (the data gradient at ``w``), ``m``, ``v`` arrays of one shape; ``t`` the
-    step number, starting at 1. Returns the new ``(w, m, v)``.
+    Inputs: ``val_acc`` {setting name: validation accuracies, one per seed};
+    ``test_accuracy(name)`` the mean test accuracy of a setting (call it once).
+    Returns ``(name, test accuracy)``: the setting with the highest mean validation accuracy and
+    its test accuracy.
     """
-    if decoupled:
-        w = w * (1 - lr * lam)             # shrink the weight itself, outside Adam
-    else:
-        g = g + lam * w                    # L2: the decay is part of the gradient Adam rescales
-    m = b1 * m + (1 - b1) * g
-    v = b2 * v + (1 - b2) * g**2
-    m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    chosen = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return chosen, test_accuracy(chosen)
+
+
+def mcnemar(pred_a, pred_b, y):
+    """McNemar's exact test for two classifiers judged on the same points.
+
+    Inputs: ``pred_a``, ``pred_b`` predicted classes, ``y`` the true classes (arrays of one
+    length). Returns ``(b, c, p)``: ``b`` points that A gets right and B wrong, ``c`` points that
+    A gets wrong and B right, ``p`` the two-sided p-value of "A and B are equally accurate":
+    under it each of the ``n = b + c`` disagreements is a fair coin, so
+    ``p = min(1, 2·P(X ≤ min(b, c)))`` with ``X ~ Binomial(n, 1/2)``.
+    """
+    right_a, right_b = np.asarray(pred_a) == y, np.asarray(pred_b) == y
+    b, c = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+    n = b + c
+    tail = sum(math.comb(n, k) for k in range(min(b, c) + 1)) / 2**n
+    return b, c, min(1.0, 2 * tail)
+
+
+def vanilla_dropout(x, keep_prob, rng, training=True):
+    """Original dropout (keep probability): keep entries with probability ``keep_prob`` during
+    training, unscaled; at test time multiply everything by ``keep_prob``."""
+    if not training:
+        return x * keep_prob
+    if keep_prob == 1:
+        return x
+    mask = rng.random(x.shape) < keep_prob
+    return x * mask

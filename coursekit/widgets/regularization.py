@@ -2,7 +2,8 @@
 
 :func:`update` trains one small MLP (see :func:`coursekit.experiments.train_mlps`) on the
 100 training points of :func:`coursekit.data.blobs` (standardised with the training mean and
-standard deviation; SGD with momentum 0.9, learning rate 0.1) and returns what :func:`draw`
+standard deviation; plain full-batch gradient descent with learning rate 0.3, as in notebook 03's
+experiment) and returns what :func:`draw`
 plots: the predicted class on a grid, the accuracy curves and the final accuracies. Accuracy
 is measured on the *validation* half of the held-out points (the first 500), as in notebook
 03: the other 500 are the test set, kept for one final evaluation. Results are
@@ -22,10 +23,11 @@ from ..experiments import train_mlps
 __all__ = ["LAMBDAS", "RATES", "update", "draw", "explorer"]
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1)
-RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+_LR = 0.3   # plain gradient descent, as in the notebook
 
 
-def update(lam: float, rate: float, *, hidden=(64, 64), epochs: int = 500, seed: int = 0,
+def update(lam: float, rate: float, *, hidden=(64, 64), epochs: int = 1000, seed: int = 0,
            n_grid: int = 80) -> dict:
     """Train one ReLU MLP with L2 strength ``lam`` and dropout ``rate`` on the blobs; summarise.
 
@@ -52,7 +54,7 @@ def _cached(lam, rate, hidden, epochs, seed, n_grid):
     X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
     X_val, y_val = X_test[:500], y_test[:500]                 # the rest is the test set
     predict, hist = train_mlps(X_train, y_train, X_val, y_val, l2=[lam], dropout=[rate],
-                               hidden=hidden, epochs=epochs, lr=0.1, seed=seed)
+                               hidden=hidden, epochs=epochs, lr=_LR, momentum=0.0, seed=seed)
     X_all = np.vstack([X_train, X_test])
     lo, hi = X_all.min(axis=0) - 1.0, X_all.max(axis=0) + 1.0
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], n_grid), np.linspace(lo[1], hi[1], n_grid))

@@ -1,0 +1,50 @@
+"""Reference solutions of notebook 08 (looking inside a network), lesson key ``inside``."""
+
+from __future__ import annotations
+
+import torch
+
+
+def conv_params(c_in, c_out, k, groups=1, bias=True):
+    """Parameters of a k×k convolution from c_in to c_out channels in ``groups`` groups.
+
+    Each of the c_out filters sees c_in / groups input channels over k × k positions, plus one
+    bias per output channel. A linear layer n_in → n_out is the case k = 1.
+    """
+    return c_out * (c_in // groups) * k * k + (c_out if bias else 0)
+
+
+def training_bytes(n_params, optimizer, bytes_per_number=4):
+    """Bytes of weights + gradients + optimizer state for ``n_params`` parameters.
+
+    Plain SGD keeps no state, SGD with momentum one buffer per parameter, Adam two (the
+    moving averages of the gradient and of its square).
+    """
+    copies = {"sgd": 2, "momentum": 3, "adam": 4}[optimizer]
+    return copies * n_params * bytes_per_number
+
+
+def diagnosis():
+    """Which bug broke each of the four mystery runs (see ``checks.mystery_runs``)."""
+    return {"A": "zero_grad", "B": "eval", "C": "lr", "D": "init"}
+
+
+def first_nonfinite(model, x):
+    """Name of the first module (in the order the forward pass runs them) whose output holds a
+    NaN or an infinity, or None when every output is finite."""
+    found = []
+
+    def hook(name):
+        def check(module, inputs, output):
+            if torch.is_tensor(output) and not found and not torch.isfinite(output).all():
+                found.append(name)
+        return check
+
+    handles = [m.register_forward_hook(hook(name)) for name, m in model.named_modules() if name]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return found[0] if found else None

@@ -1,0 +1,579 @@
+"""Answers to the exercises of notebook 04 (momentum, Adam), right and wrong; see check_corpus.py.
+
+Each wrong answer is written the way a student would write it (not generated from the check's
+own list of mistakes), so the corpus tests that the check recognises real code.
+"""
+
+import numpy as np
+
+from check_corpus import RIGHT, Answer
+
+
+# ---- ewa_corrected(values, beta) -----------------------------------------------------------
+def ewa_loop(values, beta):
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out.append(v / (1 - beta**t))
+    return np.array(out)
+
+
+def ewa_list(values, beta):
+    v, out = 0.0, []
+    for t in range(1, len(values) + 1):
+        v = beta * v + (1 - beta) * values[t - 1]
+        out.append(v / (1 - beta**t))
+    return out
+
+
+def ewa_vectorised(values, beta):
+    # v_t = sum_k (1 - beta) beta^(t-k) x_k, all at once through a lower-triangular matrix
+    n = len(values)
+    t = np.arange(1, n + 1)
+    powers = np.tril(beta ** (t[:, None] - t[None, :]))
+    return (1 - beta) * powers @ np.asarray(values) / (1 - beta**t)
+
+
+def ewa_float32(values, beta):
+    out, v = np.zeros(len(values), dtype=np.float32), np.float32(0)
+    for t in range(len(values)):
+        v = np.float32(beta) * v + np.float32(1 - beta) * np.float32(values[t])
+        out[t] = v / np.float32(1 - beta ** (t + 1))
+    return out
+
+
+def ewa_no_correction(values, beta):
+    v, out = 0.0, []
+    for x in values:
+        v = beta * v + (1 - beta) * x
+        out.append(v)
+    return np.array(out)
+
+
+def ewa_corrected_fed_back(values, beta):
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        v = v / (1 - beta**t)
+        out.append(v)
+    return np.array(out)
+
+
+def ewa_weights_swapped(values, beta):
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = (1 - beta) * v + beta * x
+        out.append(v / (1 - beta**t))
+    return np.array(out)
+
+
+def ewa_t_from_zero(values, beta):
+    v, out = 0.0, []
+    for t, x in enumerate(values):
+        v = beta * v + (1 - beta) * x
+        out.append(v / (1 - beta**t))
+    return out
+
+
+def ewa_start_at_first(values, beta):
+    v, out = values[0], [values[0]]
+    for x in values[1:]:
+        v = beta * v + (1 - beta) * x
+        out.append(v)
+    return np.array(out)
+
+
+def ewa_in_place(values, beta):
+    # overwrites the input with the corrected averages (reads each value before writing it)
+    m = 0.0
+    for t in range(len(values)):
+        m = beta * m + (1 - beta) * values[t]
+        values[t] = m / (1 - beta ** (t + 1))
+    return values
+
+
+def ewa_one_minus_beta_power_t(values, beta):
+    # reviewers' slip: the power on (1 - beta) instead of on beta
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out.append(v / (1 - beta) ** t)
+    return np.array(out)
+
+
+def ewa_start_at_first_and_correct(values, beta):
+    # reviewers' slip: starts at the first value and corrects as well
+    v, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        v = x if t == 1 else beta * v + (1 - beta) * x
+        out.append(v / (1 - beta**t))
+    return np.array(out)
+
+
+# ---- corrected_velocity_step(x, v, grad, lr, prev_lr, beta) --------------------------------
+def velocity_direct(x, v, grad, lr, prev_lr, beta):
+    v = beta * (lr / prev_lr) * v - lr * grad
+    return x + v, v
+
+
+def velocity_through_buffer(x, v, grad, lr, prev_lr, beta):
+    buf = -v / prev_lr                       # undo the old learning rate
+    buf = beta * buf + grad                  # PyTorch's buffer
+    return x - lr * buf, -lr * buf
+
+
+def velocity_list(x, v, grad, lr, prev_lr, beta):
+    new_v = v * beta * lr / prev_lr - grad * lr
+    return [x + new_v, new_v]
+
+
+def velocity_float32(x, v, grad, lr, prev_lr, beta):
+    v = np.float32(beta * lr / prev_lr) * v.astype(np.float32) - np.float32(lr) * grad
+    return (x + v).astype(np.float32), v
+
+
+def velocity_in_place(x, v, grad, lr, prev_lr, beta):
+    # reviewers' answer: updates the arrays it was given and returns them
+    v *= beta * lr / prev_lr
+    v -= lr * grad
+    x += v
+    return x, v
+
+
+def velocity_in_place_augmented(x, v, grad, lr, prev_lr, beta):
+    v *= beta
+    v *= lr / prev_lr
+    v += -lr * grad
+    x += v
+    return x, v
+
+
+def velocity_rescaled_whole(x, v, grad, lr, prev_lr, beta):
+    # reviewers' slip: the new gradient's term is rescaled too
+    v = (lr / prev_lr) * (beta * v - lr * grad)
+    return x + v, v
+
+
+def velocity_beta_dropped(x, v, grad, lr, prev_lr, beta):
+    # reviewers' slip: beta left out of the rescaled old velocity
+    v = (lr / prev_lr) * v - lr * grad
+    return x + v, v
+
+
+def velocity_plain_keras(x, v, grad, lr, prev_lr, beta):
+    v = beta * v - lr * grad
+    return x + v, v
+
+
+def velocity_ratio_inverted(x, v, grad, lr, prev_lr, beta):
+    v = beta * (prev_lr / lr) * v - lr * grad
+    return x + v, v
+
+
+def velocity_returns_buffer(x, v, grad, lr, prev_lr, beta):
+    buf = beta * (-v / prev_lr) + grad
+    return x - lr * buf, buf
+
+
+def velocity_minus(x, v, grad, lr, prev_lr, beta):
+    v = beta * (lr / prev_lr) * v - lr * grad
+    return x - v, v
+
+
+def velocity_swapped_return(x, v, grad, lr, prev_lr, beta):
+    v = beta * (lr / prev_lr) * v - lr * grad
+    return v, x + v
+
+
+# ---- tuned_momentum(lam_min, lam_max) ------------------------------------------------------
+def tuned_right(lam_min, lam_max):
+    sk = np.sqrt(lam_max / lam_min)
+    beta = ((sk - 1) / (sk + 1)) ** 2
+    lr = (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2
+    kappa = sk**2
+    return lr / (1 - beta), beta, np.log(np.sqrt(beta)) / np.log((kappa - 1) / (kappa + 1))
+
+
+def tuned_as_array(h_min, h_max):
+    # reviewers' answer: one array of the three numbers
+    kappa = h_max / h_min
+    rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    lr = (2 / (np.sqrt(h_min) + np.sqrt(h_max))) ** 2
+    return np.array([lr / (1 - rate**2), rate**2,
+                     np.log(rate) / np.log((kappa - 1) / (kappa + 1))])
+
+
+def tuned_torch_lr(lam_min, lam_max):
+    lr_ewa, beta, speedup = tuned_right(lam_min, lam_max)
+    return lr_ewa * (1 - beta), beta, speedup
+
+
+def tuned_sqrt_kappa(h_min, h_max):
+    # reviewers' slip: the rule of thumb sqrt(kappa) as the predicted speed-up
+    lr_ewa, beta, _ = tuned_right(h_min, h_max)
+    return lr_ewa, beta, np.sqrt(h_max / h_min)
+
+
+def tuned_beta_for_rate(h_min, h_max):
+    # reviewers' slip: ln(beta) where momentum's rate is sqrt(beta)
+    lr_ewa, beta, _ = tuned_right(h_min, h_max)
+    kappa = h_max / h_min
+    return lr_ewa, beta, np.log(beta) / np.log((kappa - 1) / (kappa + 1))
+
+
+def tuned_one_minus_rates(h_min, h_max):
+    # reviewers' slip: a ratio of (1 - rate) instead of a ratio of iteration counts
+    lr_ewa, beta, _ = tuned_right(h_min, h_max)
+    kappa = h_max / h_min
+    return lr_ewa, beta, (1 - np.sqrt(beta)) / (1 - (kappa - 1) / (kappa + 1))
+
+
+# ---- predict_decay(w0, steps, lr, weight_decay) ---------------------------------------------
+def decay_formula(w0, steps, lr, weight_decay):
+    # Adam + L2: a steady gradient, so about lr per step; AdamW: the compounding shrink
+    return steps * lr, w0 * (1 - (1 - lr * weight_decay) ** steps)
+
+
+def decay_exponential(w0, steps, lr, weight_decay):
+    import math
+    return [lr * steps, w0 - w0 * math.exp(-lr * weight_decay * steps)]
+
+
+def decay_simulated(w0, steps, lr, weight_decay):
+    # measured instead of predicted: runs both optimisers on a weight with no data gradient
+    import numpy as np
+    ends = []
+    for decoupled in (False, True):
+        w, m, v = float(w0), 0.0, 0.0
+        for t in range(1, steps + 1):
+            g = 0.0 if decoupled else weight_decay * w
+            if decoupled:
+                w *= 1 - lr * weight_decay
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        ends.append(w0 - w)
+    return tuple(ends)
+
+
+def decay_as_sgd(w0, steps, lr, weight_decay):
+    # L2 treated as in SGD: lr * weight_decay * w per step, no Adam normalisation
+    return w0 * steps * lr * weight_decay, w0 * (1 - (1 - lr * weight_decay) ** steps)
+
+
+def decay_linearised(w0, steps, lr, weight_decay):
+    return steps * lr, w0 * steps * lr * weight_decay
+
+
+def decay_swapped(w0, steps, lr, weight_decay):
+    return w0 * (1 - (1 - lr * weight_decay) ** steps), steps * lr
+
+
+def decay_without_lr(w0, steps, lr, weight_decay):
+    return steps * lr, w0 * (1 - (1 - weight_decay) ** steps)
+
+
+def decay_with_adam_step(w0, steps, lr, weight_decay):
+    # AdamW's shrink plus an Adam step of lr per step that a zero gradient does not give
+    return steps * lr, w0 * (1 - (1 - lr * weight_decay) ** steps) + steps * lr
+
+
+def decay_end_points(w0, steps, lr, weight_decay):
+    # where the weight ends, not how far it moved
+    return w0 - steps * lr, w0 * (1 - lr * weight_decay) ** steps
+
+
+# ---- adam_step(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled) -----------
+def adam_right(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+               decoupled=False):
+    if decoupled:
+        x = x - lr * weight_decay * x
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_right_decay_with_the_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                                   weight_decay=0.0, decoupled=False):
+    g = grad if decoupled else grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    update = (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    if decoupled:
+        update = update + weight_decay * x       # AdamW: lr * (adam step + wd * x)
+    return x - lr * update, m, v
+
+
+def adam_right_as_list(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                       weight_decay=0.0, decoupled=False):
+    x = x * (1 - lr * weight_decay) if decoupled else x
+    g = grad if decoupled else grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return [x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v]
+
+
+def adam_float32(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+                 decoupled=False):
+    x, m, v, grad = (np.asarray(a, dtype=np.float32) for a in (x, m, v, grad))
+    if decoupled:
+        x = x * np.float32(1 - lr * weight_decay)
+    else:
+        grad = grad + np.float32(weight_decay) * x
+    m = np.float32(beta1) * m + np.float32(1 - beta1) * grad
+    v = np.float32(beta2) * v + np.float32(1 - beta2) * grad**2
+    m_hat, v_hat = m / np.float32(1 - beta1**t), v / np.float32(1 - beta2**t)
+    return x - np.float32(lr) * m_hat / (np.sqrt(v_hat) + np.float32(eps)), m, v
+
+
+def adam_in_place(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                  weight_decay=0.0, decoupled=False):
+    # updates x, m and v in place and returns them
+    if decoupled:
+        x *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad**2
+    x -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return x, m, v
+
+
+def adam_always_coupled(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                        weight_decay=0.0, decoupled=False):
+    # reviewers' slip: the decoupled flag is ignored, the decay is always L2
+    grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_eps_in_sqrt_and_l2_doubled(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                    eps=1e-8, weight_decay=0.0, decoupled=False):
+    # reviewers' two slips at once: eps inside the square root, and L2 as 2*weight_decay*x
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + 2 * weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return x - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+
+def adam_feeds_back_v_hat(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                          weight_decay=0.0, decoupled=False):
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m = m / (1 - beta1**t)
+    v = v / (1 - beta2**t)
+    return x - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def adam_amsgrad(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+                 decoupled=False):
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = np.maximum(v, beta2 * v + (1 - beta2) * grad**2)
+    return x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+def adam_eps_in_sqrt(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                     weight_decay=0.0, decoupled=False):
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return x - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+
+def adam_no_bias_correction(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                            weight_decay=0.0, decoupled=False):
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return x - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def adam_v_not_squared(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                       weight_decay=0.0, decoupled=False):
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad
+    return x - lr * (m / (1 - beta1**t)) / (np.sqrt(np.abs(v) / (1 - beta2**t)) + eps), m, v
+
+
+def adam_t_plus_one(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                    weight_decay=0.0, decoupled=False):
+    t = t + 1                                   # "the first step is t = 1", counted twice
+    return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled)
+
+
+def adam_returns_m_v_x(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                       weight_decay=0.0, decoupled=False):
+    new_x, new_m, new_v = adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay,
+                                     decoupled)
+    return new_m, new_v, new_x
+
+
+def adam_l2_after_division(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                           weight_decay=0.0, decoupled=False):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    step = (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    if decoupled:
+        return x * (1 - lr * weight_decay) - lr * step, m, v
+    return x - lr * (step + weight_decay * x), m, v     # "L2" added after the division
+
+
+def adam_coupled_decoupled_swapped(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                                   weight_decay=0.0, decoupled=False):
+    return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, not decoupled)
+
+
+def adam_decay_without_lr(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                          weight_decay=0.0, decoupled=False):
+    if decoupled:
+        x = x * (1 - weight_decay)
+        weight_decay = 0.0
+    return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, False)
+
+
+def adam_decay_after_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                          weight_decay=0.0, decoupled=False):
+    if not decoupled:
+        return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, False)
+    new_x, m, v = adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, 0.0, False)
+    return new_x * (1 - lr * weight_decay), m, v
+
+
+def adam_ignores_weight_decay(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                              weight_decay=0.0, decoupled=False):
+    return adam_right(x, m, v, grad, t, lr, beta1, beta2, eps, 0.0, False)
+
+
+def adam_ignores_betas(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                       weight_decay=0.0, decoupled=False):
+    return adam_right(x, m, v, grad, t, lr, 0.9, 0.999, 1e-8, weight_decay, decoupled)
+
+
+ENTRIES = [
+    Answer("check_ewa_corrected", ewa_loop, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_list, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_vectorised, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_float32, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_no_correction, "no bias correction", "variant",
+           names=r"no bias correction"),
+    Answer("check_ewa_corrected", ewa_corrected_fed_back, "corrected value fed back", "variant",
+           names=r"fed the corrected value back"),
+    Answer("check_ewa_corrected", ewa_weights_swapped, "weights swapped", "variant",
+           names=r"\(1 - beta\) is on the wrong term"),
+    Answer("check_ewa_corrected", ewa_t_from_zero, "t from 0", "variant",
+           names=r"t starts at 1"),
+    Answer("check_ewa_corrected", ewa_start_at_first, "started at the first value", "variant",
+           names=r"started the average at the first value"),
+    Answer("check_ewa_corrected", ewa_in_place, RIGHT, "variant"),
+    Answer("check_ewa_corrected", ewa_one_minus_beta_power_t, "(1 - beta)**t", "variant",
+           names=r"divided by \(1 - beta\)\*\*t"),
+    Answer("check_ewa_corrected", ewa_start_at_first_and_correct, "started at x1 and corrected",
+           "variant", names=r"and corrected it as well"),
+    Answer("check_corrected_velocity_step", velocity_direct, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_through_buffer, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_list, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_in_place, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_in_place_augmented, RIGHT, "variant"),
+    Answer("check_corrected_velocity_step", velocity_rescaled_whole, "new gradient rescaled too",
+           "variant", names=r"rescaled the whole new velocity"),
+    Answer("check_corrected_velocity_step", velocity_beta_dropped, "beta dropped", "variant",
+           names=r"beta is missing"),
+    Answer("check_corrected_velocity_step", velocity_float32, "float32 (the next cell compares "
+           "to 1e-12)", "variant", names=r"compute in float64"),
+    Answer("check_corrected_velocity_step", velocity_plain_keras, "no momentum correction",
+           "variant", names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", velocity_ratio_inverted, "ratio inverted",
+           "variant", names=r"upside down"),
+    Answer("check_corrected_velocity_step", velocity_returns_buffer, "returned the buffer",
+           "variant", names=r"PyTorch's buffer"),
+    Answer("check_corrected_velocity_step", velocity_minus, "x - v", "variant",
+           names=r"not x - new_v"),
+    Answer("check_corrected_velocity_step", velocity_swapped_return, "order swapped", "variant",
+           names=r"\(new_v, new_x\)"),
+    Answer("check_tuned_momentum", tuned_right, RIGHT, "variant"),
+    Answer("check_tuned_momentum", tuned_as_array, RIGHT, "variant"),
+    Answer("check_tuned_momentum", tuned_torch_lr, "PyTorch's lr for the EWA form", "variant",
+           names=r"PyTorch's learning rate"),
+    Answer("check_tuned_momentum", tuned_sqrt_kappa, "sqrt(kappa) as the speed-up", "variant",
+           names=r"sqrt\(kappa\) is the rule of thumb"),
+    Answer("check_tuned_momentum", tuned_beta_for_rate, "beta for sqrt(beta)", "variant",
+           names=r"not by beta"),
+    Answer("check_tuned_momentum", tuned_one_minus_rates, "ratio of (1 - rate)", "variant",
+           names=r"you compared 1 - rate"),
+    Answer("check_predict_decay", decay_formula, RIGHT, "variant"),
+    Answer("check_predict_decay", decay_exponential, RIGHT, "variant"),
+    Answer("check_predict_decay", decay_simulated, RIGHT, "variant"),
+    Answer("check_predict_decay", decay_as_sgd, "L2 as in SGD", "variant",
+           names=r"SGD's L2 term"),
+    Answer("check_predict_decay", decay_linearised, "AdamW's shrink not compounded", "variant",
+           names=r"the shrink compounds"),
+    Answer("check_predict_decay", decay_swapped, "order swapped", "variant",
+           names=r"you returned \(adamw, adam_l2\)"),
+    Answer("check_predict_decay", decay_without_lr, "decay without lr", "variant",
+           names=r"not \(1 - weight_decay\)"),
+    Answer("check_predict_decay", decay_with_adam_step, "an Adam step on a zero gradient",
+           "variant", names=r"Adam's own step is 0"),
+    Answer("check_predict_decay", decay_end_points, "end points for distances", "variant",
+           names=r"where the weight ends"),
+    Answer("check_adam_step", adam_right, RIGHT, "variant"),
+    Answer("check_adam_step", adam_right_decay_with_the_step, RIGHT, "variant"),
+    Answer("check_adam_step", adam_right_as_list, RIGHT, "variant"),
+    Answer("check_adam_step", adam_float32, RIGHT, "variant"),
+    Answer("check_adam_step", adam_in_place, RIGHT, "variant"),
+    Answer("check_adam_step", adam_always_coupled, "decoupled flag ignored", "variant",
+           names=r"you still added weight_decay\*x to the gradient"),
+    Answer("check_adam_step", adam_eps_in_sqrt_and_l2_doubled, "eps in sqrt and L2 doubled",
+           "variant", names=r"L2 term is twice too large|eps is inside the square root"),
+    Answer("check_adam_step", adam_feeds_back_v_hat, "v_hat fed back", "variant",
+           names=r"bias-corrected m_hat and v_hat as the new m and v"),
+    Answer("check_adam_step", adam_amsgrad, "AMSGrad for Adam", "variant", names=r"AMSGrad"),
+    Answer("check_adam_step", adam_eps_in_sqrt, "eps inside the sqrt", "variant",
+           names=r"eps is inside the square root"),
+    Answer("check_adam_step", adam_no_bias_correction, "no bias correction", "variant",
+           names=r"no bias correction"),
+    Answer("check_adam_step", adam_v_not_squared, "v not squared", "variant",
+           names=r"squared gradients"),
+    Answer("check_adam_step", adam_t_plus_one, "t off by one", "variant", names=r"t \+ 1"),
+    Answer("check_adam_step", adam_returns_m_v_x, "return order", "variant",
+           names=r"return \(new_x, new_m, new_v\) in that order"),
+    Answer("check_adam_step", adam_l2_after_division, "L2 added after the Adam division",
+           "variant", names=r"after Adam's division"),
+    Answer("check_adam_step", adam_coupled_decoupled_swapped, "coupled and decoupled swapped",
+           "variant", names=r"coupled and decoupled are swapped"),
+    Answer("check_adam_step", adam_decay_without_lr, "decay without lr", "variant",
+           names=r"multiplied by the learning rate"),
+    Answer("check_adam_step", adam_decay_after_step, "decay after the step", "variant",
+           names=r"before the Adam step"),
+    Answer("check_adam_step", adam_ignores_weight_decay, "weight decay ignored", "variant",
+           names=r"weight_decay is ignored"),
+    Answer("check_adam_step", adam_ignores_betas, "betas ignored", "variant",
+           names=r"were ignored"),
+]

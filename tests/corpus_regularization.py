@@ -1,0 +1,542 @@
+"""Answers to the exercises of notebook 03 (L2, dropout, choosing on validation data, McNemar's
+test), right and wrong; see check_corpus.py. All are the course's own variants so far."""
+
+import math
+
+import numpy as np
+
+from check_corpus import RIGHT, Answer
+
+# ---------------------------------------------------------------- l2_update
+
+
+def l2_reference_style(w, grad, lr, lam):
+    return (1 - lr * lam) * w - lr * grad
+
+
+def l2_gradient_form(w, grad, lr, lam):
+    return w - lr * (grad + lam * w)
+
+
+def l2_in_place(w, grad, lr, lam):
+    w = w.copy()
+    w *= 1 - lr * lam
+    w -= lr * grad
+    return w
+
+
+def l2_float32(w, grad, lr, lam):
+    return ((1 - lr * lam) * w - lr * grad).astype(np.float32)
+
+
+def l2_decay_plus(w, grad, lr, lam):
+    return (1 + lr * lam) * w - lr * grad
+
+
+def l2_decay_no_lr(w, grad, lr, lam):
+    return (1 - lam) * w - lr * grad
+
+
+def l2_twice(w, grad, lr, lam):
+    return w - lr * (grad + 2 * lam * w)
+
+
+def l2_half(w, grad, lr, lam):
+    return w - lr * (grad + 0.5 * lam * w)
+
+
+def l2_shrinks_step(w, grad, lr, lam):
+    return (1 - lr * lam) * (w - lr * grad)
+
+
+def l2_forgot_data(w, grad, lr, lam):
+    return (1 - lr * lam) * w
+
+
+def l2_uphill(w, grad, lr, lam):
+    return (1 - lr * lam) * w + lr * grad
+
+
+def l2_as_l1(w, grad, lr, lam):
+    return w - lr * (grad + lam * np.sign(w))
+
+
+# ---------------------------------------------------------------- dropout_forward / backward
+
+
+def forward_reference_style(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep / (1 - rate), keep
+
+
+def forward_float_mask(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones_like(x)
+    keep = (rng.random(x.shape) >= rate).astype(float)
+    return x * keep / (1 - rate), keep
+
+
+def forward_where(x, rate, rng, training=True):
+    keep = np.ones(x.shape, dtype=bool)
+    if training and rate > 0:
+        keep = rng.random(x.shape) > rate
+        return np.where(keep, x / (1 - rate), 0.0), keep
+    return x, keep
+
+
+def forward_keep_prob(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) < rate          # keeps with probability rate
+    return x * keep / (1 - rate), keep
+
+
+def forward_unscaled(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep, keep
+
+
+def forward_times_keep(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep * (1 - rate), keep
+
+
+def forward_by_rate(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep / rate, keep
+
+
+def forward_scaled_mask(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    mask = (rng.random(x.shape) >= rate) / (1 - rate)
+    return x * mask, mask
+
+
+def forward_inverted_mask(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    drop = rng.random(x.shape) < rate
+    return x * ~drop / (1 - rate), drop
+
+
+def forward_scales_in_eval(x, rate, rng, training=True):
+    if not training:
+        return x * (1 - rate), np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep / (1 - rate), keep
+
+
+def forward_global_rng(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = np.random.rand(*x.shape) >= rate  # noqa: NPY002 - the mistake
+    return x * keep / (1 - rate), keep
+
+
+def forward_no_mask_returned(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x
+    return x * (rng.random(x.shape) >= rate) / (1 - rate)
+
+
+def backward_reference_style(dout, keep, rate):
+    return dout * keep / (1 - rate)
+
+
+def backward_where(dout, keep, rate):
+    return np.where(keep, dout / (1 - rate), 0.0)
+
+
+def backward_unscaled(dout, keep, rate):
+    return dout * keep
+
+
+def backward_times_keep(dout, keep, rate):
+    return dout * keep * (1 - rate)
+
+
+def backward_by_rate(dout, keep, rate):
+    return dout * keep / rate
+
+
+def backward_inverted(dout, keep, rate):
+    return dout * (1 - keep) / (1 - rate)
+
+
+def backward_no_mask(dout, keep, rate):
+    return dout / (1 - rate)
+
+
+def backward_identity(dout, keep, rate):
+    return dout
+
+
+def backward_new_mask(dout, keep, rate):
+    fresh = np.random.default_rng(0).random(dout.shape) >= rate
+    return dout * fresh / (1 - rate)
+
+
+# ---------------------------------------------------------------- choose_and_test
+
+
+def choose_reference_style(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, test_accuracy(best)
+
+
+def choose_median_as_list(val_acc, test_accuracy):
+    names = list(val_acc)
+    best = names[int(np.argmax([np.median(val_acc[name]) for name in names]))]
+    return [best, test_accuracy(best)]
+
+
+def choose_sorted(val_acc, test_accuracy):
+    ranked = sorted(val_acc.items(), key=lambda item: sum(item[1]) / len(item[1]))
+    best = ranked[-1][0]
+    return best, float(test_accuracy(best))
+
+
+def choose_on_test(val_acc, test_accuracy):
+    tests = {name: test_accuracy(name) for name in val_acc}
+    best = max(tests, key=tests.get)
+    return best, tests[best]
+
+
+def choose_peek_but_report_val_choice(val_acc, test_accuracy):
+    tests = {name: test_accuracy(name) for name in val_acc}
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, tests[best]
+
+
+def choose_report_validation(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, float(np.mean(val_acc[best]))
+
+
+def choose_report_best_seed_validation(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, float(np.max(val_acc[best]))
+
+
+def choose_best_seed(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.max(val_acc[name]))
+    return best, test_accuracy(best)
+
+
+def choose_first_seed(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: val_acc[name][0])
+    return best, test_accuracy(best)
+
+
+def choose_lowest(val_acc, test_accuracy):
+    best = min(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, test_accuracy(best)
+
+
+def choose_tests_another(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, test_accuracy("none")
+
+
+def choose_name_only(val_acc, test_accuracy):
+    return max(val_acc, key=lambda name: np.mean(val_acc[name]))
+
+
+# ---------------------------------------------------------------- mcnemar
+
+
+def _counts(pred_a, pred_b, y):
+    right_a, right_b = pred_a == y, pred_b == y
+    return int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+
+
+def mcnemar_comb(pred_a, pred_b, y):
+    b, c = _counts(pred_a, pred_b, y)
+    n = b + c
+    tail = sum(math.comb(n, k) for k in range(min(b, c) + 1)) / 2**n
+    return b, c, min(1.0, 2 * tail)
+
+
+def mcnemar_scipy_binomtest(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, stats.binomtest(b, b + c, 0.5).pvalue
+
+
+def mcnemar_scipy_sf(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, min(1.0, 2 * stats.binom.sf(max(b, c) - 1, b + c, 0.5))
+
+
+def mcnemar_numpy_counts(pred_a, pred_b, y):
+    from scipy import stats
+
+    a_right, b_right = (pred_a == y).astype(int), (pred_b == y).astype(int)
+    b = np.sum(a_right * (1 - b_right))
+    c = np.sum((1 - a_right) * b_right)
+    return float(b), float(c), float(min(1, 2 * stats.binom.cdf(min(b, c), b + c, 0.5)))
+
+
+def mcnemar_one_sided(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, stats.binom.cdf(min(b, c), b + c, 0.5)
+
+
+def mcnemar_uncapped(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, 2 * stats.binom.cdf(min(b, c), b + c, 0.5)
+
+
+def mcnemar_sf_off_by_one(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, min(1.0, 2 * stats.binom.sf(max(b, c), b + c, 0.5))
+
+
+def mcnemar_larger_tail(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, min(1.0, 2 * stats.binom.cdf(max(b, c), b + c, 0.5))
+
+
+def mcnemar_n_all_points(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, min(1.0, 2 * stats.binom.cdf(min(b, c), len(y), 0.5))
+
+
+def mcnemar_n_different_predictions(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    n = int(np.sum(pred_a != pred_b))
+    return b, c, min(1.0, 2 * stats.binom.cdf(min(b, c), n, 0.5))
+
+
+def mcnemar_counts_different_predictions(pred_a, pred_b, y):
+    from scipy import stats
+
+    differ = pred_a != pred_b
+    b, c = int(np.sum(differ & (pred_a == y))), int(np.sum(differ & (pred_a != y)))
+    return b, c, min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5))
+
+
+def mcnemar_point_probability(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, min(1.0, 2 * stats.binom.pmf(min(b, c), b + c, 0.5))
+
+
+def mcnemar_chi2(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, stats.chi2.sf((b - c) ** 2 / (b + c), 1)
+
+
+def mcnemar_chi2_corrected(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, stats.chi2.sf((abs(b - c) - 1) ** 2 / (b + c), 1)
+
+
+def mcnemar_unpaired_z(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    acc_a, acc_b = np.mean(pred_a == y), np.mean(pred_b == y)
+    pooled = (acc_a + acc_b) / 2
+    z = (acc_a - acc_b) / np.sqrt(pooled * (1 - pooled) * 2 / len(y))
+    return b, c, 2 * stats.norm.sf(abs(z))
+
+
+def mcnemar_unpaired_fisher(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    ra, rb = int(np.sum(pred_a == y)), int(np.sum(pred_b == y))
+    return b, c, stats.fisher_exact([[ra, len(y) - ra], [rb, len(y) - rb]])[1]
+
+
+def mcnemar_agreements(pred_a, pred_b, y):
+    from scipy import stats
+
+    right_a, right_b = pred_a == y, pred_b == y
+    b, c = int(np.sum(right_a & right_b)), int(np.sum(~right_a & ~right_b))
+    return b, c, min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5))
+
+
+def mcnemar_accuracies(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = int(np.sum(pred_a == y)), int(np.sum(pred_b == y))
+    return b, c, min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5))
+
+
+def mcnemar_swapped(pred_a, pred_b, y):
+    b, c, p = mcnemar_comb(pred_a, pred_b, y)
+    return c, b, p
+
+
+def mcnemar_result_object(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return b, c, stats.binomtest(b, b + c, 0.5)
+
+
+# ---------------------------------------------------------------- vanilla_dropout
+
+
+def vanilla_reference_style(x, keep_prob, rng, training=True):
+    if not training:
+        return x * keep_prob
+    return x * (rng.random(x.shape) < keep_prob)
+
+
+def vanilla_keep_as_rate(x, keep_prob, rng, training=True):
+    if not training:
+        return x * keep_prob
+    return x * (rng.random(x.shape) >= keep_prob)
+
+
+def vanilla_inverted(x, keep_prob, rng, training=True):
+    if not training:
+        return x * keep_prob
+    return x * (rng.random(x.shape) < keep_prob) / keep_prob
+
+
+def vanilla_no_test_scale(x, keep_prob, rng, training=True):
+    if not training:
+        return x
+    return x * (rng.random(x.shape) < keep_prob)
+
+
+V = "variant"
+ENTRIES = [
+    Answer("check_l2_update", l2_reference_style, RIGHT, V),
+    Answer("check_l2_update", l2_gradient_form, RIGHT, V),
+    Answer("check_l2_update", l2_in_place, RIGHT, V),
+    Answer("check_l2_update", l2_float32, "float32", V, names=r"compute in float64"),
+    Answer("check_l2_update", l2_decay_plus, "decay sign", V, names=r"wrong sign"),
+    Answer("check_l2_update", l2_decay_no_lr, "decay without lr", V,
+           names=r"missing the learning rate"),
+    Answer("check_l2_update", l2_twice, "2 lam", V, names=r"twice too strong"),
+    Answer("check_l2_update", l2_half, "lam/2", V, names=r"half as strong"),
+    Answer("check_l2_update", l2_shrinks_step, "shrunk the step", V,
+           names=r"data-gradient step too"),
+    Answer("check_l2_update", l2_forgot_data, "no data step", V,
+           names=r"data-loss step is missing"),
+    Answer("check_l2_update", l2_uphill, "uphill", V, names=r"goes uphill"),
+    Answer("check_l2_update", l2_as_l1, "L1 update", V, names=r"L1 update"),
+
+    Answer("check_dropout_forward", forward_reference_style, RIGHT, V),
+    Answer("check_dropout_forward", forward_float_mask, RIGHT, V),
+    Answer("check_dropout_forward", forward_where, RIGHT, V),
+    Answer("check_dropout_forward", forward_keep_prob, "rate as keep probability", V,
+           names=r"probability to DROP"),
+    Answer("check_dropout_forward", forward_unscaled, "no scale", V, names=r"not scaled"),
+    Answer("check_dropout_forward", forward_times_keep, "multiplied by keep", V,
+           names=r"do not multiply"),
+    Answer("check_dropout_forward", forward_by_rate, "divided by rate", V, names=r"not by rate"),
+    Answer("check_dropout_forward", forward_scaled_mask, "scaled mask", V,
+           names=r"not the scaled factors"),
+    Answer("check_dropout_forward", forward_inverted_mask, "inverted mask", V,
+           names=r"keep is inverted"),
+    Answer("check_dropout_forward", forward_scales_in_eval, "scales in eval", V,
+           names=r"out must be x exactly"),
+    Answer("check_dropout_forward", forward_global_rng, "global rng", V, names=r"rng argument"),
+    Answer("check_dropout_forward", forward_no_mask_returned, "no mask returned", V,
+           names=r"return a pair \(out, keep\)"),
+
+    Answer("check_dropout_backward", backward_reference_style, RIGHT, V),
+    Answer("check_dropout_backward", backward_where, RIGHT, V),
+    Answer("check_dropout_backward", backward_unscaled, "no scale", V, names=r"not scaled"),
+    Answer("check_dropout_backward", backward_times_keep, "multiplied", V,
+           names=r"not by \(1 - rate\)"),
+    Answer("check_dropout_backward", backward_by_rate, "divided by rate", V, names=r"not by rate"),
+    Answer("check_dropout_backward", backward_inverted, "inverted mask", V,
+           names=r"where keep is False"),
+    Answer("check_dropout_backward", backward_no_mask, "no mask", V, names=r"mask is missing"),
+    Answer("check_dropout_backward", backward_identity, "identity", V,
+           names=r"returned dout unchanged"),
+    Answer("check_dropout_backward", backward_new_mask, "new mask", V,
+           names=r"never draw a new one"),
+
+    Answer("check_choose_and_test", choose_reference_style, RIGHT, V),
+    Answer("check_choose_and_test", choose_median_as_list, RIGHT, V),
+    Answer("check_choose_and_test", choose_sorted, RIGHT, V),
+    Answer("check_choose_and_test", choose_on_test, "chose on the test set", V,
+           names=r"looked at the test set \d+ times"),
+    Answer("check_choose_and_test", choose_peek_but_report_val_choice, "looked at every test", V,
+           names=r"looked at the test set \d+ times"),
+    Answer("check_choose_and_test", choose_report_validation, "validation as test", V,
+           names=r"validation accuracy as the test accuracy"),
+    Answer("check_choose_and_test", choose_report_best_seed_validation, "best validation as test",
+           V, names=r"validation accuracy as the test accuracy"),
+    Answer("check_choose_and_test", choose_best_seed, "best seed", V, names=r"best seed"),
+    Answer("check_choose_and_test", choose_first_seed, "one seed", V, names=r"single seed"),
+    Answer("check_choose_and_test", choose_lowest, "lowest", V, names=r"lowest validation"),
+    Answer("check_choose_and_test", choose_tests_another, "tested another setting", V,
+           names=r"looked up the test accuracy of"),
+    Answer("check_choose_and_test", choose_name_only, "name only", V,
+           names=r"return a pair"),
+
+    Answer("check_mcnemar", mcnemar_comb, RIGHT, V),
+    Answer("check_mcnemar", mcnemar_scipy_binomtest, RIGHT, V),
+    Answer("check_mcnemar", mcnemar_scipy_sf, RIGHT, V),
+    Answer("check_mcnemar", mcnemar_numpy_counts, RIGHT, V),
+    Answer("check_mcnemar", mcnemar_one_sided, "one-sided", V, names=r"one-sided"),
+    Answer("check_mcnemar", mcnemar_uncapped, "uncapped", V, names=r"cap it"),
+    Answer("check_mcnemar", mcnemar_sf_off_by_one, "sf off by one", V, names=r"off by one"),
+    Answer("check_mcnemar", mcnemar_larger_tail, "tail of the larger count", V,
+           names=r"tail starts at the smaller count"),
+    Answer("check_mcnemar", mcnemar_n_all_points, "n = all points", V,
+           names=r"not the number of test points"),
+    Answer("check_mcnemar", mcnemar_n_different_predictions, "n = different predictions", V,
+           names=r"leave it out of n"),
+    Answer("check_mcnemar", mcnemar_counts_different_predictions, "counted different predictions",
+           V, names=r"both are wrong with different classes"),
+    Answer("check_mcnemar", mcnemar_point_probability, "point probability", V,
+           names=r"sums the whole tail"),
+    Answer("check_mcnemar", mcnemar_chi2, "chi-square", V, names=r"chi-square approximation"),
+    Answer("check_mcnemar", mcnemar_chi2_corrected, "chi-square corrected", V,
+           names=r"continuity correction"),
+    Answer("check_mcnemar", mcnemar_unpaired_z, "unpaired z-test", V, names=r"unpaired"),
+    Answer("check_mcnemar", mcnemar_unpaired_fisher, "unpaired Fisher", V,
+           names=r"independent samples"),
+    Answer("check_mcnemar", mcnemar_agreements, "counted agreements", V,
+           names=r"where A and B agree"),
+    Answer("check_mcnemar", mcnemar_accuracies, "counted each accuracy", V,
+           names=r"each classifier gets right"),
+    Answer("check_mcnemar", mcnemar_swapped, "b and c swapped", V, names=r"swapped"),
+    Answer("check_mcnemar", mcnemar_result_object, "result object", V, names=r"\.pvalue"),
+
+    Answer("check_vanilla_dropout", vanilla_reference_style, RIGHT, V),
+    Answer("check_vanilla_dropout", vanilla_keep_as_rate, "keep as rate", V,
+           names=r"probability to KEEP"),
+    Answer("check_vanilla_dropout", vanilla_inverted, "inverted", V, names=r"inverted dropout"),
+    Answer("check_vanilla_dropout", vanilla_no_test_scale, "no test scale", V,
+           names=r"multiply x by keep_prob"),
+]

@@ -1,0 +1,75 @@
+"""Every accepted answer of the corpus works in the later cells of its notebook.
+
+For each exercise whose function later cells take with ``result.use(solutions.f)``, every
+correct answer of the corpus (tests/corpus_<key>.py) replaces the stub, passes its check, and
+the later cells run with it (tests/exercise_downstream.py). Kernels are slow to start: one
+notebook per test.
+"""
+
+import json
+
+import pytest
+
+import check_corpus
+import exercise_downstream
+from tools.paths import notebooks
+from tools.testenv import environment
+
+CORPUS = check_corpus.corpus()
+
+
+def _answers(key: str) -> dict[str, list]:
+    found = {}
+    for answer in CORPUS.get(key, []):
+        if answer.mistake == check_corpus.RIGHT and callable(answer.fn):
+            found.setdefault(answer.check.removeprefix("check_"), []).append(answer.fn)
+    return found
+
+
+def _cases():
+    for path in notebooks():
+        key = json.loads(path.read_text())["metadata"]["course"]["key"]
+        answers = _answers(key)
+        names = {e.name for e in exercise_downstream.exercises(json.loads(path.read_text()))}
+        if names & set(answers):
+            yield pytest.param(path, {n: answers[n] for n in names & set(answers)},
+                               id=path.stem)
+
+
+@pytest.mark.parametrize(("path", "answers"), list(_cases()))
+def test_accepted_answers_work_downstream(path, answers):
+    problems = exercise_downstream.run_variants(path, answers, env=environment(offline=True))
+    assert not problems, "\n".join(problems)
+
+
+SYNTHETIC = {"metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5,
+             "cells": [
+    {"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "execution_count": None,
+     "source": "class R:\n    def __init__(s, f, ok): s.f, s.ok = f, ok\n"
+               "    def use(s, ref): return s.f if s.ok else ref\n"
+               "class solutions:\n    @staticmethod\n    def pair(x): return [x, x]\n"
+               "def check(f):\n    try:\n        ok = list(f(1)) == [1, 1]\n"
+               "    except NotImplementedError:\n        ok = False\n"
+               "    print('[PASS]' if ok else '[TODO]')\n    return R(f, ok)"},
+    {"cell_type": "code", "id": "b", "metadata": {}, "outputs": [], "execution_count": None,
+     "source": "def pair(x):\n    raise NotImplementedError\n\n\nresult = check(pair)"},
+    {"cell_type": "code", "id": "c", "metadata": {}, "outputs": [], "execution_count": None,
+     "source": "got = result.use(solutions.pair)(2)\ngot.append(3)\nprint(got)"}]}
+
+
+def pair_as_list(x):
+    return [x, x]
+
+
+def pair_as_tuple(x):
+    return (x, x)
+
+
+def test_the_runner_finds_the_exercise_and_a_type_that_breaks_a_later_cell(tmp_path):
+    assert exercise_downstream.exercises(SYNTHETIC) == [
+        exercise_downstream.Exercise("pair", 1, (2,))]
+    path = tmp_path / "09_synthetic.ipynb"
+    path.write_text(json.dumps(SYNTHETIC))
+    problems = exercise_downstream.run_variants(path, {"pair": [pair_as_list, pair_as_tuple]})
+    assert len(problems) == 1 and problems[0].startswith("pair = pair_as_tuple: cell 2 failed")
+    assert "AttributeError" in problems[0]
