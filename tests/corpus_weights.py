@@ -350,6 +350,42 @@ def gray_in_place(weight):
     return weight[:, :1]
 
 
+# ---------------------------------------------------------------- reduced from public code
+def entries_cut_seven(checkpoint, model_state):
+    # cuts len("module.") = 7 characters from every name, prefix or not (name = k[7:])
+    out = {}
+    for k, v in checkpoint.items():
+        name = k[7:]
+        if name in model_state and v.shape == model_state[name].shape:
+            out[name] = v
+    return out
+
+
+def entries_module_once(checkpoint, model_state):
+    # removes "module." where a name starts with it, once; "_orig_mod." stays
+    out = {}
+    for k, v in checkpoint.items():
+        name = k[len("module."):] if k.startswith("module.") else k
+        if name in model_state and v.shape == model_state[name].shape:
+            out[name] = v
+    return out
+
+
+def keep_leading_rows(layer_state, classes):
+    # keeps the first len(classes) rows and biases: classes 0..k-1, not the ones asked for
+    k = len(classes)
+    return {"weight": layer_state["weight"][:k], "bias": layer_state["bias"][:k]}
+
+
+def gray_mean_then_unsqueeze(weight):
+    # the mean over the colour axis, the axis put back with unsqueeze
+    return weight.mean(dim=1).unsqueeze(1)
+
+
+def gray_sum_keepdim(weight):
+    return weight.sum(dim=1, keepdim=True)
+
+
 ENTRIES = [
     Answer("check_matching_entries", entries_while_loop, RIGHT, "variant"),
     Answer("check_matching_entries", entries_size_and_split, RIGHT, "variant"),
@@ -427,4 +463,16 @@ ENTRIES = [
     Answer("check_gray_stem", gray_raw_pixels, "preprocessing scale without offset", "variant",
            names=r"offset"),
     Answer("check_gray_stem", gray_in_place, "in place", "variant", names=r"in place"),
+
+    Answer("check_matching_entries", entries_cut_seven, "fixed-length cut", "real: "
+           "naodell/hgcal_gravnet_model scripts/helper_funcs.py", names=r"fixed part"),
+    Answer("check_matching_entries", entries_module_once, "one kind of prefix", "real: "
+           "Tsai-chia-hsiang/Defect-Classificaiton model/__init__.py",
+           names=r"only one kind of prefix"),
+    Answer("check_keep_classes", keep_leading_rows, "first rows", "real: JJGO/shrinkbench "
+           "models/head.py", names=r"first \d+ rows"),
+    Answer("check_gray_stem", gray_mean_then_unsqueeze, "averaged", "real: "
+           "ghty011/cervical_spine code/models/backbone.py", names=r"averaged"),
+    Answer("check_gray_stem", gray_sum_keepdim, RIGHT, "real: orientino/fer-loopai "
+           "models/resnet.py"),
 ]

@@ -96,6 +96,8 @@ def test_matching_entries_accepts_every_right_answer(answer):
     (_strip_once("module."), "only one kind of prefix removed: your function handles 'module.'"),
     (_strip_once("_orig_mod."), "only one kind of prefix removed"),
     (_strip_once("module.", "_orig_mod."), "only one of two prefixes removed"),
+    (lambda ck, ms: {k[7:]: v for k, v in ck.items() if k[7:] in ms
+                     and v.shape == ms[k[7:]].shape}, "you cut a fixed part from the start"),
     (lambda ck, ms: {k.replace("module.", "").replace("_orig_mod.", ""): v for k, v in ck.items()
                      if k.replace("module.", "").replace("_orig_mod.", "") in ms},
      "stripped from the middle of a name: the model's submodule.weight"),
@@ -423,6 +425,8 @@ def _keep_in_place(s, classes):
     (lambda s, c: {"weight": s["weight"].T[c], "bias": s["bias"][c]}, "columns of the transposed",
      "columns"),
     (_keep(sorted), "sorted order", "sorted"),
+    (lambda s, c: {"weight": s["weight"][:len(c)], "bias": s["bias"][:len(c)]},
+     "you kept the first 3 rows", "first rows"),
     (_keep_zeroed, "zeroed the other classes' rows", "zeroed"),
     (lambda s, c: {"weight": s["weight"][c], "bias": s["bias"]}, "the bias was not cut",
      "bias rows"),
@@ -479,6 +483,7 @@ def _gray_in_place(w):
      "three channels"),
     (_gray_in_place, "in place", "in place"),
     (lambda w: None, "returned nothing", "none"),
+    (lambda w: 3 * w.sum(1, keepdim=True), "multiplied the sum by 3", "times 3"),
     (lambda w: 2 * w.sum(1, keepdim=True), "wrong values", "values"),
 ])
 def test_gray_stem_names_mistakes(wrong, phrase, mistake):

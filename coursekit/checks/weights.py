@@ -120,6 +120,12 @@ def check_matching_entries(student_fn):
             if not isinstance(got, Mapping):
                 return f"return a dict of name -> tensor, got {type(got).__name__}"
             keys = set(got)
+            if keys != set(expected) and handles(fn, "layer1."):
+                return ("you cut a fixed part from the start of every name (e.g. name[7:], "
+                        "the length of 'module.'): it also maps 'layer1.body.weight' to "
+                        "'body.weight', cuts '_orig_mod.' short and breaks names without a "
+                        "prefix. Remove a wrapper prefix only where a name starts with it, by "
+                        "that prefix's own length")
             if prefix and keys != set(expected) and handles(fn, ""):
                 return prefix_problem(fn)
             if not keys:
@@ -479,6 +485,9 @@ def check_keep_classes(student_fn):
             Mistake("columns", "you kept columns of the transposed weight, i.e. input features; "
                     "a Linear layer's weight is (out, in): keep its rows as they are",
                     weight.T[rows]),
+            Mistake("first rows", f"you kept the first {k} rows (weight[:{k}]), classes 0 "
+                    f"to {k - 1}: keep the rows of the classes asked for, {rows}, in that order",
+                    weight[:k]),
             Mistake("sorted", f"the rows are in sorted order ({in_order}); row i of the new "
                     f"layer must be class classes[i] ({rows}), or the logits come out in "
                     "another order than asked", weight[in_order]),
@@ -583,6 +592,9 @@ def check_gray_stem(student_fn):
                     "(p − 127)/128. Folding the preprocessing in would also need its offset "
                     "(−127/128), which a bias-free convolution cannot hold",
                     w64.sum(1, keepdim=True) / 128),
+            Mistake("times 3", "you multiplied the sum by 3: the sum of the three filters is "
+                    "already the whole response to a gray image (every channel carries the same "
+                    "value); times 3 makes the output three times too large", 3 * w64.sum(1, keepdim=True)),
             Mistake("three channels", "you returned three input channels; the gray image has "
                     "one: the result is (out, 1, kh, kw)",
                     w64.sum(1, keepdim=True).repeat(1, 3, 1, 1)),
