@@ -594,7 +594,8 @@ def check_gray_stem(student_fn):
                     w64.sum(1, keepdim=True) / 128),
             Mistake("times 3", "you multiplied the sum by 3: the sum of the three filters is "
                     "already the whole response to a gray image (every channel carries the same "
-                    "value); times 3 makes the output three times too large", 3 * w64.sum(1, keepdim=True)),
+                    "value); times 3 makes the output three times too large",
+                    3 * w64.sum(1, keepdim=True)),
             Mistake("three channels", "you returned three input channels; the gray image has "
                     "one: the result is (out, 1, kh, kw)",
                     w64.sum(1, keepdim=True).repeat(1, 3, 1, 1)),
