@@ -518,6 +518,11 @@ def coefficients(weights, n: int, decay) -> np.ndarray:
     return c
 
 
+def ema_coefficients(n, decay):
+    """``(n, decay)`` for averaging.ema_coefficients: n >= 1 snapshots, decay in [0, 1]."""
+    return positive_int(n, "n"), real(decay, "decay", low=0, high=1)
+
+
 def _entry_signature(value) -> tuple[tuple[int, ...], str]:
     if _frameworks.is_tensor(value):
         return tuple(value.shape), str(value.dtype).replace("torch.", "")
@@ -746,7 +751,8 @@ def octaves(height, width, count, scale):
 
 
 def deepdream(model, img, layer, channel, octaves_, octave_scale, steps, step_size, jitter, seed,
-              normalize, *, network, layer_channels, max_pixels, min_side, sizes_of):
+              normalize, prior, prior_weight, *, network, layer_channels, max_pixels, min_side,
+              sizes_of):
     """Everything deepdream takes; returns ``(image, channel, sizes, rng)``.
 
     The network's class, its layers' widths, the pixel limits and the octave rule
@@ -762,6 +768,10 @@ def deepdream(model, img, layer, channel, octaves_, octave_scale, steps, step_si
         raise TypeError(f"seed must be an int or a numpy.random.Generator, got "
                         f"{type(seed).__name__}")
     flag(normalize, "normalize")
+    if prior is not None:
+        function(prior, "prior", "None or a function of the image tensor, e.g. its total "
+                                  "variation")
+    real(prior_weight, "prior_weight", low=0)
     height, width = img.shape[:2]
     if height * width > max_pixels:
         raise ValueError(f"image has {height}×{width} = {height * width} pixels; the limit is "

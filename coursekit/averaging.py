@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _frameworks, _validate
 
-__all__ = ["SCHEMES", "scheme_weights", "average_weights"]
+__all__ = ["SCHEMES", "scheme_weights", "ema_coefficients", "average_weights"]
 
 SCHEMES = ("equal", "linear", "exponential")
 
@@ -52,6 +52,27 @@ def scheme_weights(n: int, scheme: str, *, decay: float | None = None) -> np.nda
     else:
         raw = decay ** np.arange(n - 1, -1, -1, dtype=np.float64)  # oldest: decay**(n-1)
     return raw / raw.sum()
+
+
+def ema_coefficients(n: int, decay: float) -> np.ndarray:
+    """The weight of each of ``n`` snapshots in an EMA that starts from a copy of the first.
+
+    This is what ``AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay))`` and Keras'
+    ``use_ema`` hold after ``n`` updates: the first update copies the weights, each later one
+    does ``average = decay·average + (1 - decay)·new``. Unrolled, the snapshot ``k`` steps back
+    from the newest gets ``(1 - decay)·decay**k``, except the oldest, which keeps the rest,
+    ``decay**(n - 1)``. (A zero start with bias correction, notebook 04, spreads that rest over
+    all snapshots instead: :func:`scheme_weights` with ``"exponential"``.)
+
+    Returns a float64 array of shape ``(n,)``, oldest first, summing to 1.
+
+    >>> ema_coefficients(3, 0.5)
+    array([0.25, 0.25, 0.5 ])
+    """
+    n, decay = _validate.ema_coefficients(n, decay)
+    coefficients = (1 - decay) * decay ** np.arange(n - 1, -1, -1, dtype=np.float64)
+    coefficients[0] = decay ** (n - 1)
+    return coefficients
 
 
 def _combine(entries: list, coefficients: np.ndarray):

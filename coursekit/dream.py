@@ -152,25 +152,46 @@ def octave_sizes(height: int, width: int, octaves: int, octave_scale: float = 1.
             for k in reversed(range(octaves))]
 
 
+def _prior_gradient(prior, x: torch.Tensor) -> torch.Tensor:
+    """d prior(x) / d x, with a clear error if ``prior`` does not return a differentiable
+    scalar tensor."""
+    with torch.enable_grad():
+        leaf = x.detach().requires_grad_(True)
+        value = prior(leaf)
+        if not (isinstance(value, torch.Tensor) and value.numel() == 1 and value.requires_grad):
+            what = (f"a tensor of shape {tuple(value.shape)}"
+                    f"{'' if value.requires_grad else ' that carries no gradient'}"
+                    if isinstance(value, torch.Tensor) else type(value).__name__)
+            raise ValueError(f"prior must return a scalar tensor computed from the image it is "
+                             f"given, so that autograd can differentiate it; got {what}")
+        (grad,) = torch.autograd.grad(value.reshape(()), leaf)
+    return grad
+
+
 def deepdream(model, image, layer: str, *, octaves: int = 4, octave_scale: float = 1.4,
               steps: int = 10, step_size: float = 4.0, jitter: int = 32, seed=0,
-              channel: int | None = None, normalize: bool = True, return_history: bool = False):
+              channel: int | None = None, normalize: bool = True, prior=None,
+              prior_weight: float = 1.0, return_history: bool = False):
     """Gradient ascent on the pixels of ``image`` to amplify what ``layer`` responds to.
 
     Objective: the mean square of ``layer``'s activations (the L2 objective), or with
     ``channel`` the mean of that one channel (for ``layer="logits"``: one class's logit, a
-    class visualisation). Each step rolls the image by a random shift of up to ``jitter``
-    pixels (and back), takes the gradient of the objective with respect to the pixels,
-    divides it by its mean absolute value (``normalize``) and moves the pixels by
-    ``step_size`` grey levels on average, clipped to the valid range [0, 255]. The ascent runs
-    on ``octaves`` sizes, each ``octave_scale`` times larger; the detail added at one octave is
-    upscaled and carried into the next. Seeded: the same arguments give the same image.
+    class visualisation); with an image ``prior`` (a function of the image tensor
+    (1, 3, h, w), in network units, returning a scalar tensor, e.g. its total variation),
+    the objective minus ``prior_weight`` times the prior. Each step rolls the image by a
+    random shift of up to ``jitter`` pixels (and back), takes the gradient of the objective
+    with respect to the pixels, divides it by its mean absolute value (``normalize``) and
+    moves the pixels by ``step_size`` grey levels on average, clipped to the valid range
+    [0, 255]. The ascent runs on ``octaves`` sizes, each ``octave_scale`` times larger; the
+    detail added at one octave is upscaled and carried into the next. Seeded: the same
+    arguments give the same image.
 
     Inputs
     ------
     model : the network from :func:`load_pretrained`
     image : uint8 (H, W, 3)
     layer : one of :data:`LAYERS`
+    prior : None, or a differentiable function of the image that the ascent keeps low
 
     Returns
     -------
@@ -179,7 +200,7 @@ def deepdream(model, image, layer: str, *, octaves: int = 4, octave_scale: float
     """
     image, channel, sizes, rng = _validate.deepdream(
         model, image, layer, channel, octaves, octave_scale, steps, step_size, jitter, seed,
-        normalize, network=EfficientNetLite0, layer_channels=LAYER_CHANNELS,
+        normalize, prior, prior_weight, network=EfficientNetLite0, layer_channels=LAYER_CHANNELS,
         max_pixels=MAX_PIXELS, min_side=MIN_SIDE, sizes_of=octave_sizes)
     net = _dream_fast.frozen_copy(model)  # the same network, BatchNorm folded in: faster
     base = preprocess(image)
@@ -195,6 +216,8 @@ def deepdream(model, image, layer: str, *, octaves: int = 4, octave_scale: float
                 history[o, s], grad = _dream_fast.objective_and_gradient(net, rolled, layer,
                                                                          channel)
                 grad = torch.roll(grad, (-dy, -dx), dims=(2, 3))            # undo the jitter
+                if prior is not None:
+                    grad -= prior_weight * _prior_gradient(prior, x)         # keep prior low
                 if normalize:
                     grad /= grad.abs().mean() + 1e-8                        # mean |step| = 1
                 x.add_(grad, alpha=step_size / 128).clamp_(LOW, HIGH)      # ascent, in range

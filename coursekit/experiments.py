@@ -136,12 +136,14 @@ def keras_epoch_loop(model, optimizer, loss_fn, X, y, *, batch_size: int = 32):
     does, without its fixed cost per call and per epoch. For notebook 06's small model on a
     2-core CPU (one measurement, December 2026): 500 epochs took about 26 s with ``fit`` and
     under 0.1 s with this loop. ``optimizer`` must be built for ``model.trainable_variables``.
+    ``X`` enters in the model's compute dtype: a model built under
+    ``keras.config.set_floatx("float64")`` trains in float64 (the same numbers on every CPU).
     """
     X, y, batch_size = _validate.keras_epoch_loop(X, y, batch_size)
     n = X.shape[0]
     import tensorflow as tf
 
-    X_tf, y_tf = tf.constant(X, tf.float32), tf.constant(y)
+    X_tf, y_tf = tf.constant(X, model.compute_dtype), tf.constant(y)
 
     @tf.function(input_signature=[tf.TensorSpec([None, n], tf.int32)])
     def train_epochs(orders):

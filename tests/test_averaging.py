@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from coursekit.averaging import SCHEMES, average_weights, scheme_weights
+from coursekit.averaging import SCHEMES, average_weights, ema_coefficients, scheme_weights
 
 
 # ---------------------------------------------------------------- scheme_weights
@@ -35,6 +35,34 @@ def test_scheme_weights_values_and_order_oldest_to_newest():
 def test_exponential_with_decay_one_is_the_equal_average():
     np.testing.assert_allclose(scheme_weights(7, "exponential", decay=1.0),
                                scheme_weights(7, "equal"))
+
+
+# ---------------------------------------------------------------- ema_coefficients
+def test_ema_coefficients_are_what_averaged_model_computes():
+    torch.manual_seed(0)
+    net = torch.nn.Linear(3, 2).double()
+    ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(0.7))
+    seen = []
+    for _ in range(6):
+        with torch.no_grad():
+            net.weight.normal_()
+        ema.update_parameters(net)
+        seen.append(net.weight.detach().clone().numpy())
+    coeffs = ema_coefficients(6, 0.7)
+    np.testing.assert_allclose(np.tensordot(coeffs, np.stack(seen), axes=1),
+                               ema.module.weight.detach().numpy(), rtol=1e-12)
+    assert coeffs.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_ema_coefficients_copy_start_keeps_the_rest_on_the_oldest():
+    np.testing.assert_allclose(ema_coefficients(4, 0.5), [0.125, 0.125, 0.25, 0.5])
+    np.testing.assert_allclose(ema_coefficients(1, 0.9), [1.0])
+    np.testing.assert_allclose(ema_coefficients(3, 0.0), [0.0, 0.0, 1.0])   # newest only
+    np.testing.assert_allclose(ema_coefficients(3, 1.0), [1.0, 0.0, 0.0])   # the copy only
+    # a zero start with bias correction is the normalised exponential scheme instead
+    zero_start = 0.2 * 0.8 ** np.arange(4, -1, -1)
+    np.testing.assert_allclose(zero_start / zero_start.sum(),
+                               scheme_weights(5, "exponential", decay=0.8))
 
 
 def test_scheme_weights_bad_input():

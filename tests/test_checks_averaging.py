@@ -1,8 +1,12 @@
 """The checks of notebook 06 accept the reference solutions and name each typical mistake."""
 
+import re
+
+import corpus_averaging
 import numpy as np
 import pytest
 
+from check_corpus import RIGHT
 from coursekit.checks import averaging as checks
 from coursekit.solutions import averaging as ref
 
@@ -13,7 +17,7 @@ def _not_attempted(*args):
 
 @pytest.mark.parametrize("check, solution", [
     (checks.check_average_snapshots, ref.average_snapshots),
-    (checks.check_ema_coefficients, ref.ema_coefficients),
+    (checks.check_choose_ema, ref.choose_ema),
     (checks.check_match_hidden_units, ref.match_hidden_units),
 ])
 def test_reference_solutions_pass_and_blank_exercises_say_todo(check, solution, capsys):
@@ -34,25 +38,6 @@ def test_average_snapshots_solution_agrees_with_coursekit_averaging(scheme, deca
     for a, b in zip(ref.average_snapshots(snaps, scheme, decay), average_weights(snaps, coeffs),
                     strict=True):
         np.testing.assert_allclose(a, b)
-
-
-def test_ema_coefficients_solution_is_what_averaged_model_computes():
-    import torch
-    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-
-    torch.manual_seed(0)
-    net = torch.nn.Linear(3, 2)
-    ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(0.7))
-    seen = []
-    for _ in range(6):
-        with torch.no_grad():
-            net.weight.normal_()
-        ema.update_parameters(net)
-        seen.append(net.weight.detach().clone().numpy())
-    coeffs = ref.ema_coefficients(6, 0.7)
-    np.testing.assert_allclose(np.tensordot(coeffs, np.stack(seen), axes=1),
-                               ema.module.weight.detach().numpy(), atol=1e-6)
-    np.testing.assert_allclose(coeffs.sum(), 1.0)
 
 
 def _combine(snaps, coeffs):
@@ -136,45 +121,73 @@ def test_average_snapshots_mistakes(wrong, phrase):
     assert result.passed is False and phrase in result.message
 
 
-def _ema_k(n):
-    return np.arange(n - 1, -1, -1, dtype=float)
+def test_choose_ema_solution_computes_what_averaged_model_holds():
+    """The reference's EMA (copy start) is AveragedModel's with get_ema_multi_avg_fn, buffers
+    included (use_buffers=True), and its test loss is evaluated once, for the chosen decay."""
+    import torch
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).double()
+    emas = {d: AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True)
+            for d in (0.7, 0.9)}
+    rows = []
+    for _ in range(6):
+        with torch.no_grad():
+            for p in net.parameters():
+                p.normal_()
+        net(torch.randn(8, 3, dtype=torch.float64))       # moves BatchNorm's running statistics
+        for ema in emas.values():
+            ema.update_parameters(net)
+        rows.append(np.concatenate([t.detach().numpy().ravel() for t in
+                                    [*net.parameters(), net[1].running_mean, net[1].running_var]]))
+    target = np.concatenate([t.detach().numpy().ravel() for t in
+                             [*emas[0.9].module.parameters(), emas[0.9].module[1].running_mean,
+                              emas[0.9].module[1].running_var]])
+    tests = []
+    decay, ema, test = ref.choose_ema(np.array(rows), [0.7, 0.9],
+                                      lambda w: float(np.sum((w - target) ** 2)),
+                                      lambda w: tests.append(w) or 1.5)
+    assert decay == 0.9 and test == 1.5 and len(tests) == 1
+    np.testing.assert_allclose(ema, target, rtol=1e-12)
 
 
-def _swapped(n, d):
-    c = d * (1 - d) ** _ema_k(n)
-    c[0] = (1 - d) ** (n - 1)
-    return c
+@pytest.mark.parametrize("answer", [a for a in corpus_averaging.ENTRIES
+                                    if a.check == "check_choose_ema"],
+                         ids=lambda a: a.mistake)
+def test_choose_ema_accepts_correct_forms_and_names_each_mistake(answer):
+    result = checks.check_choose_ema(answer.fn)
+    if answer.mistake == RIGHT:
+        assert result.passed, result.message
+    else:
+        assert not result.passed and re.search(answer.names, result.message), result.message
 
 
-def _off_by_one(n, d):
-    c = ref.ema_coefficients(n, d)
-    c[0] = d**n
-    return c
+def test_choose_ema_fixtures_separate_the_choices():
+    """In every fixture the validation choice differs from the test choice, with a margin, so a
+    choice made on the test set cannot pass by accident."""
+    from coursekit.checks.averaging import _ema_fixture, _ema_variants
 
-
-@pytest.mark.parametrize("wrong, phrase", [
-    (_swapped, "decay and 1 - decay are swapped"),
-    (lambda n, d: (1 - d) * d ** _ema_k(n), "first-step copy is missing"),
-    (lambda n, d: (1 - d) * d ** _ema_k(n) / (1 - d**n), "notebook 04's zero start"),
-    (lambda n, d: ref.ema_coefficients(n, d)[::-1], "order is reversed"),
-    (_off_by_one, "discounted once too often"),
-    (lambda n, d: d ** _ema_k(n) / (d ** _ema_k(n)).sum(), "section 3's exponential scheme"),
-    (lambda n, d: np.full(n, 1 / n), "wrong values"),
-    (lambda n, d: np.ones(n + 1) / (n + 1), "should have shape"),
-])
-def test_ema_coefficients_mistakes(wrong, phrase):
-    result = checks.check_ema_coefficients(wrong)
-    assert result.passed is False and phrase in result.message
+    for seed, T, decays in ((0, 30, (0.6, 0.8, 0.9, 0.95)), (29, 12, (0.7, 0.9)),
+                            (7, 30, (0.95, 0.9, 0.8, 0.6))):
+        trajectory, decays, val_point, test_point = _ema_fixture(seed, T, decays)
+        emas = [_ema_variants(trajectory, d)[0] for d in decays]
+        val = np.array([np.sum((e - val_point) ** 2) for e in emas])
+        test = np.array([np.sum((e - test_point) ** 2) for e in emas])
+        assert val.argmin() != test.argmin()
+        for losses in (val, test):
+            ordered = np.sort(losses)
+            assert ordered[1] - ordered[0] > 0.03 * ordered[0]
 
 
 def test_a_crash_in_student_code_is_reported():
-    result = checks.check_ema_coefficients(lambda n, d: 1 / 0)
+    result = checks.check_choose_ema(lambda trajectory, decays, val, test: 1 / 0)
     assert result.passed is False and "ZeroDivisionError" in result.message
 
 
 def test_checks_need_a_function():
     with pytest.raises(TypeError, match="pass your function"):
-        checks.check_ema_coefficients(0.9)
+        checks.check_choose_ema(0.9)
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_average_snapshots("linear")
 
@@ -261,3 +274,4 @@ def test_match_hidden_units_check_messages_hand_out_no_code():
 def test_match_hidden_units_check_needs_a_function():
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_match_hidden_units([0, 1, 2])
+

@@ -211,3 +211,96 @@ def test_map_sizes_mistakes(fn, phrase):
 
 def test_dream_steps_check_names_swapped_roll_dims():
     _fails_with(checks.check_dream_steps, _grad_loop(dims=(3, 2)), "dy along the width")
+
+
+# ------------------------------------------------------------------------------------------
+# FGSM and total variation: the corpus's right answers pass, each wrong one is named by the id
+# of its mistake (the answers live once, in tests/corpus_dream.py).
+
+import corpus_dream  # noqa: E402
+
+_CASES = [a for a in corpus_dream.ENTRIES if a.check in ("check_fgsm", "check_total_variation")]
+
+
+@pytest.mark.parametrize("answer", _CASES, ids=[f"{a.check[6:]}:{a.fn.__name__}" for a in _CASES])
+def test_fgsm_and_total_variation_checks_name_each_mistake(answer):
+    result = getattr(checks, answer.check)(answer.fn)
+    if answer.mistake == "right":
+        assert result.passed, result.message
+    else:
+        assert not result.passed
+        assert result.mistake == corpus_dream.MISTAKE_IDS[answer.fn], result.message
+
+
+def test_new_checks_say_todo_and_reject_a_non_function():
+    def todo(*args):
+        raise NotImplementedError
+
+    for check in (checks.check_fgsm, checks.check_total_variation):
+        assert check(todo).mistake == "todo"
+        with pytest.raises(TypeError, match="pass your function"):
+            check(3)
+
+
+def test_fgsm_check_leaves_the_shared_model_as_it_was(model):
+    from coursekit.checks.dream import _setup
+
+    shared = _setup()[0]
+    before = {k: v.clone() for k, v in shared.state_dict().items()}
+    checks.check_fgsm(corpus_dream.fgsm_train_mode)  # trains BatchNorm's running statistics
+    checks.check_fgsm(corpus_dream.fgsm_backward)     # fills the weights' .grad
+    assert not shared.training
+    assert all(torch.equal(before[k], v) for k, v in shared.state_dict().items())
+    assert all(p.grad is None for p in shared.parameters())
+
+
+def test_fgsm_check_explains_an_unnamed_wrong_step():
+    def random_step(model, x, label, eps):
+        signs = torch.randint(0, 2, x.shape, generator=torch.Generator().manual_seed(0)) * 2 - 1
+        return (x + eps / 128 * signs).clamp(LOW, HIGH)
+
+    result = checks.check_fgsm(random_step)
+    assert result.mistake == "values" and "not the FGSM step" in result.message
+
+
+def test_total_variation_check_wants_one_number():
+    result = checks.check_total_variation(lambda x: (x[..., 1:, :] - x[..., :-1, :]).abs())
+    assert result.mistake == "shape" and "one number" in result.message
+
+
+# ------------------------------------------------------------------------------------------
+# What passes works downstream: every correct answer of the corpus, put through what the
+# notebook's later cells do with the student's function (on a small image).
+
+_RIGHT = [a for a in corpus_dream.ENTRIES if a.mistake == "right"]
+
+
+@pytest.mark.parametrize("answer", _RIGHT, ids=[f"{a.check[6:]}:{a.fn.__name__}" for a in _RIGHT])
+def test_every_accepted_answer_works_in_the_later_cells(answer, model):
+    import numpy as np
+
+    from coursekit import dream
+    from coursekit.data import sample_image
+
+    image = dream.resize(sample_image("grace_hopper"), (64, 56))
+    x = dream.preprocess(image)
+    if answer.check == "check_fgsm":  # cell fgsm-run
+        adversarial = torch.as_tensor(answer.fn(model, x, 652, 1)).detach()
+        with torch.no_grad():
+            assert model(adversarial).softmax(dim=1).shape == (1, 1000)
+        attacked = dream.deprocess(adversarial)
+        assert np.abs(attacked.astype(int) - image).max() == 1
+        assert not model.training
+    elif answer.check == "check_total_variation":  # cell prior-run
+        smooth = dream.deepdream(model, image, "block4", octaves=1, steps=2, prior=answer.fn,
+                                 prior_weight=1000)
+        assert float(answer.fn(dream.preprocess(smooth))) > 0
+    elif answer.check == "check_dream_steps":  # cell dream-steps-run
+        out = dream.deprocess(answer.fn(model, x, "block4", [(3, -2), (0, 5)], 4 / 128))
+        assert dream.objective(model, out, "block4") > dream.objective(model, image, "block4")
+    elif answer.check == "check_octave_sizes":  # cell 8941ddc5
+        sizes = answer.fn(224, 224, 4, 1.4)
+        assert [tuple(s) for s in sizes][-1] == (224, 224)
+    else:  # check_map_sizes, cell 8941ddc5
+        assert [tuple(s) for s in answer.fn([(82, 82), (224, 224)], 16)] == [(6, 6), (14, 14)]
+    model.zero_grad(set_to_none=True)

@@ -316,3 +316,35 @@ def test_objective_rejects_bad_input(model, small_image):
         dream.objective(model, small_image, "logits")
     with pytest.raises(ValueError, match="channel must be below 1000"):
         dream.objective(model, small_image, "logits", channel=1000)
+
+
+# --- an image prior ------------------------------------------------------------------------------
+
+def _tv(x):
+    from coursekit.solutions.dream import total_variation
+
+    return total_variation(x)
+
+
+def test_a_prior_keeps_the_dream_smoother(model, small_image):
+    plain = _dream(model, small_image, octaves=1, steps=6)
+    smooth = _dream(model, small_image, octaves=1, steps=6, prior=_tv, prior_weight=3000.0)
+    off = _dream(model, small_image, octaves=1, steps=6, prior=_tv, prior_weight=0.0)
+    tv = {name: float(_tv(dream.preprocess(img)))
+          for name, img in [("plain", plain), ("smooth", smooth)]}
+    assert tv["smooth"] < 0.8 * tv["plain"]
+    assert np.array_equal(off, plain)  # weight 0: the same ascent
+    assert dream.objective(model, smooth, "block4") > dream.objective(model, small_image, "block4")
+
+
+def test_a_prior_must_return_a_differentiable_scalar(model, small_image):
+    with pytest.raises(ValueError, match="prior must return a scalar tensor.*got float"):
+        _dream(model, small_image, octaves=1, steps=1, prior=lambda x: 0.5)
+    with pytest.raises(ValueError, match="got a tensor of shape \\(1, 3, 72, 64\\)"):
+        _dream(model, small_image, octaves=1, steps=1, prior=lambda x: x.abs())
+    with pytest.raises(ValueError, match="carries no gradient"):
+        _dream(model, small_image, octaves=1, steps=1, prior=lambda x: x.detach().mean())
+    with pytest.raises(TypeError, match="prior must be None or a function"):
+        _dream(model, small_image, prior="tv")
+    with pytest.raises(ValueError, match="prior_weight must lie in"):
+        _dream(model, small_image, prior=_tv, prior_weight=-1.0)

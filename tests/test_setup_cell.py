@@ -54,6 +54,7 @@ def test_every_notebook_has_the_current_cell_right_after_its_title():
         assert cell["id"] == setup_cell.CELL_ID, nb_path.name
         assert setup_cell.CELL_ID in cell["metadata"]["tags"]
         assert cell["metadata"]["slideshow"]["slide_type"] == "skip"
+        assert cell["metadata"]["jupyter"]["source_hidden"] is True   # collapsed for students
         assert "".join(cell["source"]) + "\n" == expected, (
             f"{nb_path.name}: set-up cell out of date, run python -m tools.setup_cell")
         assert cell["outputs"] == [], "the cell prints nothing off Colab and Kaggle"

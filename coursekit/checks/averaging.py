@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..solutions import averaging as ref
-from ._core import compare, run_checks
+from ._core import Mistake, Problem, _describe, compare, run_checks
 
 
 def _as_vector(result):
@@ -125,42 +125,165 @@ def check_average_snapshots(student_fn):
                            "coefficients, then average each array across the snapshots")
 
 
-def check_ema_coefficients(student_fn):
-    """Exercise: ``ema_coefficients(n, decay)`` -> the weight ``AveragedModel`` with an EMA of
-    ``decay`` gives each of n snapshots, oldest first (the first update copies)."""
+def _ema_variants(trajectory, decay):
+    """The EMA of ``trajectory`` (T, P) at ``decay`` as AveragedModel computes it, and the results
+    of typical mistakes, as ``(right, [Mistake, ...])``."""
+    T = len(trajectory)
 
-    def test_case(n, decay):
+    def run(rows, d, start=None):
+        ema = rows[0].copy() if start is None else start
+        for row in (rows if start is not None else rows[1:]):
+            ema = d * ema + (1 - d) * row
+        return ema
+
+    right = run(trajectory, decay)
+    zero_start = run(trajectory, decay, start=np.zeros(trajectory.shape[1]))
+    return right, [
+        Mistake("swapped decay", "decay and 1 - decay are swapped: at each update the running "
+                "average keeps the fraction decay of itself and the new row gets only "
+                "1 - decay (decay 0.99 averages over about 100 steps)",
+                run(trajectory, 1 - decay)),
+        Mistake("zero start", "your EMA starts from zeros and is not corrected, so its "
+                f"coefficients sum to 1 - decay**T (here {1 - decay ** T:.3f}), not 1: the "
+                "weights are shrunk towards 0. AveragedModel starts from a copy of the first "
+                "row", zero_start),
+        Mistake("bias corrected", "that is a zero start with bias correction (notebook 04), a "
+                "valid average, but not what AveragedModel computes: start from a copy of the "
+                "first row, so the next cell can compare your EMA with AveragedModel's",
+                zero_start / (1 - decay ** T)),
+        Mistake("reversed", "the order is reversed: the trajectory is oldest first, so the "
+                "newest row (the last one) must get the largest weight, 1 - decay",
+                run(trajectory[::-1], decay)),
+        Mistake("last left out", "the last row is left out: the EMA must include the newest "
+                "weights (loop over every row after the first)", run(trajectory[:-1], decay)),
+        Mistake("equal average", "that is the equal average of all rows: an EMA weights the row "
+                "k steps back from the newest by (1 - decay)·decay**k",
+                trajectory.mean(axis=0)),
+        Mistake("last iterate", "that is the last row of the trajectory, the final weights "
+                "unchanged: return the EMA of the rows", trajectory[-1].copy()),
+    ]
+
+
+def _ema_fixture(seed, T, decays):
+    """A trajectory (T, 3) that descends and then bounces, and validation and test losses
+    (squared distances to two nearby points) whose best decays differ."""
+    rng = np.random.default_rng(seed)
+    start, end = 3 * rng.normal(size=3), rng.normal(size=3)
+    steps = np.arange(T)[:, None]
+    trajectory = end + (start - end) * 0.85**steps + 0.6 * rng.normal(size=(T, 3))
+    val_point, test_point = end + 0.3 * rng.normal(size=3), end + 0.3 * rng.normal(size=3)
+    return trajectory, list(decays), val_point, test_point
+
+
+def check_choose_ema(student_fn):
+    """Exercise: ``choose_ema(trajectory, decays, val_loss, test_loss)`` -> ``(decay, ema,
+    test)``: the EMA (AveragedModel's, copy start) whose decay has the lowest validation loss,
+    and its test loss, evaluated once."""
+
+    def test_case(seed, T, decays, container):
         def test(fn):
-            expected = ref.ema_coefficients(n, decay)
-            k = np.arange(n - 1, -1, -1, dtype=float)
-            zero_start = (1 - decay) * decay**k
-            swapped = decay * (1 - decay) ** k
-            swapped[0] = (1 - decay) ** (n - 1)
-            off_by_one = expected.copy()
-            off_by_one[0] = decay**n
-            return compare(f"ema_coefficients({n}, {decay})", _as_vector(fn(n, decay)), expected,
-                           mistakes={
-                "decay and 1 - decay are swapped: at each update the old average keeps the "
-                "fraction decay and the new snapshot gets only 1 - decay": swapped,
-                "the first-step copy is missing: your coefficients are those of an average "
-                "that starts from zeros, so they do not sum to 1. AveragedModel's first update "
-                "copies the weights: where does the weight that the zeros would have had "
-                "end up?": zero_start,
-                "that is notebook 04's zero start with bias correction (the same numbers as "
-                "section 3's exponential scheme): it spreads the missing weight over all the "
-                "snapshots, whereas AveragedModel starts from a copy":
-                    zero_start / zero_start.sum(),
-                "the order is reversed: oldest first, so the newest snapshot (the last entry) "
-                "gets 1 - decay": expected[::-1],
-                "the oldest snapshot is discounted once too often: the copy is the first of "
-                "the n updates, so count how many later updates discount it": off_by_one,
-            })
+            trajectory, decays_, val_point, test_point = _ema_fixture(seed, T, decays)
+            calls = {"val": [], "test": []}
+
+            def loss(split, point):
+                def evaluate(weights):
+                    w = np.asarray(weights.detach() if hasattr(weights, "detach") else weights,
+                                   dtype=float)
+                    if w.size != point.size:
+                        raise ValueError(f"{split}_loss takes the {point.size} weights of one "
+                                         f"network (the shape of one row of the trajectory), "
+                                         f"got shape {w.shape}: an EMA averages over time, "
+                                         f"the rows, giving one weight vector per decay")
+                    calls[split].append(w.reshape(-1).copy())
+                    return float(np.sum((w.reshape(-1) - point) ** 2))
+                return evaluate
+
+            given = trajectory.copy()
+            call = f"choose_ema(a trajectory of {T} steps, decays={decays_})"
+            got = fn(given, container(decays_), loss("val", val_point), loss("test", test_point))
+            if not np.array_equal(given, trajectory):
+                return Problem(f"{call} changed the trajectory it was given: `ema = "
+                               "trajectory[0]` shares its memory with the trajectory, so "
+                               "`ema *= decay` or `ema += ...` overwrites the first row. Start "
+                               "from trajectory[0].copy(), or write ema = decay * ema + ...",
+                               "in place")
+            if not isinstance(got, (tuple, list)) or len(got) != 3:
+                return Problem(f"{call} must return three things, (decay, ema, test): the "
+                               f"chosen decay, its EMA weights and their test loss; yours "
+                               f"returned {_describe(got)}", "return form")
+            decay, ema, test_value = got
+            if not calls["val"]:
+                return Problem("your function never called val_loss: compute each decay's EMA "
+                               "and choose the one with the lowest validation loss", "no val")
+            if isinstance(decay, (int, np.integer)) and not isinstance(decay, bool) \
+                    and 0 <= decay < len(decays_):
+                return Problem(f"you returned {decay}, the position of the decay in the list: "
+                               f"return the decay itself, decays[{decay}] = {decays_[decay]}",
+                               "index")
+            try:
+                decay = float(np.asarray(decay.detach() if hasattr(decay, "detach") else decay))
+            except (TypeError, ValueError):
+                return Problem(f"the decay you returned must be a number, got "
+                               f"{_describe(decay)}", "return form")
+            match = [d for d in decays_ if np.isclose(d, decay, rtol=1e-6, atol=0)]  # float32 too
+            if not match:
+                return Problem(f"the decay you returned, {decay:g}, is not one of the "
+                               f"candidates {decays_}", "not a candidate")
+            right, mistakes = _ema_variants(trajectory, match[0])
+            if np.ndim(ema) == 1 and np.size(ema) == T and T != trajectory.shape[1]:
+                return Problem(f"your EMA has {T} numbers, one per step: you averaged over the "
+                               f"parameters. Average over time (the rows): the EMA is one "
+                               f"weight vector of shape ({trajectory.shape[1]},)", "wrong axis")
+            problem = compare(f"the EMA you returned for decay {decay:g}", ema, right,
+                              mistakes=mistakes)
+            if problem:
+                return problem
+            emas = [_ema_variants(trajectory, d)[0] for d in decays_]
+            val = [float(np.sum((e - val_point) ** 2)) for e in emas]
+            test = [float(np.sum((e - test_point) ** 2)) for e in emas]
+            chosen = decays_.index(match[0])
+            if len(calls["test"]) > 1:
+                if chosen == int(np.argmin(test)) != int(np.argmin(val)):
+                    return Problem("you chose the decay on the test set: choose on validation "
+                                   "data only, then look at the test set once, for the chosen "
+                                   "EMA. A decay picked for its test loss makes that test loss "
+                                   "an optimistic estimate", "chose on test")
+                return Problem(f"your function evaluated the test set {len(calls['test'])} "
+                               "times: call test_loss once, for the chosen EMA only (a table "
+                               "of test losses invites choosing by them)", "test many")
+            if not calls["test"]:
+                return Problem("your function never called test_loss: report the chosen EMA's "
+                               "test loss, test_loss(ema)", "no test")
+            if chosen != int(np.argmin(val)):
+                if chosen == int(np.argmax(val)):
+                    return Problem("you chose the decay with the highest validation loss: "
+                                   "choose the lowest (a loss, not an accuracy)", "argmax")
+                return Problem(f"decay {decay:g} is not the candidate with the lowest "
+                               f"validation loss (that is {decays_[int(np.argmin(val))]}): "
+                               "compare val_loss of every candidate's EMA", "choice")
+            if not np.allclose(calls["test"][0], ema, rtol=1e-4, atol=1e-6):
+                return Problem("the test loss you report is not that of the EMA you return: "
+                               "call test_loss on the chosen EMA", "test of other")
+            try:
+                reported = float(np.asarray(test_value.detach() if hasattr(test_value, "detach")
+                                            else test_value))
+            except (TypeError, ValueError):
+                return Problem(f"the test loss you return must be a number, got "
+                               f"{_describe(test_value)}", "return form")
+            if not np.isclose(reported, test[chosen], rtol=1e-4):
+                return Problem(f"the third value you return, {reported:.6g}, is not what "
+                               f"test_loss gave for the chosen EMA ({test[chosen]:.6g}): return "
+                               "test_loss(ema) itself", "test value")
+            return None
         return test
 
-    return run_checks("ema_coefficients", student_fn,
-                      [test_case(10, 0.8), test_case(4, 0.9), test_case(1, 0.7)],
-                      hint="return n numbers, oldest snapshot first; unroll the update "
-                           "average = decay·average + (1-decay)·new from a copy of the first")
+    return run_checks("choose_ema", student_fn,
+                      [test_case(0, 30, (0.6, 0.8, 0.9, 0.95), list),
+                       test_case(29, 12, (0.7, 0.9), tuple),
+                       test_case(7, 30, (0.95, 0.9, 0.8, 0.6), list)],
+                      hint="trajectory is an array (T, P), oldest row first; for each decay "
+                           "start from a copy of row 0 and blend in rows 1..T-1, then call "
+                           "val_loss on each EMA and test_loss once")
 
 
 def _units(weights, parts=("W1", "b1", "W2")):

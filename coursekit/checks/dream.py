@@ -7,7 +7,7 @@ import functools
 import numpy as np
 
 from ..solutions import dream as ref
-from ._core import compare, run_checks
+from ._core import Mistake, Problem, compare, run_checks
 
 _rng = np.random.default_rng(5)
 _X = _rng.uniform(-1, 1, size=(6, 5, 3))
@@ -249,3 +249,323 @@ def check_dream_steps(student_fn):
 
 class _Feedback(Exception):
     """A message for the student found while calling their function."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise: the fast gradient sign method (FGSM), an L∞-bounded adversarial step.
+
+_EPS = 2.0             # grey levels: 2/128 in network units, 2/255 and 2 are the unit slips
+_SHARE = 0.999         # a right answer agrees with the reference at this share of the entries
+_ATOL = 1e-4           # (a gradient entry within round-off of 0 may take either sign)
+
+
+@functools.cache
+def _fgsm_setup():
+    """A small test image with saturated patches (so clamping matters), its tensor and two
+    labels: the network's top class on it (the attack's true label) and its runner-up."""
+    import torch
+
+    from .. import dream
+
+    model, image, _ = _setup()
+    image = image.copy()
+    image[:6, :8] = 255   # white and black patches: a step beyond the valid range must be
+    image[-6:, -8:] = 0   # clamped back to it
+    x = dream.preprocess(image)
+    with torch.no_grad():
+        top2 = model(x)[0].topk(2).indices.tolist()
+    return model, x, top2[0], top2[1]
+
+
+def _fgsm_gradient(model, x, label, loss="ce", extra=None):
+    """d loss / d x for one of the losses students use (and, with ``extra``, another label's
+    gradient added: what a ``.grad`` that was never reset holds on the second call)."""
+    import torch
+    import torch.nn.functional as F
+
+    leaf = x.detach().clone().requires_grad_(True)
+    logits = model(leaf)
+    value = {"ce": lambda: F.cross_entropy(logits, torch.tensor([label])),
+             "logit": lambda: -logits[0, label]}[loss]()
+    (grad,) = torch.autograd.grad(value, leaf)
+    return grad if extra is None else grad + _fgsm_gradient(model, x, extra)
+
+
+def _fgsm_variant(model, x, label, eps, *, sign=1.0, direction="sign", unit=128.0, loss="ce",
+                  low=None, high=None, clamp=True, extra=None):
+    """The FGSM step with one typical mistake switched on (the defaults are right)."""
+    grad = _fgsm_gradient(model, x, label, loss, extra)
+    d = {"sign": grad.sign(), "raw": grad, "mean_abs": grad / grad.abs().mean(),
+         "max_abs": grad / grad.abs().max()}[direction]
+    out = x + sign * eps / unit * d
+    if clamp:
+        out = out.clamp(ref.LOW if low is None else low, ref.HIGH if high is None else high)
+    return out.detach().numpy()
+
+
+@functools.cache
+def _fgsm_expected():
+    """The right step and the typical mistakes, as data, for the check's test image."""
+    model, x, label, other = _fgsm_setup()
+    args = (model, x, label, _EPS)
+    mistakes = [
+        Mistake("descent", "you went *down* the loss (x - eps * sign): that makes the network "
+                "*more* sure of the true class. An untargeted attack raises the loss of the "
+                "true label: x + eps * sign(d loss / d x)", _fgsm_variant(*args, sign=-1.0)),
+        Mistake("no sign", "you added the gradient itself: FGSM adds its *sign*, "
+                "grad.sign(), so that every pixel moves by exactly eps",
+                _fgsm_variant(*args, direction="raw")),
+        Mistake("mean-normalised", "you divided the gradient by its mean |g| (DeepDream's "
+                "step): pixels then move by eps only on average, a few by far more. FGSM "
+                "takes grad.sign(), so that no pixel moves by more than eps (an L-infinity "
+                "bound)", _fgsm_variant(*args, direction="mean_abs")),
+        Mistake("max-normalised", "dividing the gradient by its largest |g| keeps every pixel "
+                "within eps but moves most of them far less: FGSM uses grad.sign(), every "
+                "pixel moves by exactly eps", _fgsm_variant(*args, direction="max_abs")),
+        Mistake("units", "eps is in grey levels, but x is in network units, (pixel - 127) / "
+                "128: one grey level is 1/128, so step by eps / 128 (you stepped by eps "
+                "network units, 128 times too far)", _fgsm_variant(*args, unit=1.0)),
+        Mistake("units 255", "you converted eps with 1/255: this network's inputs are "
+                "(pixel - 127) / 128, so one grey level is 1/128 here; step by eps / 128",
+                _fgsm_variant(*args, unit=255.0)),
+        Mistake("no clamp", "clamp the result to the valid range [-127/128, 1] (pixels 0 to "
+                "255): without it, pixels that were already black or white leave the range "
+                "no image file can hold", _fgsm_variant(*args, clamp=False)),
+        Mistake("clamp 0 1", "you clamped to [0, 1]: the network's inputs are (pixel - 127) "
+                "/ 128, so the valid range is [-127/128, 1]",
+                _fgsm_variant(*args, low=0.0, high=1.0)),
+        Mistake("clamp -1 1", "you clamped to [-1, 1]: the darkest pixel 0 is (0 - 127) / "
+                "128 = -127/128, so clamp to [-127/128, 1]",
+                _fgsm_variant(*args, low=-1.0, high=1.0)),
+        Mistake("logit", "you lowered the logit of the true class: FGSM raises the "
+                "cross-entropy loss F.cross_entropy(model(x), torch.tensor([label])), whose "
+                "gradient also raises the other classes' logits",
+                _fgsm_variant(*args, loss="logit")),
+    ]
+    second = [Mistake("accumulated", "on a second call with the same x, your step followed "
+                      "the sum of both calls' gradients: x.grad kept the first one. Take a "
+                      "fresh leaf each call (x = x.detach().clone().requires_grad_()) or use "
+                      "torch.autograd.grad, which fills no .grad",
+                      _fgsm_variant(model, x, other, _EPS, extra=label))]
+    return (_fgsm_variant(*args), mistakes, _fgsm_variant(model, x, other, _EPS), second)
+
+
+def _agreement(got, expected) -> float:
+    """Share of the entries of ``got`` within _ATOL of ``expected`` (0 for another shape)."""
+    return (float(np.mean(np.abs(got - expected) <= _ATOL)) if got.shape == expected.shape
+            else 0.0)
+
+
+def _judge_step(name, got, expected, mistakes, x):
+    """None if ``got`` is the FGSM step, else a Problem naming the mistake it matches."""
+    if got.shape != expected.shape:
+        return Problem(f"{name} should have the shape of x, {expected.shape}; yours has shape "
+                       f"{got.shape}", "shape")
+    if not np.all(np.isfinite(got)):
+        return Problem(f"{name} contains NaN or inf", "nan")
+    if _agreement(got, expected) >= _SHARE:
+        return None
+    for mistake in mistakes:
+        if _agreement(got, mistake.wrong) >= _SHARE:
+            return Problem(mistake.message, mistake.id)
+    moved = np.abs(got - x) * 128
+    return Problem(f"{name} is not the FGSM step: it moves the pixels by {moved.mean():.2g} "
+                   f"grey levels on average and by up to {moved.max():.2g} (FGSM with eps = "
+                   f"{_EPS:g}: every entry by {_EPS:g}, less only where the range clips it), and "
+                   f"{1 - _agreement(got, expected):.0%} of its entries differ from FGSM's",
+                   "values")
+
+
+def _call_attack(fn, model, x, label):
+    """Call the student's attack; return its result as a NumPy array, or raise _Feedback."""
+    import torch
+
+    saved = {name: t.clone() for name, t in model.state_dict().items()}
+    try:
+        got = fn(model, x, label, _EPS)
+    except (AttributeError, TypeError) as err:
+        if "NoneType" in str(err):
+            raise _Feedback(Problem(
+                "x.grad is None: the gradient you need is with respect to the *input*. Make x "
+                "a leaf that requires a gradient before the forward pass (x = x.detach()."
+                "clone().requires_grad_()), or use torch.autograd.grad(loss, x); the weights' "
+                ".grad is not what FGSM steps along", "gradient of weights")) from err
+        raise
+    except RuntimeError as err:
+        text = str(err)
+        if "does not require grad" in text:
+            raise _Feedback(Problem(
+                "no gradient reached x: make x require a gradient *before* the forward pass "
+                "(x.detach().clone().requires_grad_()) and run the forward pass outside "
+                "torch.no_grad()", "no grad")) from err
+        if "size of tensor" in text or "must match the size" in text:
+            raise _Feedback(Problem(
+                "your step has the shape of a weight, not of the image: take the gradient "
+                "with respect to the input x, not the weights", "gradient of weights")) from err
+        raise
+    finally:
+        model.zero_grad(set_to_none=True)
+        model.load_state_dict(saved)  # train mode updates BatchNorm's running statistics
+        if model.training:
+            model.eval()
+            raise _Feedback(Problem(
+                "your function put the model in train mode (model.train()): gradients flow in "
+                "eval mode too. In train mode BatchNorm normalises with this one image's "
+                "statistics and dropout drops features at random, so you attack a different "
+                "network: leave the model in eval mode", "train mode"))
+    if not isinstance(got, torch.Tensor):
+        raise _Feedback(Problem(f"return a torch tensor of shape {tuple(x.shape)} (later cells "
+                                f"feed it to the network), got {type(got).__name__}",
+                                "return type"))
+    return got.detach().float().numpy()
+
+
+def check_fgsm(student_fn):
+    """Exercise: ``fgsm(model, x, label, eps)``, one untargeted FGSM step of ``eps`` grey levels.
+
+    Compared entry by entry with the reference (a gradient entry within round-off of zero may
+    take either sign, so 99.9 % of the entries must agree); each typical mistake is named.
+    """
+    import torch
+
+    model, x, label, other = _fgsm_setup()
+    expected, mistakes, expected_other, second = _fgsm_expected()
+    x_np = x.numpy()
+
+    def test_step(fn):
+        try:
+            got = _call_attack(fn, model, x.clone(), label)
+        except _Feedback as fb:
+            return fb.args[0]
+        return _judge_step("your adversarial image", got, expected, mistakes, x_np)
+
+    def test_second_call(fn):
+        shared = x.clone()  # one tensor for two calls: a .grad left on it must not leak over
+        try:
+            _call_attack(fn, model, shared, label)
+            got = _call_attack(fn, model, shared, other)
+        except _Feedback as fb:
+            return fb.args[0]
+        if not torch.equal(shared.detach(), x):
+            return Problem("x was changed in place: work on a copy (x = x.detach().clone())",
+                           "in place")
+        return _judge_step("your second result (same x, another label)", got, expected_other,
+                           second, x_np)
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return run_checks("fgsm", student_fn, [test_step, test_second_call],
+                          hint="x is a tensor (1, 3, H, W) in network units; label is an int, "
+                               "F.cross_entropy wants torch.tensor([label]); eps is in grey "
+                               "levels")
+    finally:
+        torch.set_num_threads(threads)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise: total variation, an image prior for a dream of your own.
+
+def _tv_input():
+    """A test image (1, 3, 12, 10): a vertical ramp (so rows 0 and 11 differ a lot, which
+    catches a wrap-around), stronger noise along the width than the height, colours apart."""
+    import torch
+
+    rng = np.random.default_rng(25)
+    ramp = np.linspace(-0.9, 0.9, 12)[None, None, :, None]
+    noise = rng.normal(0, 0.05, (1, 3, 12, 10)) * np.array([1.0, 2.0, 3.0])[None, :, None, None]
+    colour = np.array([-0.2, 0.0, 0.3])[None, :, None, None]
+    return torch.tensor(ramp + noise.cumsum(axis=3) + colour, dtype=torch.float32)
+
+
+def _tv_variant(x, *, power=1, dims=(2, 3), reduce="mean", combine="add", wrap=False,
+                isotropic=False):
+    """Total variation with one typical mistake switched on (the defaults are right)."""
+    import torch
+
+    def diff(d):
+        if wrap:
+            return x - torch.roll(x, 1, dims=d)
+        return x.narrow(d, 1, x.shape[d] - 1) - x.narrow(d, 0, x.shape[d] - 1)
+
+    if isotropic:
+        v, h = diff(2)[..., :, :-1], diff(3)[..., :-1, :]
+        return (v.square() + h.square()).sqrt().mean()
+    parts = []
+    for d in dims:
+        delta = diff(d)
+        delta = delta if power == 0 else (delta.abs() if power == 1 else delta.square())
+        parts.append(delta.mean() if reduce == "mean" else delta.sum())
+    total = sum(parts)
+    return total / len(parts) if combine == "average" else total
+
+
+@functools.cache
+def _tv_expected():
+    x = _tv_input()
+    v = lambda **kw: float(_tv_variant(x, **kw))  # noqa: E731
+    mistakes = [
+        Mistake("no abs", "you forgot the absolute value: positive and negative differences "
+                "cancel (the sum of the differences down a column is just last row minus "
+                "first); take .abs() of each difference", v(power=0)),
+        Mistake("squared", "you squared the differences: that is a quadratic smoothness "
+                "penalty, which punishes a sharp edge far more than total variation does; "
+                "take .abs()", v(power=2)),
+        Mistake("isotropic", "you took sqrt(dv² + dh²), the isotropic total variation; this "
+                "exercise uses the anisotropic one, mean |dv| + mean |dh|", v(isotropic=True)),
+        Mistake("height only", "you only compared vertical neighbours: add the mean "
+                "|difference| between horizontal neighbours (x[..., :, 1:] - x[..., :, :-1])",
+                v(dims=(2,))),
+        Mistake("width only", "you only compared horizontal neighbours: add the mean "
+                "|difference| between vertical neighbours (x[..., 1:, :] - x[..., :-1, :])",
+                v(dims=(3,))),
+        Mistake("colour axis", "one of your differences runs across the colour channels "
+                "(dim 1): x is (1, 3, H, W), so compare neighbours along dims 2 and 3",
+                v(dims=(1, 2))),
+        Mistake("colour axis", "one of your differences runs across the colour channels "
+                "(dim 1): x is (1, 3, H, W), so compare neighbours along dims 2 and 3",
+                v(dims=(1, 3))),
+        Mistake("sum", "you summed the differences: take the mean, so that the prior's "
+                "weight means the same at every octave size", v(reduce="sum")),
+        Mistake("average", "you averaged the two directions: add them, mean |dv| + mean |dh|",
+                v(combine="average")),
+        Mistake("wrap-around", "torch.roll wraps around: it also compares the last row with "
+                "the first (and the last column with the first). Slice instead: "
+                "x[..., 1:, :] - x[..., :-1, :]", v(wrap=True)),
+    ]
+    return v(), mistakes
+
+
+def check_total_variation(student_fn):
+    """Exercise: ``total_variation(x)`` for x (1, 3, H, W): mean |dv| + mean |dh|, a scalar
+    tensor that autograd can differentiate (``deepdream`` uses it as an image prior)."""
+    import torch
+
+    expected, mistakes = _tv_expected()
+
+    def test_value(fn):
+        got = fn(_tv_input())
+        if isinstance(got, torch.Tensor):
+            if got.numel() != 1:
+                return Problem(f"return one number (a scalar tensor), got a tensor of shape "
+                               f"{tuple(got.shape)}", "shape")
+            got = got.detach().reshape(())
+        return compare("your total variation", got, expected, mistakes=mistakes, rtol=1e-5)
+
+    def test_gradient(fn):
+        x = _tv_input().requires_grad_(True)
+        got = fn(x)
+        if not isinstance(got, torch.Tensor) or not got.requires_grad:
+            return Problem("your result carries no gradient: deepdream differentiates the "
+                           "prior with autograd, so compute it with torch operations on x and "
+                           "return the tensor (.item(), float() or NumPy cut the graph)",
+                           "no graph")
+        (grad,) = torch.autograd.grad(got.reshape(()), x)
+        leaf = _tv_input().requires_grad_(True)
+        (right,) = torch.autograd.grad(_tv_variant(leaf), leaf)
+        return compare("the gradient of your total variation", grad, right.numpy(), rtol=1e-4,
+                       atol=1e-6)
+
+    return run_checks("total_variation", student_fn, [test_value, test_gradient],
+                      hint="x is a tensor (1, 3, H, W); x[..., 1:, :] - x[..., :-1, :] are the "
+                           "vertical differences")

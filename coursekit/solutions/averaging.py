@@ -27,18 +27,29 @@ def average_snapshots(snapshots, scheme="equal", decay=None):
             for j in range(len(snapshots[0]))]
 
 
-def ema_coefficients(n, decay):
-    """The weight of each of n snapshots in an EMA that starts from a copy of the first one.
+def choose_ema(trajectory, decays, val_loss, test_loss):
+    """Choose an EMA's decay on validation data, then report its test loss once.
 
-    That is what ``AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay))`` computes
-    after n calls of ``update_parameters``: the first call copies, every later one does
-    ``average = decay·average + (1-decay)·new``. Unrolled, the snapshot k steps back from the
-    newest gets ``(1-decay)·decay**k``, except the oldest, which keeps ``decay**(n-1)``. Returns
-    shape ``(n,)``, oldest first, summing to 1.
+    Inputs: ``trajectory``, shape ``(T, P)``: the weights after each of T training steps, oldest
+    first; ``decays``, the candidate decays; ``val_loss(weights)`` and ``test_loss(weights)``,
+    the loss of a weight vector of shape ``(P,)`` on the validation and on the test data.
+    For each decay, the EMA is what ``AveragedModel(model,
+    multi_avg_fn=get_ema_multi_avg_fn(decay))`` holds after T updates: a copy of the first row,
+    then ``ema = decay·ema + (1 - decay)·row`` for every later row. Returns ``(decay, ema,
+    test)``: the decay whose EMA has the lowest validation loss, that EMA, and its test loss,
+    the only call of ``test_loss``.
     """
-    coeffs = (1 - decay) * decay ** np.arange(n - 1, -1, -1, dtype=float)
-    coeffs[0] = decay ** (n - 1)
-    return coeffs
+    trajectory = np.asarray(trajectory, dtype=float)
+    best = None
+    for decay in decays:
+        ema = trajectory[0].copy()
+        for weights in trajectory[1:]:
+            ema = decay * ema + (1 - decay) * weights
+        loss = val_loss(ema)
+        if best is None or loss < best[0]:
+            best = (loss, decay, ema)
+    _, decay, ema = best
+    return decay, ema, test_loss(ema)
 
 
 def match_hidden_units(weights_a, weights_b):

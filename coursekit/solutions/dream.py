@@ -1,9 +1,8 @@
 """Reference solutions to the exercises of notebook 05 (DeepDream).
 
 Try the exercises first: the checks tell you what is wrong without giving the answer away.
-Images and gradients here are NumPy arrays of shape (H, W, 3).
+Images are tensors (1, 3, H, W) holding (pixel − 127) / 128, the network's input.
 """
-
 
 
 def octave_sizes(height, width, octaves, scale):
@@ -48,3 +47,31 @@ def dream_steps(model, x, layer, shifts, step):
         grad = torch.roll(grad, (-dy, -dx), dims=(2, 3))  # back onto the original pixels
         x = (x + step * grad / grad.abs().mean()).clamp(LOW, HIGH)  # up, normalised, valid
     return x
+
+
+def fgsm(model, x, label, eps):
+    """One step of the fast gradient sign method (Goodfellow et al. 2015), untargeted.
+
+    Inputs: ``model`` (in eval mode), ``x`` a tensor (1, 3, H, W) holding (pixel − 127) / 128,
+    ``label`` the true class (an int), ``eps`` the step in grey levels.
+    Returns x + eps/128 · sign(d loss / d x), loss = cross-entropy of ``label``, clamped to the
+    valid range [LOW, HIGH]: every pixel and colour moves by at most ``eps`` grey levels.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    x = x.detach().clone().requires_grad_(True)  # a fresh leaf: the gradient is w.r.t. pixels
+    loss = F.cross_entropy(model(x), torch.tensor([label]))
+    (grad,) = torch.autograd.grad(loss, x)  # no .grad left on the weights or on x
+    return (x + eps / 128 * grad.sign()).clamp(LOW, HIGH).detach()  # up the loss, in range
+
+
+def total_variation(x):
+    """Anisotropic total variation of an image tensor ``x`` (1, 3, H, W), differentiable.
+
+    The mean absolute difference between vertical neighbours plus that between horizontal
+    neighbours, over all colours: small for smooth images, large for noisy ones.
+    """
+    vertical = x[..., 1:, :] - x[..., :-1, :]
+    horizontal = x[..., :, 1:] - x[..., :, :-1]
+    return vertical.abs().mean() + horizontal.abs().mean()
