@@ -8,8 +8,9 @@
 * :func:`copy_layers_by_name` does the same between two Keras models, layer by layer, by name:
   Keras 3 matches ``.weights.h5`` files by position in the model, not by layer name.
 * :func:`load_weights_file` opens a weights file *without running code from it*: PyTorch
-  pickles through ``torch.load(weights_only=True)``, ``.keras`` archives with ``safe_mode``,
-  HDF5 and ``.npz`` as plain arrays. Anything else is refused.
+  pickles through ``torch.load(weights_only=True)``, ``.safetensors`` (no pickle at all),
+  ``.keras`` archives with ``safe_mode``, HDF5 and ``.npz`` as plain arrays. Anything else is
+  refused.
 * :func:`extract_features` runs a network and returns the activations that enter its last
   linear layer (or the output of any layer you name): the "fixed feature extractor" of transfer
   learning.
@@ -34,7 +35,7 @@ __all__ = [
 #: file endings :func:`load_weights_file` accepts, and how it reads them
 WEIGHT_SUFFIXES = {
     ".pt": "torch.load(weights_only=True)", ".pth": "torch.load(weights_only=True)",
-    ".bin": "torch.load(weights_only=True)",
+    ".bin": "torch.load(weights_only=True)", ".safetensors": "safetensors.torch.load_file",
     ".weights.h5": "HDF5 arrays (h5py)", ".h5": "HDF5 arrays (h5py)",
     ".hdf5": "HDF5 arrays (h5py)",
     ".keras": "keras.saving.load_model(safe_mode=True)", ".npz": "np.load(allow_pickle=False)",
@@ -167,6 +168,8 @@ def load_weights_file(path):
 
     * ``.pt``/``.pth``/``.bin``: ``torch.load(path, weights_only=True, map_location="cpu")``;
       must be a flat mapping name -> tensor (a ``state_dict``); returns it (an ``OrderedDict``).
+    * ``.safetensors``: a JSON header and raw tensor bytes, no pickle; returns the tensors as an
+      ``OrderedDict`` name -> tensor, on the CPU.
     * ``.weights.h5``/``.h5``/``.hdf5``: every dataset as ``{"group/name": ndarray}``.
     * ``.keras``: loaded with ``keras.saving.load_model(safe_mode=True)`` (refuses Python
       lambdas), returned as ``{variable.path: ndarray}``.
@@ -178,6 +181,8 @@ def load_weights_file(path):
     path, suffix = _validate.weights_file(path, _suffix, WEIGHT_SUFFIXES)
     if suffix in (".pt", ".pth", ".bin"):
         return _load_torch(path)
+    if suffix == ".safetensors":
+        return _load_safetensors(path)
     if suffix == ".keras":
         return _load_keras(path)
     if suffix == ".npz":
@@ -210,6 +215,17 @@ def _load_torch(path: Path):
                              f"{type(value).__name__}, not a tensor (a training checkpoint? take "
                              "its model entry, e.g. checkpoint['model'])")
     return OrderedDict(obj)
+
+
+def _load_safetensors(path: Path):
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        return OrderedDict(load_file(path, device="cpu"))
+    except (SafetensorError, ValueError, OSError) as err:
+        raise ValueError(f"path {path.name!r} is not a readable safetensors file: "
+                         f"{str(err)[:200]}") from err
 
 
 def _load_keras(path: Path) -> dict:

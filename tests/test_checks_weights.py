@@ -1,6 +1,10 @@
-"""The checks of notebook 07 accept the reference solutions and name each typical mistake."""
+"""The checks of notebook 07 accept the reference solutions and name each typical mistake, and
+what they accept works in the notebook cells that use it."""
 
+import copy
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -92,6 +96,8 @@ def test_matching_entries_accepts_every_right_answer(answer):
     (_strip_once("module."), "only one kind of prefix removed: your function handles 'module.'"),
     (_strip_once("_orig_mod."), "only one kind of prefix removed"),
     (_strip_once("module.", "_orig_mod."), "only one of two prefixes removed"),
+    (lambda ck, ms: {k[7:]: v for k, v in ck.items() if k[7:] in ms
+                     and v.shape == ms[k[7:]].shape}, "you cut a fixed part from the start"),
     (lambda ck, ms: {k.replace("module.", "").replace("_orig_mod.", ""): v for k, v in ck.items()
                      if k.replace("module.", "").replace("_orig_mod.", "") in ms},
      "stripped from the middle of a name: the model's submodule.weight"),
@@ -371,3 +377,196 @@ def test_magnitude_prune_not_attempted_and_needs_a_function():
     assert "[TODO]" in checks.check_magnitude_prune(_not_attempted).message
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_magnitude_prune(0.5)
+
+
+# ---------------------------------------------------------------- keep_classes
+def _keep(rows_of, bias_of=None):
+    # a student answer: the weight rows picked by rows_of(classes), the bias by bias_of
+    bias_of = bias_of or rows_of
+    return lambda s, classes: {"weight": s["weight"][rows_of(classes)],
+                               "bias": s["bias"][bias_of(classes)]}
+
+
+KEEP_RIGHT = [
+    ref.keep_classes,
+    _keep(list),
+    lambda s, c: {k: v.index_select(0, torch.tensor(c)) for k, v in s.items()},
+    lambda s, c: {"weight": torch.stack([s["weight"][i] for i in c]),
+                  "bias": torch.stack([s["bias"][i] for i in c])},
+    lambda s, c: {k: v.numpy()[c] for k, v in s.items()},                  # NumPy
+    lambda s, c: {k: v.double()[c] for k, v in s.items()},                 # float64
+    lambda s, c: {k: v[torch.as_tensor(c)] for k, v in s.items()},
+]
+
+
+@pytest.mark.parametrize("answer", KEEP_RIGHT)
+def test_keep_classes_accepts_every_right_answer(answer):
+    assert checks.check_keep_classes(answer).passed is True
+
+
+def _keep_zeroed(s, classes):
+    out = {k: v.clone() for k, v in s.items()}
+    others = [c for c in range(len(out["bias"])) if c not in classes]
+    out["weight"][others] = 0
+    out["bias"][others] = 0
+    return out
+
+
+def _keep_in_place(s, classes):
+    w, b = s["weight"], s["bias"]
+    w[:len(classes)] = w[classes].clone()
+    b[:len(classes)] = b[classes].clone()
+    return {"weight": w[:len(classes)], "bias": b[:len(classes)]}
+
+
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    (lambda s, c: {"weight": s["weight"][:, c], "bias": s["bias"][c]}, "you kept columns",
+     "columns"),
+    (lambda s, c: {"weight": s["weight"].T[c], "bias": s["bias"][c]}, "columns of the transposed",
+     "columns"),
+    (_keep(sorted), "sorted order", "sorted"),
+    (lambda s, c: {"weight": s["weight"][:len(c)], "bias": s["bias"][:len(c)]},
+     "you kept the first 3 rows", "first rows"),
+    (_keep_zeroed, "zeroed the other classes' rows", "zeroed"),
+    (lambda s, c: {"weight": s["weight"][c], "bias": s["bias"]}, "the bias was not cut",
+     "bias rows"),
+    (_keep(list, lambda c: slice(0, len(c))), "the bias holds the first", "bias rows"),
+    (_keep(list, sorted), "the bias is in sorted class order", "bias rows"),
+    (lambda s, c: {"weight": s["weight"][c], "bias": torch.zeros(len(c))}, "bias is all zeros",
+     "bias dropped"),
+    (_keep_in_place, "in place", "in place"),
+    (lambda s, c: s["weight"][c], "return a dict", "return type"),
+    (lambda s, c: {"w": s["weight"][c], "b": s["bias"][c]}, "return the keys", "keys"),
+])
+def test_keep_classes_names_mistakes(wrong, phrase, mistake):
+    result = checks.check_keep_classes(wrong)
+    assert result.passed is False
+    assert phrase in result.message
+    assert result.mistake == mistake
+
+
+def test_keep_classes_not_attempted():
+    assert "[TODO]" in checks.check_keep_classes(_not_attempted).message
+
+
+# ---------------------------------------------------------------- gray_stem
+GRAY_RIGHT = [
+    ref.gray_stem,
+    lambda w: torch.sum(w, dim=1, keepdim=True),
+    lambda w: w[:, 0:1] + w[:, 1:2] + w[:, 2:3],
+    lambda w: np.asarray(w).sum(axis=1, keepdims=True),                  # NumPy
+    lambda w: w.double().sum(1, keepdim=True),                            # float64
+    lambda w: torch.einsum("oihw->ohw", w).unsqueeze(1),
+]
+
+
+@pytest.mark.parametrize("answer", GRAY_RIGHT)
+def test_gray_stem_accepts_every_right_answer(answer):
+    assert checks.check_gray_stem(answer).passed is True
+
+
+def _gray_in_place(w):
+    w[:, 0] = w.sum(dim=1)
+    return w[:, :1]
+
+
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    (lambda w: w.mean(1, keepdim=True), "you averaged the three filters", "averaged"),
+    (lambda w: w.sum(0, keepdim=True), "you summed over axis 0", "wrong axis"),
+    (lambda w: w.sum(1), "keep the input-channel axis", "no channel axis"),
+    (lambda w: w[:, :1].clone(), "one colour only", "one colour"),
+    (lambda w: w[:, 2:3].clone(), "one colour only", "one colour"),
+    (lambda w: 0.299 * w[:, :1] + 0.587 * w[:, 1:2] + 0.114 * w[:, 2:3], "luminance weights",
+     "luminance"),
+    (lambda w: w.sum(1, keepdim=True) / 128, "offset", "preprocessing"),
+    (lambda w: w.sum(1, keepdim=True).repeat(1, 3, 1, 1), "three input channels",
+     "three channels"),
+    (_gray_in_place, "in place", "in place"),
+    (lambda w: None, "returned nothing", "none"),
+    (lambda w: 3 * w.sum(1, keepdim=True), "multiplied the sum by 3", "times 3"),
+    (lambda w: 2 * w.sum(1, keepdim=True), "wrong values", "values"),
+])
+def test_gray_stem_names_mistakes(wrong, phrase, mistake):
+    result = checks.check_gray_stem(wrong)
+    assert result.passed is False
+    assert phrase in result.message
+    assert result.mistake == mistake
+
+
+def test_gray_stem_not_attempted():
+    assert "[TODO]" in checks.check_gray_stem(_not_attempted).message
+
+
+def test_new_checks_reject_non_callables():
+    for check in (checks.check_keep_classes, checks.check_gray_stem):
+        with pytest.raises(TypeError, match="pass your function"):
+            check(np.zeros(3))
+
+
+# ---------------------------------------------------------------- what passes works downstream
+NOTEBOOK = (Path(__file__).resolve().parents[1] / "notebooks"
+            / "07_loading_and_editing_weights.ipynb")
+
+
+def _cell(cell_id):
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    return "".join(next(c for c in cells if c["id"] == cell_id)["source"])
+
+
+def test_downstream_lines_are_the_notebooks():
+    """The conversions below are the notebook's own lines: they cannot drift apart."""
+    assert ("head.load_state_dict({k: torch.as_tensor(np.asarray(v), dtype=torch.float32) for k, v "
+            "in cut.items()})") in _cell("kc07use1")
+    assert ("gray_model._conv_stem.weight = nn.Parameter(torch.as_tensor(stem_weight, "
+            "dtype=torch.float32).clone())") in _cell("gs07use1")
+    assert "{k: np.asarray(v) for k, v in prune_fn(fc_state, p).items()}" in _cell("1a1acf4a")
+    assert ("{k: torch.as_tensor(np.asarray(v), dtype=torch.float64)\n"
+            "                                for k, v in prune_fn(probe.state_dict(), f).items()}"
+            ) in _cell("pf07cd01")
+
+
+@pytest.mark.parametrize("answer", KEEP_RIGHT)
+def test_every_accepted_keep_classes_works_in_the_next_cell(answer):
+    torch.manual_seed(0)
+    full = torch.nn.Linear(12, 9)
+    classes = [7, 2, 5]
+    cut = answer(full.state_dict(), classes)
+    head = torch.nn.Linear(12, len(classes))
+    head.load_state_dict({k: torch.as_tensor(np.asarray(v), dtype=torch.float32)
+                          for k, v in cut.items()})
+    x = torch.randn(4, 12)
+    with torch.no_grad():
+        assert torch.allclose(head(x), full(x)[:, classes], atol=1e-6)
+    assert full.weight.shape == (9, 12)
+
+
+@pytest.mark.parametrize("answer", GRAY_RIGHT)
+def test_every_accepted_gray_stem_works_in_the_next_cell(answer):
+    from coursekit.efficientnet import SameConv2d
+
+    torch.manual_seed(0)
+    stem = SameConv2d(3, 8, 3, 2)
+    original = stem.weight.detach().clone()
+    gray = copy.deepcopy(stem)
+    stem_weight = answer(stem.weight.detach())
+    gray.weight = torch.nn.Parameter(torch.as_tensor(stem_weight, dtype=torch.float32).clone())
+    gray.in_channels = 1
+    x = (torch.randint(0, 256, (2, 1, 15, 15)).float() - 127) / 128
+    with torch.no_grad():
+        assert torch.allclose(gray(x), stem(x.repeat(1, 3, 1, 1)), atol=1e-5)
+    assert torch.equal(stem.weight, original)
+
+
+@pytest.mark.parametrize("answer", [ref.magnitude_prune,
+                                    lambda s, f: {k: v.numpy().copy() for k, v in
+                                                  ref.magnitude_prune(s, f).items()}])
+def test_every_accepted_magnitude_prune_works_in_the_next_cells(answer):
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(20, 10).double()
+    assert checks.check_magnitude_prune(answer).passed
+    pruned = {k: np.asarray(v) for k, v in answer(layer.state_dict(), 0.9).items()}
+    assert (pruned["weight"] == 0).sum() == 180
+    again = copy.deepcopy(layer)
+    again.load_state_dict({k: torch.as_tensor(np.asarray(v), dtype=torch.float64)
+                           for k, v in answer(layer.state_dict(), 0.9).items()})
+    assert int((again.weight == 0).sum()) == 180

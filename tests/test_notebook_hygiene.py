@@ -223,7 +223,7 @@ def test_alt_text_rule_finds_figure_cells_and_widget_figures():
 # ---- the reading path: proof in verify cells, notes as cues, an honest length ---------------
 # Notebooks whose lesson has not yet been cut to the reading-path limits (issues 24-26). Each
 # lesson leaves this set when it meets them; the set must end empty.
-READING_PATH_PENDING = {"07"}
+READING_PATH_PENDING: set[str] = set()
 
 
 def _pending(path) -> bool:

@@ -68,6 +68,18 @@ def _pickle_good(path):
     path.write_bytes(pickle.dumps({"weight": list(range(2000))}))
 
 
+def _safetensors_evil(path, marker):
+    # a pickle under the safetensors name: the bytes that would run code if unpickled
+    path.write_bytes(pickle.dumps({"weight": [1.0, 2.0], "payload": Evil(marker)}))
+
+
+def _safetensors_good(path):
+    import torch
+    from safetensors.torch import save_file
+
+    save_file({"weight": torch.arange(2000, dtype=torch.float32)}, path)
+
+
 def _keras_evil(path, marker):
     import keras
 
@@ -90,6 +102,7 @@ FORMATS = {
     "npz": (".npz", _npz_evil, _npz_good),
     "pickle": (".pkl", _pickle_evil, _pickle_good),
     "keras": (".keras", _keras_evil, _keras_good),
+    "safetensors": (".safetensors", _safetensors_evil, _safetensors_good),
 }
 
 
@@ -143,7 +156,8 @@ LOADERS = [
            gap="files the course writes itself carry no checksum: a flipped byte inside a tensor "
                "loads as a wrong number"),
     Loader("weights.load_weights_file", "coursekit.weights", _load_weights_file,
-           ("torch", "npz", "pickle", "keras"), verifies_checksum=False, gap_formats=("torch",),
+           ("torch", "npz", "pickle", "keras", "safetensors"), verifies_checksum=False,
+           gap_formats=("torch", "safetensors"),
            gap="arbitrary user files carry no checksum: a flipped byte inside a tensor loads as "
                "a wrong number"),
 ]
@@ -193,7 +207,7 @@ def test_the_malicious_files_really_run_code_when_loaded_unsafely(fmt, folder):
         torch.load(path, weights_only=False)
     elif fmt == "npz":
         np.load(path, allow_pickle=True)["arr_0"]
-    elif fmt == "pickle":
+    elif fmt in ("pickle", "safetensors"):
         pickle.loads(path.read_bytes())
     else:
         import keras

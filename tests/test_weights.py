@@ -160,6 +160,19 @@ def test_load_refuses_training_checkpoints_and_non_mappings(tmp_path):
         weights.load_weights_file(tmp_path / "list.pt")
 
 
+def test_load_safetensors_round_trip_is_exact_and_a_pickle_is_refused(tmp_path):
+    from safetensors.torch import save_file
+
+    model = Small()
+    save_file(model.state_dict(), tmp_path / "w.safetensors")
+    sd = weights.load_weights_file(tmp_path / "w.safetensors")
+    assert isinstance(sd, OrderedDict) and set(sd) == set(model.state_dict())
+    assert all(torch.equal(sd[k], v) for k, v in model.state_dict().items())
+    torch.save(model.state_dict(), tmp_path / "renamed.safetensors")  # a zip of pickles
+    with pytest.raises(ValueError, match="not a readable safetensors file"):
+        weights.load_weights_file(tmp_path / "renamed.safetensors")
+
+
 def test_load_npz_and_refuse_object_arrays(tmp_path):
     np.savez(tmp_path / "w.npz", a=np.arange(3.0))
     assert np.array_equal(weights.load_weights_file(tmp_path / "w.npz")["a"], np.arange(3.0))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..solutions import weights as ref
-from ._core import compare, run_checks
+from ._core import Mistake, Problem, compare, run_checks
 
 # The cases, as state dicts of torch tensors (what model.state_dict() and torch.load give):
 # (model shapes, checkpoint shapes, prefix of every checkpoint name). The second has a
@@ -120,6 +120,12 @@ def check_matching_entries(student_fn):
             if not isinstance(got, Mapping):
                 return f"return a dict of name -> tensor, got {type(got).__name__}"
             keys = set(got)
+            if keys != set(expected) and handles(fn, "layer1."):
+                return ("you cut a fixed part from the start of every name (e.g. name[7:], "
+                        "the length of 'module.'): it also maps 'layer1.body.weight' to "
+                        "'body.weight', cuts '_orig_mod.' short and breaks names without a "
+                        "prefix. Remove a wrapper prefix only where a name starts with it, by "
+                        "that prefix's own length")
             if prefix and keys != set(expected) and handles(fn, ""):
                 return prefix_problem(fn)
             if not keys:
@@ -442,3 +448,179 @@ def check_magnitude_prune(student_fn):
         make_test(rng.normal(size=(2, 5)), rng.normal(size=2), 0.0),
     ], hint="rank all entries of the weight together (not row by row) by their absolute "
             "value, zero the k lowest-ranked in a copy, leave the bias and the input alone")
+
+
+def _unchanged(given, original) -> bool:
+    """True when every tensor of ``given`` still equals its copy in ``original``."""
+    import torch
+
+    return all(torch.equal(given[k], original[k]) for k in original)
+
+
+def check_keep_classes(student_fn):
+    """Exercise: ``keep_classes(layer_state, classes) -> {"weight": (k, F), "bias": (k,)}``.
+
+    Right means: row i of the new weight and entry i of the new bias are those of class
+    ``classes[i]``, so the new layer's logits are the full layer's at ``classes`` (in that
+    order); the input dict and its tensors are left as they were. Tensors or arrays, float32 or
+    float64, are accepted (the notebook converts them). Named mistakes: columns instead of rows,
+    the bias of the wrong rows (or not cut), the classes sorted, the other rows zeroed instead of
+    removed, an edit of the given layer in place.
+    """
+    import torch
+
+    def make_test(n_classes, n_features, classes, seed):
+        generator = torch.Generator().manual_seed(seed)
+        weight = torch.randn(n_classes, n_features, generator=generator)      # float32, like _fc
+        bias = torch.randn(n_classes, generator=generator) * 0.1
+        expected = ref.keep_classes({"weight": weight, "bias": bias}, classes)
+        rows, k = list(classes), len(classes)
+        in_order = sorted(rows)
+        zeroed = torch.zeros_like(weight)
+        zeroed[rows] = weight[rows]
+        weight_mistakes = [
+            Mistake("columns", "you kept columns: weight[:, classes] picks input features. Row c "
+                    "of a Linear layer's weight (out, in) scores class c: keep rows",
+                    weight[:, rows]),
+            Mistake("columns", "you kept columns of the transposed weight, i.e. input features; "
+                    "a Linear layer's weight is (out, in): keep its rows as they are",
+                    weight.T[rows]),
+            Mistake("first rows", f"you kept the first {k} rows (weight[:{k}]), classes 0 "
+                    f"to {k - 1}: keep the rows of the classes asked for, {rows}, in that order",
+                    weight[:k]),
+            Mistake("sorted", f"the rows are in sorted order ({in_order}); row i of the new "
+                    f"layer must be class classes[i] ({rows}), or the logits come out in "
+                    "another order than asked", weight[in_order]),
+            Mistake("zeroed", "you zeroed the other classes' rows: remove them instead, so the "
+                    f"new layer has {k} outputs, one per kept class", zeroed),
+        ]
+        bias_mistakes = [
+            Mistake("bias rows", f"the bias holds the first {k} entries: entry i must be the "
+                    "bias of class classes[i], the same rows as the weight", bias[:k]),
+            Mistake("bias rows", "the bias is in sorted class order, the weight is not: take "
+                    "the bias of the same rows, in the same order", bias[in_order]),
+            Mistake("bias dropped", "the bias is all zeros: cut it like the weight, do not drop "
+                    "it (each class keeps its own bias)", torch.zeros(k)),
+        ]
+
+        def test(fn):
+            given = {"weight": weight.clone(), "bias": bias.clone()}
+            got = fn(given, list(classes))
+            if not isinstance(got, Mapping):
+                return Problem("return a dict {'weight': ..., 'bias': ...} like the input (the "
+                               f"next cell loads it into a Linear layer), got "
+                               f"{type(got).__name__}", "return type")
+            if set(got) != {"weight", "bias"}:
+                return Problem(f"return the keys 'weight' and 'bias', got "
+                               f"{sorted(map(str, got))}", "keys")
+            if not _unchanged(given, {"weight": weight, "bias": bias}):
+                return Problem("you changed the layer you were given, in place: in the notebook "
+                               "that is the pretrained network's own classifier. Build new "
+                               "tensors (indexing with a list of rows gives a copy)", "in place")
+            if np.asarray(got["bias"]).shape == (n_classes,) and np.asarray(
+                    got["weight"]).shape == (k, n_features):
+                if np.array_equal(np.asarray(got["bias"]), bias.numpy()):
+                    return Problem(f"the bias was not cut: it still has {n_classes} entries, "
+                                   f"one per class of the full layer; keep entries classes "
+                                   f"(the same rows as the weight)", "bias rows")
+            return (compare("the new weight", got["weight"], expected["weight"],
+                            mistakes=weight_mistakes)
+                    or compare("the new bias", got["bias"], expected["bias"],
+                               mistakes=bias_mistakes))
+
+        return test
+
+    return run_checks("keep_classes", student_fn, [
+        # more features than classes, as in _fc (1000 × 1280): weight[:, classes] runs silently
+        make_test(7, 9, [4, 1, 6], 0),          # unsorted: the order of classes matters
+        make_test(9, 12, [2, 8], 1),
+        make_test(6, 8, [5], 2),                # one class: still a (1, F) weight
+    ], hint="layer_state['weight'] is (classes, features): row c scores class c; the bias has "
+            "one entry per class")
+
+
+def check_gray_stem(student_fn):
+    """Exercise: ``gray_stem(weight) -> (out, 1, kh, kw)`` filters for a gray input.
+
+    Right means: a convolution with the returned filters, applied to a gray image preprocessed
+    like each colour channel ((p − 127) / 128), gives the output the RGB filters give on that
+    image repeated in the three channels; the given weight is left as it was. Tensors or arrays,
+    float32 or float64, are accepted (the notebook converts them). Named mistakes: averaging,
+    the wrong axis (output channels), the channel axis dropped, one colour only, luminance
+    weights, the preprocessing's scale folded in without its offset, three channels returned,
+    an edit of the given (pretrained) weight in place.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    def make_test(c_out, kernel, stride, seed):
+        generator = torch.Generator().manual_seed(seed)
+        weight = torch.randn(c_out, 3, kernel, kernel, generator=generator) * 0.2   # float32
+        pixels = torch.randint(0, 256, (2, 1, 11, 11), generator=generator).float()
+        gray = (pixels - 127.0) / 128.0                # preprocessed like each colour channel
+        w64 = weight.double()                          # exact sums: float32 answers pass too
+        wanted = F.conv2d(gray.repeat(1, 3, 1, 1).double(), w64, stride=stride,
+                          padding=kernel // 2)
+        expected = ref.gray_stem(w64)
+        r, g, b = w64[:, 0:1], w64[:, 1:2], w64[:, 2:3]
+        mistakes = [
+            Mistake("averaged", "you averaged the three filters: the gray value enters all "
+                    "three input channels, so the output adds the three filters' responses. "
+                    "The average gives a third of it", w64.mean(1, keepdim=True)),
+            Mistake("wrong axis", "you summed over axis 0, the output channels (the 3 you see "
+                    "in the result is the colour axis left over): the colours are axis 1 of a "
+                    "PyTorch weight (out, in, kh, kw)", w64.sum(0, keepdim=True)),
+            Mistake("no channel axis", f"the result has shape (out, kh, kw): keep the input-"
+                    f"channel axis with length 1, (out, 1, kh, kw) = ({c_out}, 1, {kernel}, "
+                    f"{kernel}), or the convolution cannot use it", w64.sum(1)),
+            Mistake("one colour", "you kept the filter of one colour only: a gray image drives "
+                    "all three, and the output adds all three responses", r),
+            Mistake("one colour", "you kept the filter of one colour only: a gray image drives "
+                    "all three, and the output adds all three responses", g),
+            Mistake("one colour", "you kept the filter of one colour only: a gray image drives "
+                    "all three, and the output adds all three responses", b),
+            Mistake("luminance", "luminance weights (0.299, 0.587, 0.114) turn a colour image "
+                    "into gray; here the image is already gray and the same value reaches "
+                    "every filter: add the three filters, each with weight 1",
+                    0.299 * r + 0.587 * g + 0.114 * b),
+            Mistake("luminance", "luminance weights (0.2126, 0.7152, 0.0722) turn a colour image "
+                    "into gray; here the image is already gray and the same value reaches "
+                    "every filter: add the three filters, each with weight 1",
+                    0.2126 * r + 0.7152 * g + 0.0722 * b),
+            Mistake("preprocessing", "you divided by 128, as if the new filters had to take raw "
+                    "pixels: they take the gray image preprocessed like each colour channel, "
+                    "(p − 127)/128. Folding the preprocessing in would also need its offset "
+                    "(−127/128), which a bias-free convolution cannot hold",
+                    w64.sum(1, keepdim=True) / 128),
+            Mistake("times 3", "you multiplied the sum by 3: the sum of the three filters is "
+                    "already the whole response to a gray image (every channel carries the same "
+                    "value); times 3 makes the output three times too large",
+                    3 * w64.sum(1, keepdim=True)),
+            Mistake("three channels", "you returned three input channels; the gray image has "
+                    "one: the result is (out, 1, kh, kw)",
+                    w64.sum(1, keepdim=True).repeat(1, 3, 1, 1)),
+        ]
+
+        def test(fn):
+            given = weight.clone()
+            got = fn(given)
+            if got is not None and not torch.equal(given, weight):
+                return Problem("you changed the weight you were given, in place: in the notebook "
+                               "that is the pretrained network's own stem, which the colour "
+                               "network still needs. Compute a new tensor", "in place")
+            problem = compare("the gray weight", got, expected, mistakes=mistakes)
+            if problem:
+                return problem
+            out = F.conv2d(gray.double(), torch.as_tensor(np.asarray(got, dtype=np.float64)),
+                           stride=stride, padding=kernel // 2)
+            gap = float((out - wanted).abs().max())
+            if gap > 1e-4:
+                return Problem(f"on a gray image the outputs differ from the RGB filters' by up "
+                               f"to {gap:.3g}", "values")
+            return None
+
+        return test
+
+    return run_checks("gray_stem", student_fn, [make_test(4, 3, 2, 0), make_test(5, 5, 1, 1)],
+                      hint="the weight is (out, in, kh, kw); a gray image has the same values "
+                           "in its three input channels")

@@ -49,6 +49,31 @@ def torch_to_keras(state, feature_shape):
     return [kernel, np.asarray(state["conv.bias"]), dense, np.asarray(state["fc.bias"])]
 
 
+def keep_classes(layer_state, classes):
+    """A classifier head cut down to ``classes``: row i of the result is class ``classes[i]``.
+
+    Inputs: ``layer_state`` ``{"weight": (C, F), "bias": (C,)}``, a linear classifier's state
+    (``model._fc.state_dict()``: row c of the weight and entry c of the bias score class c);
+    ``classes``, the class indices to keep, in the order wanted. Returns a new dict
+    ``{"weight": (k, F), "bias": (k,)}``, k = len(classes), whose logits are the full layer's
+    logits at ``classes``; the input is not modified.
+    """
+    rows = list(classes)
+    return {"weight": layer_state["weight"][rows], "bias": layer_state["bias"][rows]}
+
+
+def gray_stem(weight):
+    """The first convolution's filters for a one-channel (gray) input.
+
+    Input: ``weight`` (out, 3, kh, kw), filters trained on RGB inputs whose three channels are
+    preprocessed alike ((pixel − 127) / 128 for EfficientNet-Lite0). A gray image puts the same
+    values in all three channels, so each output adds the three filters' responses to those
+    same values: one filter, their sum, gives the same output. Returns (out, 1, kh, kw), a new
+    tensor.
+    """
+    return weight.sum(1, keepdim=True)
+
+
 def freeze_all_but(model, trainable_prefixes):
     """Freeze every parameter whose name starts with none of ``trainable_prefixes``.
 
