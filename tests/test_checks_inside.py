@@ -202,3 +202,12 @@ def test_first_nonfinite_in_definition_order_is_named(capsys):
 
     result = checks.check_first_nonfinite(by_definition)
     assert not result.passed and result.mistake == "definition order"
+
+
+def test_training_bytes_names_a_third_parameter_that_is_not_mixed_precision():
+    def old_stub(n_params, optimizer, bytes_per_number=4):
+        return (2 + {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]) * n_params * bytes_per_number
+
+    result = checks.check_training_bytes(old_stub)
+    assert not result.passed and result.mistake == "signature", result.message
+    assert "mixed_precision" in result.message and "megabytes" not in result.message

@@ -7,6 +7,7 @@ gives the answer away: diagnose from the monitors first).
 
 from __future__ import annotations
 
+import inspect
 from collections import OrderedDict
 
 import torch
@@ -88,6 +89,13 @@ def check_training_bytes(student_fn):
         state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
 
         def test(fn):
+            params = list(inspect.signature(fn).parameters.values())
+            third = params[2].default if len(params) >= 3 else None
+            if isinstance(third, (int, float)) and not isinstance(third, bool):  # a byte size
+                return Problem(f"the third parameter of training_bytes is mixed_precision (True "
+                               f"or False), yours is {params[2].name}={third!r}: start from "
+                               f"training_bytes(n_params, optimizer, mixed_precision=False)",
+                               "signature")
             got = fn(n, optimizer, mixed)
             if isinstance(got, torch.Tensor):
                 got = got.item()
