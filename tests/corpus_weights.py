@@ -135,6 +135,18 @@ def port_no_biases(state, feature_shape):
 
 
 # ---------------------------------------------------------------- magnitude_prune
+def prune_with_torch_utils(state, fraction):
+    # the framework call the notebook recommends: a float32 nn.Linear, l1_unstructured, remove
+    from torch import nn
+    from torch.nn.utils import prune
+
+    layer = nn.Linear(state["weight"].shape[1], state["weight"].shape[0])
+    layer.load_state_dict({k: torch.as_tensor(v) for k, v in state.items()})
+    prune.l1_unstructured(layer, "weight", amount=fraction)
+    prune.remove(layer, "weight")
+    return {"weight": layer.weight.detach(), "bias": layer.bias.detach()}
+
+
 def prune_argsort(layer_state, fraction):
     out = {k: v.clone() for k, v in layer_state.items()}
     w = out["weight"]
@@ -413,6 +425,7 @@ ENTRIES = [
            names=r"biases were dropped"),
 
     Answer("check_magnitude_prune", prune_argsort, RIGHT, "variant"),
+    Answer("check_magnitude_prune", prune_with_torch_utils, RIGHT, "variant"),
     Answer("check_magnitude_prune", prune_topk_mask, RIGHT, "variant"),
     Answer("check_magnitude_prune", prune_largest, "largest zeroed", "variant",
            names=r"zeroed the largest"),

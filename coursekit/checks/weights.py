@@ -369,7 +369,8 @@ def check_magnitude_prune(student_fn):
     import torch
 
     def make_test(weight, bias, fraction):
-        weight, bias = torch.as_tensor(weight, dtype=torch.float32), torch.as_tensor(bias)
+        weight = torch.as_tensor(weight, dtype=torch.float32)
+        bias = torch.as_tensor(bias, dtype=torch.float32)   # float32, as a layer's bias
         w, n = weight.numpy().ravel(), weight.numel()
         k = round(fraction * n)
         by_magnitude = np.argsort(np.abs(w), kind="stable")
