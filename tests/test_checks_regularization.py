@@ -47,6 +47,7 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
     (lambda w, g, lr, lam: (1 - lr * lam) * (w - lr * g), "data-gradient step too",
      "shrunk the step"),
     (lambda w, g, lr, lam: (1 - lr * lam) * w, "data-loss step is missing", "no data step"),
+    (lambda w, g, lr, lam: w - lr * g, "decay is missing", "no decay"),
     (lambda w, g, lr, lam: (1 - lr * lam) * w + lr * g, "goes uphill", "uphill"),
     (lambda w, g, lr, lam: w - lr * lam * np.sign(w) - lr * g, "L1 update", "L1"),
     (lambda w, g, lr, lam: w - lr * (g + lam / 2 * w**2), "penalty (lam/2)·w² itself",
@@ -56,7 +57,7 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
     (lambda w, g, lr, lam: w.__isub__(lr * (g + lam * w)), "changed in place", "in place"),
     (lambda w, g, lr, lam: ((1 - lr * lam) * w - lr * g).astype(np.float32), "float64",
      "float32"),
-    (lambda w, g, lr, lam: w - lr * g, "wrong values", "values"),
+    (lambda w, g, lr, lam: w - lr * (g + 3 * lam * w), "wrong values", "values"),
 ])
 def test_l2_update_check_names_the_mistake(wrong, phrase, mistake, capsys):
     result = _message(checks.check_l2_update, wrong, capsys)

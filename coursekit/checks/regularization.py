@@ -57,6 +57,10 @@ def check_l2_update(student_fn):
                     (1 - lr * lam) * (w - lr * g)),
             Mistake("no data step", "the data-loss step is missing: subtract lr·grad as well",
                     (1 - lr * lam) * w),
+            Mistake("no decay", "the decay is missing: this is the step of the data loss "
+                    "alone. Add the penalty's gradient lam·w to grad before the step (or "
+                    "multiply w by (1 - lr·lam)); computing it is not enough, the step must "
+                    "use it", w - lr * g),
             Mistake("uphill", "the data-loss step goes uphill: subtract lr·grad, do not add it",
                     (1 - lr * lam) * w + lr * g),
             Mistake("L1", "that is the L1 update (lam·sign(w)); here the penalty is "
