@@ -889,6 +889,17 @@ def mcnemar_real_statsmodels_corrected(pred_a, pred_b, y):
     return n10, n01, float(chi2.sf(statistic, 1))
 
 
+def forward_real_holberton_stub(x, rate, rng, training=True):
+    # the file's body is a bare `return` under the docstring: None
+    return
+
+
+def l2_real_holberton_decay_then_step(w, grad, lr, lam):
+    # W = W - (alpha·lambtha/m)·W - alpha·dW, one expression on new arrays
+    m = 1
+    return w - (lr * lam / m) * w - lr * grad
+
+
 V = "variant"
 ENTRIES = [
     Answer("check_l2_update", l2_reference_style, RIGHT, V),
@@ -1148,4 +1159,23 @@ ENTRIES = [
            names=r"chi-square approximation"),
     Answer("check_mcnemar", mcnemar_real_statsmodels_corrected, "chi-square corrected",
            "real: fcalesella/CVPCR mcnemar_statistic.py", names=r"continuity correction"),
+    Answer("check_l2_update", l2_real_holberton_decay_then_step, RIGHT,
+           "real: jalondono/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_gradient, RIGHT,
+           "real: icculp/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_gradient, RIGHT,
+           "real: HeimerR/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_minus_equals, "changed w in place",
+           "real: Jimmer942/holbertonschool-machine_learning " + _L2_GD, names=r"in place"),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: jalondono/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: Jimmer942/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_forward", forward_real_holberton_binomial, "rate 0 changes the dtype",
+           "real: jalondono/holbertonschool-machine_learning " + _DROP_FWD,
+           names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_holberton_where_copy, RIGHT,
+           "real: Jimmer942/holbertonschool-machine_learning " + _DROP_FWD),
+    Answer("check_dropout_forward", forward_real_holberton_stub, "returns None",
+           "real: icculp/holbertonschool-machine_learning " + _DROP_FWD, names=r"None"),
 ]
