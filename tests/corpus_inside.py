@@ -278,6 +278,64 @@ def first_nonfinite_no_finally(model, x):
     return bad[0] if bad else None
 
 
+# ---- reduced from real, public code (December 2026)
+# Karpov.courses' StartML deep-learning lesson asks for count_parameters_conv(in_channels,
+# out_channels, kernel_size, bias) without groups: the students' formulas, called with this
+# exercise's arguments, ignore groups.
+
+
+def conv_params_real_startml_int_bias(c_in, c_out, k, groups=1, bias=True):
+    # (in_channels · k² + int(bias)) · out_channels
+    return (c_in * k**2 + int(bias)) * c_out
+
+
+def conv_params_real_startml_subtract_bias(c_in, c_out, k, groups=1, bias=True):
+    # out · (in · k² + 1), minus out_channels when there is no bias
+    result = c_out * (c_in * k**2 + 1)
+    return result if bias else result - c_out
+
+
+def conv_params_real_notes_formula(c_in, c_out, k, groups=1, bias=True):
+    # a study note's formula c_in · c_out · k · k + c_out ("the last term is for bias"),
+    # applied whatever bias and groups are
+    return c_in * c_out * k * k + c_out
+
+
+def conv_params_real_numel_helper(c_in, c_out, k, groups=1, bias=True):
+    # the helper sum(p.numel() for p in m.parameters()) on a Conv2d built from the arguments
+    def num_parameters(m):
+        return sum(p.numel() for p in m.parameters())
+
+    return num_parameters(torch.nn.Conv2d(c_in, c_out, k, groups=groups, bias=bias))
+
+
+def first_nonfinite_real_isnan_helper(model, x):
+    # a check_nan(tensor, name) helper that tests torch.isnan(tensor).any() only, called from
+    # a forward hook on every module
+    found, handles = [], []
+
+    def check_nan(tensor, name):
+        if torch.isnan(tensor).any():
+            found.append(name)
+            return True
+        return False
+
+    def make_hook(name):
+        def hook(module, inputs, output):
+            check_nan(output, name)               # the hook itself returns None
+        return hook
+
+    for name, module in model.named_modules():
+        if name:
+            handles.append(module.register_forward_hook(make_hook(name)))
+    try:
+        model(x)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return found[0] if found else None
+
+
 ENTRIES = [
     Answer("check_conv_params", conv_params_weight_shape, RIGHT, "variant"),
     Answer("check_conv_params", conv_params_divide_at_end, RIGHT, "variant"),
@@ -357,4 +415,20 @@ ENTRIES = [
            "variant", names=r"named_children\(\) does not"),
     Answer("check_first_nonfinite", first_nonfinite_no_finally, "hooks kept when forward fails",
            "variant", names=r"in a `finally:` block"),
+    # reduced from real, public code
+    Answer("check_conv_params", conv_params_real_startml_int_bias, "groups ignored",
+           "real: faiabolll/kc-startml-e-tarasov dl_3/task8.py",
+           names=r"c_in / groups input channels"),
+    Answer("check_conv_params", conv_params_real_startml_int_bias, "groups ignored",
+           "real: Bunsans/StartML 3_module_DL/3rd_lesson_3_module/count_parameters_conv.py",
+           names=r"c_in / groups input channels"),
+    Answer("check_conv_params", conv_params_real_startml_subtract_bias, "groups ignored",
+           "real: BaranovDanila/StartML Deep Learning/Lesson3_Conv_nn_Part1/Task1.py",
+           names=r"c_in / groups input channels"),
+    Answer("check_conv_params", conv_params_real_notes_formula, "bias always, groups ignored",
+           "real: remykarem/remykarem.github.io ai-book/src/cnn.md", names=r"bias=False means"),
+    Answer("check_conv_params", conv_params_real_numel_helper, RIGHT,
+           "real: manuel-suarez/pytorch-cv-code-examples segnet/eval_parameters.py"),
+    Answer("check_first_nonfinite", first_nonfinite_real_isnan_helper, "isnan only",
+           "real: MDK8888/GPTFast GPTFast/Helpers/GPTQ/check_nan.py", names=r"torch\.isfinite"),
 ]
