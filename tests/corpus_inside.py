@@ -336,6 +336,16 @@ def first_nonfinite_real_isnan_helper(model, x):
     return found[0] if found else None
 
 
+def training_bytes_real_sgd_class_no_state(n_params, optimizer, mixed_precision=False):
+    # an estimator that picks the number of moments by optimizer class: Adam 2, SGD 0, so SGD
+    # with momentum gets no state; weights and gradients at 4 bytes (its AMP factor halves only
+    # the activations, which this exercise leaves out)
+    moments = {"adam": 2, "sgd": 0, "momentum": 0}[optimizer]
+    model_memory = 4 * n_params
+    gradient_memory = model_memory
+    return model_memory + gradient_memory + moments * gradient_memory
+
+
 ENTRIES = [
     Answer("check_conv_params", conv_params_weight_shape, RIGHT, "variant"),
     Answer("check_conv_params", conv_params_divide_at_end, RIGHT, "variant"),
@@ -431,4 +441,8 @@ ENTRIES = [
            "real: manuel-suarez/pytorch-cv-code-examples segnet/eval_parameters.py"),
     Answer("check_first_nonfinite", first_nonfinite_real_isnan_helper, "isnan only",
            "real: MDK8888/GPTFast GPTFast/Helpers/GPTQ/check_nan.py", names=r"torch\.isfinite"),
+    Answer("check_training_bytes", training_bytes_real_sgd_class_no_state,
+           "momentum counted without state",
+           "real: krishnateja95/COVID19_Benchmarking utils/memory_utils.py",
+           names=r"momentum keeps one buffer per parameter"),
 ]

@@ -900,6 +900,45 @@ def l2_real_holberton_decay_then_step(w, grad, lr, lam):
     return w - (lr * lam / m) * w - lr * grad
 
 
+def _mlxtend_table(pred_a, pred_b, y):
+    # mlxtend's mcnemar_table: [[both right, A right B wrong], [B right A wrong, both wrong]]
+    a_right = (y == pred_a).astype(int)
+    b_right = (y == pred_b).astype(int)
+    both, diff = a_right + b_right, a_right - b_right
+    return np.array([[np.sum(both == 2), np.sum(diff == 1)],
+                     [np.sum(diff == -1), np.sum(both == 0)]], dtype=float)
+
+
+def mcnemar_real_mlxtend_exact(pred_a, pred_b, y):
+    # mlxtend.evaluate.mcnemar(table, exact=True): min(2·binom.cdf(min(b, c), b + c, 0.5), 1)
+    from scipy.stats import binom
+
+    table = _mlxtend_table(pred_a, pred_b, y)
+    b, c = table[0, 1], table[1, 0]
+    return int(b), int(c), min(binom.cdf(min(b, c), b + c, 0.5) * 2.0, 1.0)
+
+
+def mcnemar_real_mlxtend_defaults(pred_a, pred_b, y):
+    # the same function with its defaults (corrected=True, exact=False): chi-square with
+    # Edwards' continuity correction
+    from scipy.stats import chi2
+
+    table = _mlxtend_table(pred_a, pred_b, y)
+    b, c = table[0, 1], table[1, 0]
+    statistic = (abs(b - c) - 1.0) ** 2 / float(b + c)
+    return int(b), int(c), float(chi2.sf(statistic, 1))
+
+
+def mcnemar_real_course_toolbox(pred_a, pred_b, y):
+    # a course toolbox's mcnemar: n12, n21 from the 2×2 table, p = 2·binom.cdf(min, n12 + n21)
+    # with no cap (it also prints the table and a confidence interval)
+    from scipy.stats import binom
+
+    c1, c2 = pred_a - y == 0, pred_b - y == 0
+    n12, n21 = int(np.sum(c1 & ~c2)), int(np.sum(~c1 & c2))
+    return n12, n21, 2 * binom.cdf(min(n12, n21), n=n12 + n21, p=0.5)
+
+
 V = "variant"
 ENTRIES = [
     Answer("check_l2_update", l2_reference_style, RIGHT, V),
@@ -1178,4 +1217,12 @@ ENTRIES = [
            "real: Jimmer942/holbertonschool-machine_learning " + _DROP_FWD),
     Answer("check_dropout_forward", forward_real_holberton_stub, "returns None",
            "real: icculp/holbertonschool-machine_learning " + _DROP_FWD, names=r"None"),
+    Answer("check_mcnemar", mcnemar_real_mlxtend_exact, RIGHT,
+           "real: rasbt/mlxtend mlxtend/evaluate/mcnemar.py"),
+    Answer("check_mcnemar", mcnemar_real_mlxtend_defaults, "chi-square corrected (defaults)",
+           "real: rasbt/mlxtend mlxtend/evaluate/mcnemar.py", names=r"continuity correction"),
+    Answer("check_mcnemar", mcnemar_real_course_toolbox, "uncapped",
+           "real: mmmmimic/Gathering-of-lecture-exercises "
+           "02450/toolboxes/02450Toolbox_Python/Tools/toolbox_02450/statistics.py",
+           names=r"cap it"),
 ]

@@ -71,6 +71,8 @@ def _mixed(per_parameter_mixed):
     (_mixed(lambda s: 2 * (2 + s)), "all 16-bit"),
     (_mixed(lambda s: 4 + 4 * s), "no master copy"),
     (_mixed(lambda s: 8 + 2 * s), "16-bit state"),
+    # momentum counted as stateless, as torch.optim.SGD's class suggests (a real estimator did)
+    (lambda n, o, m=False: (2 + 2 * (o == "adam")) * n * 4, "momentum state"),
 ])
 def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_training_bytes(wrong)
