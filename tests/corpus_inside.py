@@ -1,4 +1,6 @@
-"""Answers to the exercises of notebook 08 (inside), right and wrong; see check_corpus.py."""
+"""Answers to the exercises of notebook 08 (inside), right and wrong; see check_corpus.py. The
+ones whose source is ``real:`` are reduced from public code: parameter counts from StartML
+students, a study note and a numel helper, memory estimators, NaN-finding hooks."""
 
 import numpy as np
 import torch
@@ -346,6 +348,34 @@ def training_bytes_real_sgd_class_no_state(n_params, optimizer, mixed_precision=
     return model_memory + gradient_memory + moments * gradient_memory
 
 
+def first_nonfinite_real_detector_context(model, x):
+    # a NaN detector class: a forward hook on every named module (the root too) that tags each
+    # module with its name, keeps only the first NaN/Inf report, and removes its hooks in
+    # __exit__, so `with Detector(model): model(x)` cleans up even when the forward pass fails
+    class Detector:
+        def __init__(self, model):
+            self.first, self.handles, self.names = None, [], {}
+            for name, module in model.named_modules():
+                self.names[module] = name
+                self.handles.append(module.register_forward_hook(self.hook))
+
+        def hook(self, module, inputs, output):
+            if self.first is None and torch.is_floating_point(output) and output.numel() >= 2:
+                if torch.isnan(output).any() or torch.isinf(output).any():
+                    self.first = self.names[module]
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            for handle in self.handles:
+                handle.remove()
+
+    with Detector(model) as detector:
+        model(x)
+    return detector.first
+
+
 ENTRIES = [
     Answer("check_conv_params", conv_params_weight_shape, RIGHT, "variant"),
     Answer("check_conv_params", conv_params_divide_at_end, RIGHT, "variant"),
@@ -445,4 +475,6 @@ ENTRIES = [
            "momentum counted without state",
            "real: krishnateja95/COVID19_Benchmarking utils/memory_utils.py",
            names=r"momentum keeps one buffer per parameter"),
+    Answer("check_first_nonfinite", first_nonfinite_real_detector_context, RIGHT,
+           "real: facebookresearch/fairseq fairseq/nan_detector.py"),
 ]

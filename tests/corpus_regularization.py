@@ -1,10 +1,11 @@
 """Answers to the exercises of notebook 03 (L2, dropout, choosing on validation data, McNemar's
 test), right and wrong; see check_corpus.py. The last ones are reduced from real, public
 student code (CS231n's dropout layer, deeplearning.ai's L2 gradient, dropout layers of
-from-scratch projects); the others are the course's own variants, among them the answers two
-reviewers of the lesson tried (December 2026): a 0/1 integer mask, a mask without a rate-0
-branch (which turned a float32 input into float64), an array (b, c, p), the mid-p value, a
-rounded or float32 test accuracy."""
+from-scratch projects, Holberton School's L2 and dropout tasks in many student repositories,
+McNemar implementations from course toolboxes, libraries and exam scripts); the others are the
+course's own variants, among them the answers two reviewers of the lesson tried (December 2026):
+a 0/1 integer mask, a mask without a rate-0 branch (which turned a float32 input into float64),
+an array (b, c, p), the mid-p value, a rounded or float32 test accuracy."""
 
 import math
 
