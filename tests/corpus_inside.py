@@ -376,6 +376,30 @@ def first_nonfinite_real_detector_context(model, x):
     return detector.first
 
 
+def first_nonfinite_real_raising_partial_hooks(model, x):
+    # hooks made with functools.partial(hook, module_path=name, raise_exception=True) on every
+    # module: each tests input and output with torch.isnan and raises at the first NaN; the
+    # handles register_forward_hook returns are not kept, so the hooks stay on the model
+    from functools import partial
+
+    class NaNFound(ValueError):
+        pass
+
+    def debug_nan_hook(module, inputs, output, module_path=None, raise_exception=False):
+        for target in (*inputs, output):
+            if isinstance(target, torch.Tensor) and torch.isnan(target).any() and raise_exception:
+                raise NaNFound(module_path)
+
+    for name, module in model.named_modules():
+        module.register_forward_hook(partial(debug_nan_hook, module_path=name,
+                                             raise_exception=True))
+    try:
+        model(x)
+    except NaNFound as found:
+        return found.args[0]
+    return None
+
+
 ENTRIES = [
     Answer("check_conv_params", conv_params_weight_shape, RIGHT, "variant"),
     Answer("check_conv_params", conv_params_divide_at_end, RIGHT, "variant"),
@@ -477,4 +501,8 @@ ENTRIES = [
            names=r"momentum keeps one buffer per parameter"),
     Answer("check_first_nonfinite", first_nonfinite_real_detector_context, RIGHT,
            "real: facebookresearch/fairseq fairseq/nan_detector.py"),
+    Answer("check_first_nonfinite", first_nonfinite_real_raising_partial_hooks,
+           "hooks never removed (and isnan only)",
+           "real: Modalities/modalities src/modalities/utils/debug.py",
+           names=r"hooks are still on the model"),
 ]

@@ -144,6 +144,17 @@ def test_first_nonfinite_mistakes_are_named(wrong, mistake, capsys):
     assert not result.passed and result.mistake == mistake, result.message
 
 
+def test_hooks_left_on_the_root_module_are_named_in_words(capsys):
+    # a real helper hooks every module of named_modules(), the model itself (name '') included
+    def every_module(model, x):
+        for _, module in model.named_modules():
+            module.register_forward_hook(lambda m, i, o: None)
+        model(x)
+
+    result = checks.check_first_nonfinite(every_module)
+    assert result.mistake == "hooks left" and "(the model itself, fc," in result.message
+
+
 def test_first_nonfinite_names_late_binding_children_only_and_hooks_left_on_failure(capsys):
     def search(model, x, modules, bind=True, protect=True):
         found, handles = [], []

@@ -352,7 +352,8 @@ def check_first_nonfinite(student_fn):
         got = fn(chain, x.clone())
         hooked = [n for n, m in chain.named_modules() if m._forward_hooks or m._forward_pre_hooks]
         if hooked:
-            return Problem(f"your hooks are still on the model ({', '.join(hooked)}): keep the "
+            where = ", ".join(n or "the model itself" for n in hooked)   # the root is ''
+            return Problem(f"your hooks are still on the model ({where}): keep the "
                            "handle that register_forward_hook returns and call handle.remove() "
                            "(in a `finally:` block, so it happens even if the forward pass fails)",
                            "hooks left")
