@@ -1,4 +1,6 @@
-"""Answers to the exercises of notebook 08 (inside), right and wrong; see check_corpus.py."""
+"""Answers to the exercises of notebook 08 (inside), right and wrong; see check_corpus.py. The
+ones whose source is ``real:`` are reduced from public code: parameter counts from StartML
+students, a study note and a numel helper, memory estimators, NaN-finding hooks."""
 
 import numpy as np
 import torch
@@ -278,6 +280,126 @@ def first_nonfinite_no_finally(model, x):
     return bad[0] if bad else None
 
 
+# ---- reduced from real, public code (December 2026)
+# Karpov.courses' StartML deep-learning lesson asks for count_parameters_conv(in_channels,
+# out_channels, kernel_size, bias) without groups: the students' formulas, called with this
+# exercise's arguments, ignore groups.
+
+
+def conv_params_real_startml_int_bias(c_in, c_out, k, groups=1, bias=True):
+    # (in_channels · k² + int(bias)) · out_channels
+    return (c_in * k**2 + int(bias)) * c_out
+
+
+def conv_params_real_startml_subtract_bias(c_in, c_out, k, groups=1, bias=True):
+    # out · (in · k² + 1), minus out_channels when there is no bias
+    result = c_out * (c_in * k**2 + 1)
+    return result if bias else result - c_out
+
+
+def conv_params_real_notes_formula(c_in, c_out, k, groups=1, bias=True):
+    # a study note's formula c_in · c_out · k · k + c_out ("the last term is for bias"),
+    # applied whatever bias and groups are
+    return c_in * c_out * k * k + c_out
+
+
+def conv_params_real_numel_helper(c_in, c_out, k, groups=1, bias=True):
+    # the helper sum(p.numel() for p in m.parameters()) on a Conv2d built from the arguments
+    def num_parameters(m):
+        return sum(p.numel() for p in m.parameters())
+
+    return num_parameters(torch.nn.Conv2d(c_in, c_out, k, groups=groups, bias=bias))
+
+
+def first_nonfinite_real_isnan_helper(model, x):
+    # a check_nan(tensor, name) helper that tests torch.isnan(tensor).any() only, called from
+    # a forward hook on every module
+    found, handles = [], []
+
+    def check_nan(tensor, name):
+        if torch.isnan(tensor).any():
+            found.append(name)
+            return True
+        return False
+
+    def make_hook(name):
+        def hook(module, inputs, output):
+            check_nan(output, name)               # the hook itself returns None
+        return hook
+
+    for name, module in model.named_modules():
+        if name:
+            handles.append(module.register_forward_hook(make_hook(name)))
+    try:
+        model(x)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return found[0] if found else None
+
+
+def training_bytes_real_sgd_class_no_state(n_params, optimizer, mixed_precision=False):
+    # an estimator that picks the number of moments by optimizer class: Adam 2, SGD 0, so SGD
+    # with momentum gets no state; weights and gradients at 4 bytes (its AMP factor halves only
+    # the activations, which this exercise leaves out)
+    moments = {"adam": 2, "sgd": 0, "momentum": 0}[optimizer]
+    model_memory = 4 * n_params
+    gradient_memory = model_memory
+    return model_memory + gradient_memory + moments * gradient_memory
+
+
+def first_nonfinite_real_detector_context(model, x):
+    # a NaN detector class: a forward hook on every named module (the root too) that tags each
+    # module with its name, keeps only the first NaN/Inf report, and removes its hooks in
+    # __exit__, so `with Detector(model): model(x)` cleans up even when the forward pass fails
+    class Detector:
+        def __init__(self, model):
+            self.first, self.handles, self.names = None, [], {}
+            for name, module in model.named_modules():
+                self.names[module] = name
+                self.handles.append(module.register_forward_hook(self.hook))
+
+        def hook(self, module, inputs, output):
+            if self.first is None and torch.is_floating_point(output) and output.numel() >= 2:
+                if torch.isnan(output).any() or torch.isinf(output).any():
+                    self.first = self.names[module]
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            for handle in self.handles:
+                handle.remove()
+
+    with Detector(model) as detector:
+        model(x)
+    return detector.first
+
+
+def first_nonfinite_real_raising_partial_hooks(model, x):
+    # hooks made with functools.partial(hook, module_path=name, raise_exception=True) on every
+    # module: each tests input and output with torch.isnan and raises at the first NaN; the
+    # handles register_forward_hook returns are not kept, so the hooks stay on the model
+    from functools import partial
+
+    class NaNFound(ValueError):
+        pass
+
+    def debug_nan_hook(module, inputs, output, module_path=None, raise_exception=False):
+        for target in (*inputs, output):
+            if isinstance(target, torch.Tensor) and torch.isnan(target).any() and raise_exception:
+                raise NaNFound(module_path)
+
+    for name, module in model.named_modules():
+        module.register_forward_hook(partial(debug_nan_hook, module_path=name,
+                                             raise_exception=True))
+    try:
+        model(x)
+    except NaNFound as found:
+        return found.args[0]
+    return None
+
+
 ENTRIES = [
     Answer("check_conv_params", conv_params_weight_shape, RIGHT, "variant"),
     Answer("check_conv_params", conv_params_divide_at_end, RIGHT, "variant"),
@@ -357,4 +479,30 @@ ENTRIES = [
            "variant", names=r"named_children\(\) does not"),
     Answer("check_first_nonfinite", first_nonfinite_no_finally, "hooks kept when forward fails",
            "variant", names=r"in a `finally:` block"),
+    # reduced from real, public code
+    Answer("check_conv_params", conv_params_real_startml_int_bias, "groups ignored",
+           "real: faiabolll/kc-startml-e-tarasov dl_3/task8.py",
+           names=r"c_in / groups input channels"),
+    Answer("check_conv_params", conv_params_real_startml_int_bias, "groups ignored",
+           "real: Bunsans/StartML 3_module_DL/3rd_lesson_3_module/count_parameters_conv.py",
+           names=r"c_in / groups input channels"),
+    Answer("check_conv_params", conv_params_real_startml_subtract_bias, "groups ignored",
+           "real: BaranovDanila/StartML Deep Learning/Lesson3_Conv_nn_Part1/Task1.py",
+           names=r"c_in / groups input channels"),
+    Answer("check_conv_params", conv_params_real_notes_formula, "bias always, groups ignored",
+           "real: remykarem/remykarem.github.io ai-book/src/cnn.md", names=r"bias=False means"),
+    Answer("check_conv_params", conv_params_real_numel_helper, RIGHT,
+           "real: manuel-suarez/pytorch-cv-code-examples segnet/eval_parameters.py"),
+    Answer("check_first_nonfinite", first_nonfinite_real_isnan_helper, "isnan only",
+           "real: MDK8888/GPTFast GPTFast/Helpers/GPTQ/check_nan.py", names=r"torch\.isfinite"),
+    Answer("check_training_bytes", training_bytes_real_sgd_class_no_state,
+           "momentum counted without state",
+           "real: krishnateja95/COVID19_Benchmarking utils/memory_utils.py",
+           names=r"momentum keeps one buffer per parameter"),
+    Answer("check_first_nonfinite", first_nonfinite_real_detector_context, RIGHT,
+           "real: facebookresearch/fairseq fairseq/nan_detector.py"),
+    Answer("check_first_nonfinite", first_nonfinite_real_raising_partial_hooks,
+           "hooks never removed (and isnan only)",
+           "real: Modalities/modalities src/modalities/utils/debug.py",
+           names=r"hooks are still on the model"),
 ]

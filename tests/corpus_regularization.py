@@ -1,10 +1,11 @@
 """Answers to the exercises of notebook 03 (L2, dropout, choosing on validation data, McNemar's
 test), right and wrong; see check_corpus.py. The last ones are reduced from real, public
 student code (CS231n's dropout layer, deeplearning.ai's L2 gradient, dropout layers of
-from-scratch projects); the others are the course's own variants, among them the answers two
-reviewers of the lesson tried (December 2026): a 0/1 integer mask, a mask without a rate-0
-branch (which turned a float32 input into float64), an array (b, c, p), the mid-p value, a
-rounded or float32 test accuracy."""
+from-scratch projects, Holberton School's L2 and dropout tasks in many student repositories,
+McNemar implementations from course toolboxes, libraries and exam scripts); the others are the
+course's own variants, among them the answers two reviewers of the lesson tried (December 2026):
+a 0/1 integer mask, a mask without a rate-0 branch (which turned a float32 input into float64),
+an array (b, c, p), the mid-p value, a rounded or float32 test accuracy."""
 
 import math
 
@@ -690,6 +691,255 @@ def l2_real_dlai_gradient(w, grad, lr, lam):
     return w - lr * dw
 
 
+# ---- reduced from Holberton School's regularisation project (many public student repositories,
+# supervised_learning/0x05-regularization/): 1-l2_reg_gradient_descent.py updates a tanh network's
+# weights with dW = (data gradient) + (lambtha / m) * W; 4-dropout_forward_prop.py and
+# 5-dropout_gradient_descent.py draw a mask with keep_prob and reuse it backwards. Reduced to this
+# notebook's signatures with m = 1 (λ multiplies the mean loss's penalty directly) and
+# keep_prob = 1 - rate. Their dropout functions have no evaluation mode: the reductions add the
+# notebook's `if not training: return x, all-True mask`.
+_HOLB = "supervised_learning/0x05-regularization/"
+_L2_GD = _HOLB + "1-l2_reg_gradient_descent.py"
+_DROP_FWD = _HOLB + "4-dropout_forward_prop.py"
+_DROP_GD = _HOLB + "5-dropout_gradient_descent.py"
+
+
+def l2_real_holberton_gradient(w, grad, lr, lam):
+    # dw = dZ·Aᵀ/m + (lambtha/m)·W, then W = W - alpha·dw (a new array)
+    m = 1
+    dw = grad + (lam / m) * w
+    return w - lr * dw
+
+
+def l2_real_holberton_sum_then_divide(w, grad, lr, lam):
+    # dw = (dZ·Aᵀ + lambtha·W) / m: the data sum and the penalty divided by m together
+    m = 1
+    dw = (grad * m + lam * w) / m
+    return w - lr * dw
+
+
+def l2_real_holberton_decay_factor(w, grad, lr, lam):
+    # reg = 1 - alpha·lambtha/m; W = reg·W - alpha·dW (the weight-decay form)
+    m = 1
+    factor = 1 - lr * lam / m
+    return factor * w - lr * grad
+
+
+def l2_real_holberton_minus_equals(w, grad, lr, lam):
+    # dw += (lambtha/m)·W, then weights[W] -= alpha·dw: the caller's array is overwritten
+    m = 1
+    dw = grad + (lam / m) * w
+    w -= lr * dw
+    return w
+
+
+def l2_real_holberton_line_break(w, grad, lr, lam):
+    # W = W - alpha·(lambtha/m)·W on one line and "- alpha·dW" alone on the next: the second
+    # line is a separate expression whose value is thrown away, so the data step never happens
+    m = 1
+    new_w = w - lr * (lam / m) * w
+    -lr * grad                                   # noqa: B018 - the original's lost line
+    return new_w
+
+
+def l2_real_holberton_regularised_unused(w, grad, lr, lam):
+    # computes dW_L2 = dW + (lambtha/m)·W but updates with alpha·dW: the decay is lost
+    m = 1
+    dw_l2 = grad + (lam / m) * w                 # noqa: F841 - computed and never used
+    return w - lr * grad
+
+
+def forward_real_holberton_where_copy(x, rate, rng, training=True):
+    # d = np.where(rand < keep_prob, 1, 0); A *= d / keep_prob on the layer's own new array
+    # (an in-place multiply keeps a float32 array float32)
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep_prob = 1 - rate
+    d = np.where(rng.random(x.shape) < keep_prob, 1, 0)
+    out = x.copy()
+    out *= d
+    out /= keep_prob
+    return out, d
+
+
+def forward_real_holberton_binomial(x, rate, rng, training=True):
+    # D = np.random.binomial(1, keep_prob, A.shape); A = (A * D) / keep_prob: an int64 mask,
+    # so a float32 input comes back as float64 even when nothing is dropped
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep_prob = 1 - rate
+    d = rng.binomial(1, keep_prob, size=x.shape)
+    return (x * d) / keep_prob, d
+
+
+def forward_real_holberton_where_new(x, rate, rng, training=True):
+    # D = np.where(rand < keep_prob, 1, 0); A = np.multiply(A, D) / keep_prob (new arrays)
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep_prob = 1 - rate
+    d = np.where(rng.random(x.shape) < keep_prob, 1, 0)
+    return np.multiply(x, d) / keep_prob, d
+
+
+def forward_real_holberton_int_of_array(x, rate, rng, training=True):
+    # D = int(np.random.rand(...) < keep_prob): int() of a whole array raises a TypeError
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    d = int(rng.random(x.shape) < 1 - rate)
+    return x * d / (1 - rate), d
+
+
+def forward_real_transformer_numpy_vanilla(x, rate, rng, training=True):
+    # mask = rand > dropout_rate; x * mask in training, x * (1 - rate) at test time (vanilla)
+    if training:
+        keep = rng.random(x.shape) > rate
+        return x * keep, keep
+    return x * (1.0 - rate), np.ones(x.shape, dtype=bool)
+
+
+def forward_real_division_commented_out(x, rate, rng, training=True):
+    # D = rand < keep_prob; A = A * D, with the "A = A / keep_prob" line commented out
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) < 1 - rate
+    return x * keep, keep
+
+
+def backward_real_holberton_then_divide(dout, keep, rate):
+    # da = Wᵀ·dz * D, then da /= keep_prob
+    da = dout * keep
+    da = da / (1 - rate)
+    return da
+
+
+def backward_real_holberton_scaled_mask(dout, keep, rate):
+    # dz *= D / keep_prob with the 0/1 mask
+    return dout * (keep / (1 - rate))
+
+
+def backward_real_holberton_no_mask(dout, keep, rate):
+    # dZ = (Wᵀ·dZ) * tanh' then dZ / keep_prob: the cached mask D is never used
+    return dout / (1 - rate)
+
+
+def backward_real_transformer_numpy_unscaled(dout, keep, rate):
+    # the vanilla layer's backward pass: dout * mask
+    return dout * keep
+
+
+def vanilla_real_transformer_numpy(x, keep_prob, rng, training=True):
+    # mask = rand > dropout_rate (dropout_rate = 1 - keep_prob); test time x * (1 - rate)
+    rate = 1.0 - keep_prob
+    if training:
+        return x * (rng.random(x.shape) > rate)
+    return x * (1.0 - rate)
+
+
+def _disagreements(pred_a, pred_b, y):
+    right_a, right_b = pred_a == y, pred_b == y
+    return int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+
+
+def mcnemar_real_exam_uncapped(pred_a, pred_b, y):
+    # p = 2 * binom.cdf(min(b, c), b + c, 0.5), not capped at 1
+    from scipy.stats import binom
+
+    b, c = _disagreements(pred_a, pred_b, y)
+    return b, c, 2 * binom.cdf(min(b, c), b + c, 0.5)
+
+
+def mcnemar_real_matlab_mid_p(pred_a, pred_b, y):
+    # for n < 25: 2·Σ_{i ≤ min} C(n, i)/2^n minus the point probability (mid-p); chi-square above
+    b, c = _disagreements(pred_a, pred_b, y)
+    n, low = b + c, min(b, c)
+    if n < 25:
+        p = 2 * sum(math.comb(n, i) for i in range(low + 1)) / 2**n
+        return b, c, p - math.comb(n, low) / 2**n
+    from scipy.stats import chi2
+
+    return b, c, float(chi2.sf((abs(b - c) - 1) ** 2 / n, 1))
+
+
+def mcnemar_real_hf_chi2(pred_a, pred_b, y):
+    # statistic (b - c)² / (b + c), p = chi2.sf(statistic, 1): no continuity correction
+    from scipy.stats import chi2
+
+    table = [[0, 0], [0, 0]]
+    for truth, p1, p2 in zip(y, pred_a, pred_b, strict=True):
+        if p1 == truth and p2 == truth:
+            table[0][0] += 1
+        elif p1 == truth:
+            table[0][1] += 1
+        elif p2 == truth:
+            table[1][0] += 1
+        else:
+            table[1][1] += 1
+    b, c = table[0][1], table[1][0]
+    statistic = (b - c) ** 2 / (b + c) if b + c else 0.0
+    return b, c, float(chi2.sf(statistic, 1))
+
+
+def mcnemar_real_statsmodels_corrected(pred_a, pred_b, y):
+    # statsmodels' mcnemar(table, exact=False, correction=True): chi-square with correction
+    from scipy.stats import chi2
+
+    correct_a, correct_b = pred_a == y, pred_b == y
+    n10 = int(np.sum(correct_a * ~correct_b))
+    n01 = int(np.sum(~correct_a * correct_b))
+    statistic = (abs(n01 - n10) - 1) ** 2 / (n01 + n10)
+    return n10, n01, float(chi2.sf(statistic, 1))
+
+
+def forward_real_holberton_stub(x, rate, rng, training=True):
+    # the file's body is a bare `return` under the docstring: None
+    return
+
+
+def l2_real_holberton_decay_then_step(w, grad, lr, lam):
+    # W = W - (alpha·lambtha/m)·W - alpha·dW, one expression on new arrays
+    m = 1
+    return w - (lr * lam / m) * w - lr * grad
+
+
+def _mlxtend_table(pred_a, pred_b, y):
+    # mlxtend's mcnemar_table: [[both right, A right B wrong], [B right A wrong, both wrong]]
+    a_right = (y == pred_a).astype(int)
+    b_right = (y == pred_b).astype(int)
+    both, diff = a_right + b_right, a_right - b_right
+    return np.array([[np.sum(both == 2), np.sum(diff == 1)],
+                     [np.sum(diff == -1), np.sum(both == 0)]], dtype=float)
+
+
+def mcnemar_real_mlxtend_exact(pred_a, pred_b, y):
+    # mlxtend.evaluate.mcnemar(table, exact=True): min(2·binom.cdf(min(b, c), b + c, 0.5), 1)
+    from scipy.stats import binom
+
+    table = _mlxtend_table(pred_a, pred_b, y)
+    b, c = table[0, 1], table[1, 0]
+    return int(b), int(c), min(binom.cdf(min(b, c), b + c, 0.5) * 2.0, 1.0)
+
+
+def mcnemar_real_mlxtend_defaults(pred_a, pred_b, y):
+    # the same function with its defaults (corrected=True, exact=False): chi-square with
+    # Edwards' continuity correction
+    from scipy.stats import chi2
+
+    table = _mlxtend_table(pred_a, pred_b, y)
+    b, c = table[0, 1], table[1, 0]
+    statistic = (abs(b - c) - 1.0) ** 2 / float(b + c)
+    return int(b), int(c), float(chi2.sf(statistic, 1))
+
+
+def mcnemar_real_course_toolbox(pred_a, pred_b, y):
+    # a course toolbox's mcnemar: n12, n21 from the 2×2 table, p = 2·binom.cdf(min, n12 + n21)
+    # with no cap (it also prints the table and a confidence interval)
+    from scipy.stats import binom
+
+    c1, c2 = pred_a - y == 0, pred_b - y == 0
+    n12, n21 = int(np.sum(c1 & ~c2)), int(np.sum(~c1 & c2))
+    return n12, n21, 2 * binom.cdf(min(n12, n21), n=n12 + n21, p=0.5)
+
+
 V = "variant"
 ENTRIES = [
     Answer("check_l2_update", l2_reference_style, RIGHT, V),
@@ -873,4 +1123,107 @@ ENTRIES = [
     Answer("check_l2_update", l2_real_dlai_gradient, RIGHT,
            "real: Silva-6/deeplearning.AI-deep_learning 1-improving_deep_neural_networks/"
            "1-regularization/1-backward_propagation_with_regularization.py"),
+
+    # Holberton School's regularisation project, many public student repositories
+    Answer("check_l2_update", l2_real_holberton_gradient, RIGHT,
+           "real: AhmedOmi/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_gradient, RIGHT,
+           "real: 0xti4n/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_sum_then_divide, RIGHT,
+           "real: Daransoto/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_decay_factor, RIGHT,
+           "real: AhlemKaabi/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_decay_factor, RIGHT,
+           "real: KoeusIss/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_decay_factor, RIGHT,
+           "real: PierreBeaujuge/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_minus_equals, "changed w in place",
+           "real: 95ktsmith/holbertonschool-machine_learning " + _L2_GD, names=r"in place"),
+    Answer("check_l2_update", l2_real_holberton_minus_equals, "changed w in place",
+           "real: BrianFs04/holbertonschool-machine_learning " + _L2_GD, names=r"in place"),
+    Answer("check_l2_update", l2_real_holberton_line_break, "no data step (line break)",
+           "real: Edigiraldo/holbertonschool-machine_learning " + _L2_GD,
+           names=r"data-loss step is missing"),
+    Answer("check_l2_update", l2_real_holberton_regularised_unused, "decay computed, not used",
+           "real: edward0rtiz/holbertonschool-machine_learning " + _L2_GD,
+           names=r"decay is missing"),
+    Answer("check_dropout_forward", forward_real_holberton_where_copy, RIGHT,
+           "real: PierreBeaujuge/holbertonschool-machine_learning " + _DROP_FWD),
+    Answer("check_dropout_forward", forward_real_holberton_where_copy, RIGHT,
+           "real: cmmolanos1/holbertonschool-machine_learning " + _DROP_FWD),
+    Answer("check_dropout_forward", forward_real_holberton_where_copy, RIGHT,
+           "real: 95ktsmith/holbertonschool-machine_learning " + _DROP_FWD),
+    Answer("check_dropout_forward", forward_real_holberton_binomial, "rate 0 changes the dtype",
+           "real: BenDosch/holbertonschool-machine_learning " + _DROP_FWD,
+           names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_holberton_binomial, "rate 0 changes the dtype",
+           "real: Merhbene/holbertonschool-machine_learning " + _DROP_FWD,
+           names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_holberton_where_new, "rate 0 changes the dtype",
+           "real: KoeusIss/holbertonschool-machine_learning " + _DROP_FWD,
+           names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_holberton_int_of_array, "int() of an array",
+           "real: Daransoto/holbertonschool-machine_learning " + _DROP_FWD,
+           names=r"TypeError"),
+    Answer("check_dropout_forward", forward_real_transformer_numpy_vanilla,
+           "vanilla dropout, unscaled", "real: pizzalist/transformer-numpy numpy/utils/dropout.py",
+           names=r"not scaled"),
+    Answer("check_dropout_forward", forward_real_division_commented_out, "no 1/keep_prob",
+           "real: TimVan1596/ACM-ICPC python/deep_learning/test.py", names=r"not scaled"),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: 0xti4n/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: Daransoto/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: KoeusIss/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: PierreBeaujuge/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: cmmolanos1/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_scaled_mask, RIGHT,
+           "real: 95ktsmith/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_no_mask, "mask not applied",
+           "real: AhmedOmi/holbertonschool-machine_learning " + _DROP_GD,
+           names=r"mask is missing"),
+    Answer("check_dropout_backward", backward_real_transformer_numpy_unscaled, "no scale",
+           "real: pizzalist/transformer-numpy numpy/utils/dropout.py", names=r"not scaled"),
+    Answer("check_vanilla_dropout", vanilla_real_transformer_numpy, RIGHT,
+           "real: pizzalist/transformer-numpy numpy/utils/dropout.py"),
+    Answer("check_mcnemar", mcnemar_real_exam_uncapped, "uncapped",
+           "real: NumanBashir/02450Toolbox_Python "
+           "MyTestFolder/ExamFolder/F20/Q23_mcnemar_pvalue.py", names=r"cap it"),
+    Answer("check_mcnemar", mcnemar_real_matlab_mid_p, "mid-p",
+           "real: mjpekala/maxfun-experiment src/classification/mcnemar.m", names=r"mid-p value"),
+    Answer("check_mcnemar", mcnemar_real_hf_chi2, "chi-square",
+           "real: huggingface/evaluate comparisons/mcnemar/mcnemar.py",
+           names=r"chi-square approximation"),
+    Answer("check_mcnemar", mcnemar_real_statsmodels_corrected, "chi-square corrected",
+           "real: fcalesella/CVPCR mcnemar_statistic.py", names=r"continuity correction"),
+    Answer("check_l2_update", l2_real_holberton_decay_then_step, RIGHT,
+           "real: jalondono/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_gradient, RIGHT,
+           "real: icculp/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_gradient, RIGHT,
+           "real: HeimerR/holbertonschool-machine_learning " + _L2_GD),
+    Answer("check_l2_update", l2_real_holberton_minus_equals, "changed w in place",
+           "real: Jimmer942/holbertonschool-machine_learning " + _L2_GD, names=r"in place"),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: jalondono/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_backward", backward_real_holberton_then_divide, RIGHT,
+           "real: Jimmer942/holbertonschool-machine_learning " + _DROP_GD),
+    Answer("check_dropout_forward", forward_real_holberton_binomial, "rate 0 changes the dtype",
+           "real: jalondono/holbertonschool-machine_learning " + _DROP_FWD,
+           names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_holberton_where_copy, RIGHT,
+           "real: Jimmer942/holbertonschool-machine_learning " + _DROP_FWD),
+    Answer("check_dropout_forward", forward_real_holberton_stub, "returns None",
+           "real: icculp/holbertonschool-machine_learning " + _DROP_FWD, names=r"None"),
+    Answer("check_mcnemar", mcnemar_real_mlxtend_exact, RIGHT,
+           "real: rasbt/mlxtend mlxtend/evaluate/mcnemar.py"),
+    Answer("check_mcnemar", mcnemar_real_mlxtend_defaults, "chi-square corrected (defaults)",
+           "real: rasbt/mlxtend mlxtend/evaluate/mcnemar.py", names=r"continuity correction"),
+    Answer("check_mcnemar", mcnemar_real_course_toolbox, "uncapped",
+           "real: mmmmimic/Gathering-of-lecture-exercises "
+           "02450/toolboxes/02450Toolbox_Python/Tools/toolbox_02450/statistics.py",
+           names=r"cap it"),
 ]

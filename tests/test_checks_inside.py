@@ -71,6 +71,8 @@ def _mixed(per_parameter_mixed):
     (_mixed(lambda s: 2 * (2 + s)), "all 16-bit"),
     (_mixed(lambda s: 4 + 4 * s), "no master copy"),
     (_mixed(lambda s: 8 + 2 * s), "16-bit state"),
+    # momentum counted as stateless, as torch.optim.SGD's class suggests (a real estimator did)
+    (lambda n, o, m=False: (2 + 2 * (o == "adam")) * n * 4, "momentum state"),
 ])
 def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_training_bytes(wrong)
@@ -140,6 +142,17 @@ def _hooked_search(test, keep_hooks=False, return_module=False):
 def test_first_nonfinite_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_first_nonfinite(wrong)
     assert not result.passed and result.mistake == mistake, result.message
+
+
+def test_hooks_left_on_the_root_module_are_named_in_words(capsys):
+    # a real helper hooks every module of named_modules(), the model itself (name '') included
+    def every_module(model, x):
+        for _, module in model.named_modules():
+            module.register_forward_hook(lambda m, i, o: None)
+        model(x)
+
+    result = checks.check_first_nonfinite(every_module)
+    assert result.mistake == "hooks left" and "(the model itself, fc," in result.message
 
 
 def test_first_nonfinite_names_late_binding_children_only_and_hooks_left_on_failure(capsys):

@@ -47,6 +47,7 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
     (lambda w, g, lr, lam: (1 - lr * lam) * (w - lr * g), "data-gradient step too",
      "shrunk the step"),
     (lambda w, g, lr, lam: (1 - lr * lam) * w, "data-loss step is missing", "no data step"),
+    (lambda w, g, lr, lam: w - lr * g, "decay is missing", "no decay"),
     (lambda w, g, lr, lam: (1 - lr * lam) * w + lr * g, "goes uphill", "uphill"),
     (lambda w, g, lr, lam: w - lr * lam * np.sign(w) - lr * g, "L1 update", "L1"),
     (lambda w, g, lr, lam: w - lr * (g + lam / 2 * w**2), "penalty (lam/2)·w² itself",
@@ -56,7 +57,7 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
     (lambda w, g, lr, lam: w.__isub__(lr * (g + lam * w)), "changed in place", "in place"),
     (lambda w, g, lr, lam: ((1 - lr * lam) * w - lr * g).astype(np.float32), "float64",
      "float32"),
-    (lambda w, g, lr, lam: w - lr * g, "wrong values", "values"),
+    (lambda w, g, lr, lam: w - lr * (g + 3 * lam * w), "wrong values", "values"),
 ])
 def test_l2_update_check_names_the_mistake(wrong, phrase, mistake, capsys):
     result = _message(checks.check_l2_update, wrong, capsys)
@@ -522,3 +523,20 @@ def test_every_accepted_mcnemar_works_in_the_notebook():
         b_, c_, p = int(b_), int(c_), float(p)
         assert (b_, c_) == expected[:2] and p == pytest.approx(expected[2], rel=1e-9)
         assert f"{p:.3f}"
+
+
+@pytest.mark.parametrize("check", [checks.check_dropout_forward, checks.check_vanilla_dropout])
+def test_dropout_checks_name_a_function_that_returns_none(check, capsys):
+    # a real stub (a bare `return` under the docstring) used to read "return a pair (out, keep)"
+    result = _message(check, lambda x, rate, rng, training=True: None, capsys)
+    assert not result.passed and "returned None" in result.message, result.message
+
+
+def test_l2_update_check_names_a_decay_computed_but_not_used(capsys):
+    # reduced from a real answer that computed grad + lam·w and then stepped with grad alone
+    def unused(w, grad, lr, lam):
+        regularised = grad + lam * w  # noqa: F841
+        return w - lr * grad
+
+    result = _message(checks.check_l2_update, unused, capsys)
+    assert not result.passed and result.mistake == "no decay", result.message

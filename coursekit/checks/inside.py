@@ -75,6 +75,14 @@ def check_conv_params(student_fn):
 
 
 # ------------------------------------------------------------------ exercise 2: memory of training
+def _near(value, target, atol=0.5):
+    """Whether ``value`` is a number within ``atol`` of ``target`` (False for anything else)."""
+    try:
+        return abs(float(value) - target) <= atol
+    except (TypeError, ValueError):
+        return False
+
+
 def check_training_bytes(student_fn):
     """Exercise: ``training_bytes(n_params, optimizer, mixed_precision=False)``, the bytes of
     weights + gradients + optimizer state for ``optimizer`` in "sgd", "momentum", "adam", in
@@ -102,6 +110,14 @@ def check_training_bytes(student_fn):
             right = ref.training_bytes(n, optimizer, mixed)
             float32 = ref.training_bytes(n, optimizer, False)
             unit = 2 if mixed else 4                      # bytes of the weights and gradients
+            if optimizer == "momentum" and _near(got, right - 4 * n) and _near(
+                    fn(n, "sgd", mixed), ref.training_bytes(n, "sgd", mixed)):
+                # (weights + gradients only): in float32 that is also what "no gradients"
+                # gives; plain SGD right tells the two apart
+                return Problem("SGD with momentum keeps one buffer per parameter, the velocity "
+                               "(4 bytes each, in float32 also in mixed precision): you counted "
+                               "no optimizer state for it, as for plain SGD (torch.optim.SGD "
+                               "with momentum > 0 stores momentum_buffer)", "momentum state")
             return compare(f"training_bytes({n:_}, {optimizer!r}, mixed_precision={mixed})",
                            got, right, atol=0.5, mistakes=[
                 Mistake("bits", "that is in bits, not bytes: a float32 number takes 4 bytes "
@@ -344,7 +360,8 @@ def check_first_nonfinite(student_fn):
         got = fn(chain, x.clone())
         hooked = [n for n, m in chain.named_modules() if m._forward_hooks or m._forward_pre_hooks]
         if hooked:
-            return Problem(f"your hooks are still on the model ({', '.join(hooked)}): keep the "
+            where = ", ".join(n or "the model itself" for n in hooked)   # the root is ''
+            return Problem(f"your hooks are still on the model ({where}): keep the "
                            "handle that register_forward_hook returns and call handle.remove() "
                            "(in a `finally:` block, so it happens even if the forward pass fails)",
                            "hooks left")

@@ -57,6 +57,10 @@ def check_l2_update(student_fn):
                     (1 - lr * lam) * (w - lr * g)),
             Mistake("no data step", "the data-loss step is missing: subtract lr·grad as well",
                     (1 - lr * lam) * w),
+            Mistake("no decay", "the decay is missing: this is the step of the data loss "
+                    "alone. Add the penalty's gradient lam·w to grad before the step (or "
+                    "multiply w by (1 - lr·lam)); computing it is not enough, the step must "
+                    "use it", w - lr * g),
             Mistake("uphill", "the data-loss step goes uphill: subtract lr·grad, do not add it",
                     (1 - lr * lam) * w + lr * g),
             Mistake("L1", "that is the L1 update (lam·sign(w)); here the penalty is "
@@ -122,6 +126,8 @@ def _survival(fn, x, param, name):
     """Call ``fn`` in training mode; return (output, fraction kept, survivor scale) or a Problem."""
     x_in = x.copy()
     out = fn(x_in, param, np.random.default_rng(7))
+    if out is None:
+        return _RETURNED_NONE
     if not np.array_equal(x_in, x):
         return Problem("x was changed in place: return a new array (e.g. x * mask), leave x as "
                        "it was", "in place")
@@ -141,6 +147,10 @@ def _survival(fn, x, param, name):
                        "are scaled by different amounts (use one mask of 0/1 and one scale)",
                        "mixed scales")
     return out, float(kept.mean()), float(ratios[0])
+
+
+# the core's own words for a missing return, for checks that unpack the result themselves
+_RETURNED_NONE = Problem("your function returned None: is a `return` statement missing?", "none")
 
 
 def _uses_rng(fn, x, param):
@@ -175,6 +185,8 @@ def check_dropout_forward(student_fn):
     rate = 0.3
 
     def split(result):
+        if result is None:
+            return None, None, _RETURNED_NONE
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             return None, None, Problem("return a pair (out, keep): the output and the mask you "
                                        "used", "return type")
