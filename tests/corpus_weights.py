@@ -398,6 +398,90 @@ def gray_sum_keepdim(weight):
     return weight.sum(dim=1, keepdim=True)
 
 
+
+# ---------------------------------------------------------------- more real code (lead, 2026-12-07)
+def entries_replace_module_anywhere(checkpoint, model_state):
+    # TeamOfProfGuo/Few_Shot_Seg_CWT convert_pth.py: k.replace('module.', '') on every name,
+    # wherever it occurs (the original then saved every entry; here the exercise's shape test)
+    out = {}
+    for k, v in checkpoint.items():
+        name = k.replace("module.", "")
+        if name in model_state and v.shape == model_state[name].shape:
+            out[name] = v
+    return out
+
+
+def entries_startswith_module(checkpoint, model_state):
+    # meaten/RBPN_NTIRE2021 model/utils/misc.py fix_model_state_dict: strips a leading
+    # 'module.' only, and loads every entry without comparing shapes
+    out = {}
+    for k, v in checkpoint.items():
+        name = k[7:] if k.startswith("module.") else k
+        if name in model_state:
+            out[name] = v
+    return out
+
+
+def freeze_not_head(model, trainable_prefixes):
+    # harvey-wei/dl_tutorial dl_pytorch_topics/dl_torch_freez_pretrained.py: sets
+    # requires_grad = False where the name does not start with the head's prefix, never True
+    prefixes = tuple(trainable_prefixes)
+    for name, param in model.named_parameters():
+        if not name.startswith(prefixes):
+            param.requires_grad = False
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def freeze_everything(model, trainable_prefixes):
+    # thaoducphung/deep-learning Exercises/frozen_parameters.py: freezes every parameter (the
+    # original then builds a new head, which the exercise's model already has)
+    for param in model.parameters():
+        param.requires_grad = False
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def gray_mean_keepdim(weight):
+    # Sall-lah/Object-Detection_Outfit_MODEL create_grey_scale_model.py: the mean over the
+    # colour axis, written into a new one-channel Conv2d
+    return weight.mean(1, keepdim=True)
+
+
+def gray_mean_repeat(weight):
+    # ewernn/mmdetection mmdet/models/backbones/resnet_gray.py: the mean over the input
+    # channels, then .repeat(1, 1, 1, 1)
+    return weight.mean(dim=1, keepdim=True).repeat(1, 1, 1, 1)
+
+
+def prune_percentile_in_place(layer_state, fraction):
+    # cabamarcos/SuperMask Second_approach/utils/prune.py: a percentile threshold on |w|,
+    # written into the layer's own array (numpy() shares the tensor's memory)
+    weights = layer_state["weight"].numpy()
+    threshold = np.percentile(np.abs(weights), 100 * fraction)
+    weights[np.abs(weights) < threshold] = 0
+    return {"weight": torch.from_numpy(weights), "bias": layer_state["bias"]}
+
+
+def prune_signed_with_bias(layer_state, fraction):
+    # mnicholas2019/tfaionchip_proj3 pascal_voc/prune_utils.py: mask = value > threshold on
+    # the signed values, applied to the bias as well (threshold here from the fraction)
+    threshold = torch.quantile(layer_state["weight"].abs().flatten(), fraction)
+    return {k: v * (v > threshold) for k, v in layer_state.items()}
+
+
+def prune_l1_unstructured_docs(layer_state, fraction):
+    # ahmadiehsan/personal_docs docs/ai/neural_network/optimization/magnitude_based_pruning.md:
+    # prune.l1_unstructured on each Linear layer, then prune.remove
+    from torch import nn
+    from torch.nn.utils import prune
+
+    out_f, in_f = layer_state["weight"].shape
+    layer = nn.Linear(in_f, out_f)
+    layer.load_state_dict({k: v.clone() for k, v in layer_state.items()})
+    prune.l1_unstructured(layer, name="weight", amount=fraction)
+    prune.remove(layer, "weight")
+    return {"weight": layer.weight.detach(), "bias": layer.bias.detach()}
+
+
 ENTRIES = [
     Answer("check_matching_entries", entries_while_loop, RIGHT, "variant"),
     Answer("check_matching_entries", entries_size_and_split, RIGHT, "variant"),
@@ -488,4 +572,26 @@ ENTRIES = [
            "ghty011/cervical_spine code/models/backbone.py", names=r"averaged"),
     Answer("check_gray_stem", gray_sum_keepdim, RIGHT, "real: orientino/fer-loopai "
            "models/resnet.py"),
+
+    Answer("check_matching_entries", entries_replace_module_anywhere, "prefix removed mid-name",
+           "real: TeamOfProfGuo/Few_Shot_Seg_CWT convert_pth.py", names=r"middle of a name"),
+    Answer("check_matching_entries", entries_startswith_module, "no shape test",
+           "real: meaten/RBPN_NTIRE2021 model/utils/misc.py", names=r"Compare the shapes"),
+    Answer("check_freeze_all_but", freeze_not_head, "never unfreezes",
+           "real: harvey-wei/dl_tutorial dl_pytorch_topics/dl_torch_freez_pretrained.py",
+           names=r"only freezes"),
+    Answer("check_freeze_all_but", freeze_everything, "froze everything",
+           "real: thaoducphung/deep-learning Exercises/frozen_parameters.py",
+           names=r"froze everything"),
+    Answer("check_gray_stem", gray_mean_keepdim, "averaged",
+           "real: Sall-lah/Object-Detection_Outfit_MODEL create_grey_scale_model.py",
+           names=r"averaged"),
+    Answer("check_gray_stem", gray_mean_repeat, "averaged",
+           "real: ewernn/mmdetection mmdet/models/backbones/resnet_gray.py", names=r"averaged"),
+    Answer("check_magnitude_prune", prune_percentile_in_place, "input changed in place",
+           "real: cabamarcos/SuperMask Second_approach/utils/prune.py", names=r"in place"),
+    Answer("check_magnitude_prune", prune_signed_with_bias, "bias pruned",
+           "real: mnicholas2019/tfaionchip_proj3 pascal_voc/prune_utils.py", names=r"the bias"),
+    Answer("check_magnitude_prune", prune_l1_unstructured_docs, RIGHT, "real: ahmadiehsan/"
+           "personal_docs docs/ai/neural_network/optimization/magnitude_based_pruning.md"),
 ]
