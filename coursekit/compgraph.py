@@ -76,8 +76,12 @@ def _activation_grad(activation: str, k: int) -> str:
     return "$\\odot\\," + written.get(activation, other) + "$"
 
 
-def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
-    """Draw the graph of :func:`nodes` and return the Figure (``activation`` labels the arrows)."""
+def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh", formulas: bool = True):
+    """Draw the graph of :func:`nodes` and return the Figure (``activation`` labels the arrows).
+
+    ``formulas=False`` leaves the backward arrows and the weight gradients without their
+    formulas: the graph to show before the student has derived them.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
@@ -99,6 +103,7 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
         if row == "grad":      # weight gradients come from the delta above them
             ax.annotate("", (x, y + 0.32), (round(x), 0.68),
                         arrowprops={**arrow, "color": BACKWARD, "lw": 1.1})
+        if row == "grad" and formulas:
             ax.text(x, y - 0.48, _grad_formula(label), ha="center", va="center", fontsize=10,
                     color="0.2")
     for x in range(last):
@@ -115,6 +120,7 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh"):
         if x > 0:
             ax.annotate("", (x + 0.4, 1.0), (x + 1 - 0.4, 1.0),
                         arrowprops={**arrow, "color": BACKWARD})
+        if x > 0 and formulas:
             ax.text(x + 0.5, 1.5, back, ha="center", va="center", fontsize=11, color=BACKWARD)
     ax.set(xlim=(-0.6, last + 0.6), ylim=(-0.75, 3.45))
     ax.set_yticks(list(ROWS.values()), ["parameters\nand labels", "forward\npass",

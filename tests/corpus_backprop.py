@@ -995,3 +995,35 @@ ENTRIES += [
     Answer("check_relu_backward", real_relu_backward_cache_mask, RIGHT,
            "real: OmarTahoun/Deep-Learn helper.py"),
 ]
+
+
+# ---- Warm-up: the derivative of tanh -----------------------------------------------------------
+def tanh_derivative_factored(a):
+    # (1 - a)(1 + a): a correct answer
+    return (1 - a) * (1 + a)
+
+
+def tanh_derivative_via_z(a):
+    # back to z, then sech^2: a correct answer
+    return 1 / np.cosh(np.arctanh(a)) ** 2
+
+
+def tanh_derivative_of_a(a):
+    # sech^2 at a instead of at z
+    return 1 / np.cosh(a) ** 2
+
+
+def tanh_derivative_sigmoid(a):
+    # the sigmoid's a(1 - a)
+    return a * (1 - a)
+
+
+ENTRIES += [
+    Answer("check_tanh_derivative", ref.tanh_derivative, RIGHT, "variant"),
+    Answer("check_tanh_derivative", tanh_derivative_factored, RIGHT, "variant"),
+    Answer("check_tanh_derivative", tanh_derivative_via_z, RIGHT, "variant"),
+    Answer("check_tanh_derivative", tanh_derivative_of_a, "tanh applied to a", "variant",
+           names="already tanh"),
+    Answer("check_tanh_derivative", tanh_derivative_sigmoid, "sigmoid's derivative", "variant",
+           names="sigmoid"),
+]

@@ -38,17 +38,18 @@ def test_every_check_accepts_its_reference_solution(capsys):
     assert checks.check_sigmoid_bce(ref.sigmoid_bce, ref.gradient_check).passed
     assert checks.check_affine_backward(ref.affine_backward).passed
     assert checks.check_relu_backward(ref.relu_backward).passed
+    assert checks.check_tanh_derivative(ref.tanh_derivative).passed
     assert checks.check_softmax_cross_entropy(ref.softmax_cross_entropy).passed
     assert checks.check_two_layer_net(ref.two_layer_net).passed
     buggy, params, X, y, errors = _bug_case("delta1")
     assert checks.check_planted_bug("delta1", errors, buggy, params, X, y).passed
-    assert capsys.readouterr().out.count("[PASS]") == 9
+    assert capsys.readouterr().out.count("[PASS]") == 10
 
 
 @pytest.mark.parametrize("check", [checks.check_backward, checks.check_gradient_check,
                                    checks.check_sigmoid_bce, checks.check_affine_backward,
                                    checks.check_relu_backward, checks.check_softmax_cross_entropy,
-                                   checks.check_two_layer_net])
+                                   checks.check_two_layer_net, checks.check_tanh_derivative])
 def test_unattempted_exercise_says_todo(check, capsys):
     result = check(_not_attempted)
     assert not result.passed and "[TODO]" in result.message
@@ -56,7 +57,8 @@ def test_unattempted_exercise_says_todo(check, capsys):
 
 
 def test_check_rejects_a_non_function():
-    for check in (checks.check_backward, checks.check_gradient_check, checks.check_relu_backward):
+    for check in (checks.check_backward, checks.check_gradient_check, checks.check_relu_backward,
+                  checks.check_tanh_derivative):
         with pytest.raises(TypeError, match="pass your function itself"):
             check(np.zeros(3))
 
@@ -640,3 +642,26 @@ def test_large_logit_messages_carry_their_cause(check, student):
     with np.errstate(all="ignore"):
         result = check(student)
     assert not result.passed and result.mistake in ("overflow", "log of 0")
+
+
+# ---- Warm-up: the derivative of tanh ------------------------------------------------------------
+@pytest.mark.parametrize("student", [
+    lambda a: 1 - a**2, lambda a: (1 - a) * (1 + a), lambda a: 1 / np.cosh(np.arctanh(a)) ** 2,
+    lambda a: [1 - v * v for v in a],
+])
+def test_tanh_derivative_accepts_every_natural_form(student):
+    assert checks.check_tanh_derivative(student).passed
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (lambda a: 1 - np.tanh(a) ** 2, "a is already tanh(z)"),
+    (lambda a: 1 / np.cosh(a) ** 2, "a is already tanh(z)"),
+    (lambda a: a * (1 - a), "derivative of the sigmoid"),
+    (lambda a: 1 - a, "its derivative is even"),
+    (lambda a: 1 + a**2, "falls towards 0"),
+    (lambda a: a**2 - 1, "wrong sign"),
+    (lambda a: (1 - a**2).astype(np.float32), "compute in float64"),
+])
+def test_tanh_derivative_names_each_mistake(student, phrase):
+    result = checks.check_tanh_derivative(student)
+    assert not result.passed and phrase in result.message, result.message

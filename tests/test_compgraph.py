@@ -34,6 +34,17 @@ def test_draw_returns_a_titled_figure():
     matplotlib.pyplot.close(fig)
 
 
+def test_draw_without_formulas_hides_the_backward_formulas():
+    texts = {}
+    for formulas in (True, False):
+        fig = compgraph.draw((2, 8, 8, 3), formulas=formulas)
+        texts[formulas] = [t.get_text() for t in fig.axes[0].texts]
+        matplotlib.pyplot.close(fig)
+    assert "$= X^\\top\\delta_1$" in texts[True] and "$= X^\\top\\delta_1$" not in texts[False]
+    assert not any("top" in t for t in texts[False])      # no transposed weight, no a^T delta
+    assert "softmax +\ncross-entropy" in texts[False]     # the forward operations stay
+
+
 def test_bad_sizes_are_refused():
     with pytest.raises(ValueError, match="at least an input and an output width"):
         compgraph.nodes([4])

@@ -731,6 +731,27 @@ def check_affine_backward(student_fn):
                            "shape of the thing it is the gradient of")
 
 
+def check_tanh_derivative(student_fn):
+    """Warm-up: ``tanh_derivative(a)``, d tanh(z)/dz written with the output ``a = tanh z``."""
+    a = np.tanh(np.array([-2.5, -1.2, -0.4, 0.0, 0.3, 0.9, 3.0]))
+
+    def test(fn):
+        return compare("tanh_derivative(a)", fn(a.copy()), ref.tanh_derivative(a),
+                       allow_float32=False, mistakes=[
+            Mistake("tanh again", "a is already tanh(z): applying tanh to it again gives the "
+                    "derivative at the wrong point; write the derivative with a itself",
+                    1 - np.tanh(a) ** 2),
+            Mistake("sigmoid", "a(1 - a) is the derivative of the sigmoid, written with its "
+                    "output; differentiate tanh = sinh/cosh instead", a * (1 - a)),
+            Mistake("odd", "tanh is odd, so its derivative is even: it takes the same value at a "
+                    "and -a; yours does not", 1 - a),
+            Mistake("plus", "the slope of tanh is largest at z = 0 (where a = 0) and falls "
+                    "towards 0 as |a| approaches 1; yours grows", 1 + a ** 2),
+        ])
+
+    return run_checks("tanh_derivative", student_fn, [test])
+
+
 def check_relu_backward(student_fn):
     """Exercise: ``relu_backward(dout, z) -> dz`` for ``a = max(z, 0)``."""
     # an entry above 6 (ReLU6 differs from ReLU only there) and exact zeros (the kink)

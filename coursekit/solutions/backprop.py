@@ -66,6 +66,11 @@ def affine_backward(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 
 
+def tanh_derivative(a):
+    """The derivative of tanh at z, written with its output ``a = tanh(z)``: ``1 - a**2``."""
+    return 1 - a**2
+
+
 def relu_backward(dout, z):
     """Gradient through ``a = max(z, 0)``: pass ``dout`` where ``z > 0``, zero elsewhere."""
     return dout * (z > 0)
