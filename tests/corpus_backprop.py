@@ -1027,3 +1027,40 @@ ENTRIES += [
     Answer("check_tanh_derivative", tanh_derivative_sigmoid, "sigmoid's derivative", "variant",
            names="sigmoid"),
 ]
+
+
+# Real code for the tanh' warm-up: "from scratch" activation modules write tanh's derivative as a
+# function of z, 1 - tanh(z)^2; the backward pass then calls it with the cached activation a,
+# which applies tanh a second time (the same mistake in each repository, written its own way).
+def tanh_prime_zemaheli(a):
+    # ZeMaheli/AI_Projects NeuralNetwork/NeuralNetworkImpl/activation_functions/tanh.py
+    return 1 - np.tanh(a) ** 2
+
+
+def tanh_prime_awwab(a):
+    # M-Awwab-Khan/neural-network-implementation-python activations.py (derivative_tanh)
+    return 1 - np.tanh(a)**2
+
+
+def tanh_prime_eugenekim(a):
+    # eugenekim3107/deep-learning-from-scratch mlp/activations.py (tanh_prime)
+    return 1 - np.power(np.tanh(a), 2)
+
+
+def tanh_prime_xinyz(a):
+    # XinY-Z/CS_5350_6350_XYZ NeuralNetworks/activations.py (tanh_dx)
+    t = np.tanh(a)
+    return 1 - t * t
+
+
+ENTRIES += [
+    Answer("check_tanh_derivative", tanh_prime_zemaheli, "tanh applied to a", "real: ZeMaheli/"
+           "AI_Projects NeuralNetwork/NeuralNetworkImpl/activation_functions/tanh.py",
+           names="already tanh"),
+    Answer("check_tanh_derivative", tanh_prime_awwab, "tanh applied to a", "real: M-Awwab-Khan/"
+           "neural-network-implementation-python activations.py", names="already tanh"),
+    Answer("check_tanh_derivative", tanh_prime_eugenekim, "tanh applied to a", "real: "
+           "eugenekim3107/deep-learning-from-scratch mlp/activations.py", names="already tanh"),
+    Answer("check_tanh_derivative", tanh_prime_xinyz, "tanh applied to a", "real: XinY-Z/"
+           "CS_5350_6350_XYZ NeuralNetworks/activations.py", names="already tanh"),
+]
