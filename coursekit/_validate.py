@@ -536,6 +536,25 @@ def ema_coefficients(n, decay):
     return positive_int(n, "n"), real(decay, "decay", low=0, high=1)
 
 
+def restart(n_points, epochs):
+    """``(n_points, epochs)`` for averaging.restart: two integers >= 1."""
+    return positive_int(n_points, "n_points"), positive_int(epochs, "epochs")
+
+
+def keras_layout(vector, sizes):
+    """``(vector, sizes)`` for averaging.keras_layout: a 1-D float64 vector of exactly the
+    number of weights of a network with sizes ``(inputs, hidden, outputs)``."""
+    if not isinstance(sizes, (tuple, list)) or len(sizes) != 3:
+        raise TypeError(f"sizes must be (inputs, hidden units, outputs), got {_describe(sizes)}")
+    n_in, hidden, n_out = (positive_int(n, "each size") for n in sizes)
+    w = float_array(vector, "vector", ndim=1).astype(np.float64)
+    need = hidden * (n_in + 1) + n_out * (hidden + 1)
+    if w.size != need:
+        raise ValueError(f"a network with sizes {tuple(sizes)} has {need} weights, got a vector "
+                         f"of {w.size}")
+    return w, (n_in, hidden, n_out)
+
+
 def _entry_signature(value) -> tuple[tuple[int, ...], str]:
     if _frameworks.is_tensor(value):
         return tuple(value.shape), str(value.dtype).replace("torch.", "")

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import numpy as np
 
 from . import _frameworks, _validate
 
-__all__ = ["SCHEMES", "scheme_weights", "ema_coefficients", "average_weights"]
+__all__ = ["SCHEMES", "scheme_weights", "ema_coefficients", "average_weights", "keras_float64",
+           "restart", "keras_layout"]
 
 SCHEMES = ("equal", "linear", "exponential")
 
@@ -127,3 +129,78 @@ def average_weights(snapshots, weights="equal", *, decay: float | None = None):
     if isinstance(snapshots[0], Mapping):
         return OrderedDict(zip(keys, combined, strict=True))
     return combined
+
+
+@contextmanager
+def keras_float64():
+    """Keras layers and optimizers created inside this ``with`` block compute in float64.
+
+    A float64 training prints the same numbers on every CPU (float32 differs in the third
+    digit). The previous ``floatx`` and dtype policy come back when the block ends, also after
+    an error.
+    """
+    import keras
+
+    saved = keras.config.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(saved[0])
+        keras.config.set_dtype_policy(saved[1])
+
+
+def restart(seed, model, optimizer, n_points: int, epochs: int) -> np.ndarray:
+    """Start a built Keras model and its optimizer afresh, as a new run with this seed would.
+
+    Kernels (2-D weights) get Keras' default Glorot-uniform draw, ``U(-a, a)`` with
+    ``a = sqrt(6 / (fan_in + fan_out))``; other weights (biases) become 0; every optimizer
+    variable except the learning rate (momentum buffers, the step counter) becomes 0. Reusing one
+    model and one compiled training loop this way is much faster than building a new one per
+    seed.
+
+    Inputs: ``seed`` (int), a built ``model`` and ``optimizer``, ``n_points`` training points,
+    ``epochs``. Returns the seed's mini-batch orders: an int32 array ``(epochs, n_points)``, one
+    permutation of the training points per epoch.
+
+    >>> restart(0, _Tiny(), _Tiny(), n_points=4, epochs=2).shape
+    (2, 4)
+    """
+    n_points, epochs = _validate.restart(n_points, epochs)
+    rng = np.random.default_rng(seed)
+    model.set_weights([rng.uniform(-1, 1, size=w.shape) * np.sqrt(6 / sum(w.shape))
+                       if w.ndim == 2 else np.zeros_like(w) for w in model.get_weights()])
+    for v in optimizer.variables:
+        if v.name != "learning_rate":
+            v.assign(np.zeros(v.shape, dtype=np.dtype(getattr(v.dtype, "name", v.dtype))))
+    return np.stack([rng.permutation(n_points) for _ in range(epochs)]).astype(np.int32)
+
+
+class _Tiny:
+    """A stand-in model and optimizer for the doctest of :func:`restart` (no Keras needed)."""
+
+    variables = ()
+
+    def get_weights(self):
+        return [np.ones((2, 3)), np.ones(3)]
+
+    def set_weights(self, weights):
+        self.weights = weights
+
+
+def keras_layout(vector, sizes=(2, 25, 3)) -> list[np.ndarray]:
+    """A PyTorch ``Linear -> ReLU -> Linear`` weight vector as Keras' ``[W1, b1, W2, b2]``.
+
+    ``parameters_to_vector`` lists each ``nn.Linear`` as its weight ``(out, in)``, row by row,
+    then its bias; Keras' ``Dense`` keeps the transposed kernel ``(in, out)``. ``sizes`` is
+    ``(inputs, hidden units, outputs)``.
+
+    Returns float64 arrays ``[W1 (in, hidden), b1, W2 (hidden, out), b2]``.
+
+    >>> [w.shape for w in keras_layout(np.arange(10.0), sizes=(1, 2, 2))]
+    [(1, 2), (2,), (2, 2), (2,)]
+    """
+    w, (n_in, hidden, n_out) = _validate.keras_layout(vector, sizes)
+    a, b, c = hidden * n_in, hidden * (n_in + 1), hidden * (n_in + 1 + n_out)
+    return [w[:a].reshape(hidden, n_in).T, w[a:b], w[b:c].reshape(n_out, hidden).T, w[c:]]

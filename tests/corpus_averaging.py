@@ -289,7 +289,33 @@ def match_greedy(wa, wb):
     return np.argmax(_units(wa) @ _units(wb).T, axis=1)
 
 
+def average_copy_start_ema(snapshots, scheme, decay=None):
+    # the running EMA of section 4 applied to the snapshots: a copy of the oldest, then blend
+    if scheme != "exponential":
+        return average_loops(snapshots, scheme, decay)
+    ema = [np.array(a, dtype=float) for a in snapshots[0]]
+    for snap in snapshots[1:]:
+        ema = [decay * e + (1 - decay) * a for e, a in zip(ema, snap, strict=True)]
+    return ema
+
+
+def choose_ema_test_first(trajectory, decays, val_loss, test_loss):
+    decay, ema, test = choose_ema_loop(trajectory, decays, val_loss, test_loss)
+    return test, decay, ema
+
+
+def choose_ema_decay_last(trajectory, decays, val_loss, test_loss):
+    decay, ema, test = choose_ema_loop(trajectory, decays, val_loss, test_loss)
+    return test, ema, decay
+
+
 ENTRIES = [
+    Answer("check_average_snapshots", average_copy_start_ema, "copy-start EMA recursion",
+           "variant", names=r"started from a copy of the oldest"),
+    Answer("check_choose_ema", choose_ema_test_first, "order (test, decay, ema)", "variant",
+           names=r"return \(decay, ema, test\)"),
+    Answer("check_choose_ema", choose_ema_decay_last, "order (test, ema, decay)", "variant",
+           names=r"return \(decay, ema, test\)"),
     Answer("check_average_snapshots", average_loops, RIGHT, "variant"),
     Answer("check_average_snapshots", average_tensordot, RIGHT, "variant"),
     Answer("check_average_snapshots", average_summed, "summed, not averaged", "variant",
@@ -915,5 +941,5 @@ ENTRIES += [
     Answer("check_choose_ema", choose_ema_history, "whole EMA history returned", "variant",
            names=r"one row per step"),
     Answer("check_choose_ema", choose_ema_order, "(ema, decay, test) order", "variant",
-           names=r"in the order"),
+           names=r"return \(decay, ema, test\)"),
 ]

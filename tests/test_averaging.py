@@ -7,7 +7,15 @@ import pytest
 import torch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from coursekit.averaging import SCHEMES, average_weights, ema_coefficients, scheme_weights
+from coursekit.averaging import (
+    SCHEMES,
+    average_weights,
+    ema_coefficients,
+    keras_float64,
+    keras_layout,
+    restart,
+    scheme_weights,
+)
 
 
 # ---------------------------------------------------------------- scheme_weights
@@ -314,3 +322,54 @@ def test_weights_must_match_the_snapshots():
         average_weights(snaps, [0.2, 0.3, 0.5], decay=0.5)
     with pytest.raises(TypeError, match="weights"):
         average_weights(snaps, [None, "a", 1])
+
+
+# ---------------------------------------------------------------- notebook 06's plumbing
+def test_keras_float64_builds_float64_layers_and_restores_the_setting():
+    keras = pytest.importorskip("keras")
+    before = keras.config.floatx(), keras.config.dtype_policy().name
+    with keras_float64():
+        layer = keras.layers.Dense(3)
+        layer.build((None, 2))
+    assert layer.kernel.dtype == "float64"
+    assert (keras.config.floatx(), keras.config.dtype_policy().name) == before
+    with pytest.raises(RuntimeError), keras_float64():
+        raise RuntimeError("an error inside the block")
+    assert (keras.config.floatx(), keras.config.dtype_policy().name) == before
+
+
+def test_restart_draws_glorot_zeroes_biases_and_optimizer_and_is_reproducible():
+    keras = pytest.importorskip("keras")
+    with keras_float64():
+        net = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(300),
+                                keras.layers.Dense(3)])
+        opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)
+        opt.build(net.trainable_variables)
+    for v in opt.variables:  # dirty optimizer state, as after a training
+        if v.name != "learning_rate":
+            v.assign(np.ones(v.shape, dtype=np.dtype(v.dtype)))
+    orders = restart(3, net, opt, n_points=7, epochs=4)
+    W1, b1, W2, b2 = net.get_weights()
+    assert orders.shape == (4, 7) and orders.dtype == np.int32
+    assert all(sorted(row) == list(range(7)) for row in orders)
+    limit = np.sqrt(6 / (2 + 300))
+    assert np.abs(W1).max() <= limit and np.abs(W1).max() > 0.9 * limit  # U(-a, a), a filled
+    assert np.std(W1) == pytest.approx(limit / np.sqrt(3), rel=0.1)      # uniform's spread
+    assert not b1.any() and not b2.any()
+    assert all(not np.any(np.asarray(v)) for v in opt.variables if v.name != "learning_rate")
+    assert float(np.asarray(opt.learning_rate)) == pytest.approx(0.05)
+    again = restart(3, net, opt, n_points=7, epochs=4)
+    assert np.array_equal(again, orders) and np.array_equal(net.get_weights()[0], W1)
+    assert not np.array_equal(restart(4, net, opt, 7, 4), orders)
+
+
+def test_keras_layout_is_what_keras_computes_from_a_torch_network():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 25), torch.nn.ReLU(),
+                              torch.nn.Linear(25, 3)).double()
+    W1, b1, W2, b2 = keras_layout(torch.nn.utils.parameters_to_vector(net.parameters())
+                                  .detach().numpy())
+    assert [w.shape for w in (W1, b1, W2, b2)] == [(2, 25), (25,), (25, 3), (3,)]
+    x = np.random.default_rng(0).normal(size=(5, 2))
+    ours = np.maximum(x @ W1 + b1, 0) @ W2 + b2
+    np.testing.assert_allclose(ours, net(torch.tensor(x)).detach().numpy(), rtol=0, atol=1e-12)

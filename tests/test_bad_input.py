@@ -56,6 +56,7 @@ TEACHING_MODULES = (
 )
 #: public callables that take no argument, or whose arguments are another library's
 NO_ROW_NEEDED = {
+    "coursekit.averaging.keras_float64": "takes no argument",
     "coursekit.dream.class_names": "takes no argument",
     "coursekit.dream.weights_path": "takes no argument",
     "coursekit.data.digits_path": "takes no argument",
@@ -211,6 +212,12 @@ CONTRACT = [
         match="weights has 2 coefficients for 1 snapshots"),
     bad(averaging.average_weights, {"w": np.ones(2)}, error=TypeError,
         match="snapshots must be a list of snapshots"),
+    bad(averaging.restart, 0, None, None, 0, 5, match="n_points must be at least 1"),
+    bad(averaging.restart, 0, None, None, 10, 2.5, error=TypeError,
+        match="epochs must be an integer"),
+    bad(averaging.keras_layout, np.ones(10), match="has 153 weights, got a vector of 10"),
+    bad(averaging.keras_layout, np.ones(153), sizes=(2, 25), error=TypeError,
+        match="sizes must be"),
     # ---- checkpoints
     bad(checkpoints.checkpoint_path, "model.pkl", match="filename must end with one of"),
     bad(checkpoints.checkpoint_path, "a/model.npz", match="plain file name"),

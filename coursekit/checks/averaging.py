@@ -94,6 +94,13 @@ def _coefficient_problem(name, c, right, scheme):
                    f"{scheme!r} needs {_show(right)}", "coefficients")
 
 
+def _copy_start(n, decay):
+    """Coefficients (oldest first) of the EMA recursion started from a copy of the oldest."""
+    c = (1 - decay) * decay ** np.arange(n - 1, -1, -1, dtype=float)
+    c[0] = decay ** (n - 1)
+    return c
+
+
 def check_average_snapshots(student_fn):
     """Exercise: ``average_snapshots(snapshots, scheme, decay)`` -> the weighted average weight
     list, with equal, linear (∝ 1..n) or exponential (∝ decay**k from the newest) coefficients."""
@@ -141,6 +148,11 @@ def check_average_snapshots(student_fn):
                     "decay**k by its sum", raw),
             Mistake("ema weights", "unnormalised EMA weights (1-decay)·decay**k do not sum to 1 "
                     "for a finite n: divide by the sum", (1 - decay) * raw),
+            Mistake("copy-start EMA", "that is the running EMA started from a copy of the oldest "
+                    "snapshot (ema = decay·ema + (1 - decay)·snapshot, as AveragedModel does): "
+                    "the oldest snapshot keeps decay**(n-1), far more than its share. The "
+                    "exponential scheme gives snapshot k steps back decay**k and divides by "
+                    "the sum", _copy_start(n, decay)),
             Mistake("reversed", "the decay is applied from the wrong end: the newest snapshot "
                     "(the last one) has k = 0 and the largest weight, the oldest has k = n-1",
                     raw[::-1] / raw.sum()),
@@ -379,6 +391,25 @@ def _carried_ema(trajectory, decays, upto):
     return ema
 
 
+def _wrong_order(got, n_weights, decays):
+    """Whether (decay, ema, test) came back in another order: the weight vector not second,
+    or a candidate decay in another place than the first."""
+    values = []
+    for v in got:
+        try:
+            values.append(np.asarray(v.detach() if hasattr(v, "detach") else v, dtype=float))
+        except (TypeError, ValueError):
+            return False
+    sizes = [v.size for v in values]
+    if sorted(sizes) != [1, 1, n_weights] or n_weights == 1:
+        return False
+    if sizes[1] == 1:
+        return True
+    def candidate(v):
+        return any(np.isclose(float(v), d, rtol=1e-6, atol=0) for d in decays)
+    return not candidate(values[0]) and candidate(values[2])
+
+
 def _ema_fixture(seed, T, decays):
     """A trajectory (T, 3) that descends and then bounces, and validation and test losses
     (squared distances to two nearby points) whose best decays differ."""
@@ -435,10 +466,10 @@ def check_choose_ema(student_fn):
                 return Problem(f"you returned {decay}, the position of the decay in the list: "
                                f"return the decay itself, decays[{decay}] = {decays_[decay]}",
                                "index")
-            if np.size(decay) == trajectory.shape[1] and np.size(ema) == 1:
-                return Problem("the first value you returned has the shape of a weight vector "
-                               "and the second is one number: return them in the order "
-                               "(decay, ema, test)", "order")
+            if _wrong_order(got, trajectory.shape[1], decays_):
+                return Problem("your three values are in the wrong order: "
+                               "return (decay, ema, test), the chosen decay, its EMA weights, "
+                               "then their test loss", "order")
             try:
                 decay = float(np.asarray(decay.detach() if hasattr(decay, "detach") else decay))
             except (TypeError, ValueError):
