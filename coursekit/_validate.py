@@ -238,6 +238,19 @@ def mlp_input(X, n_inputs: int) -> np.ndarray:
     return X
 
 
+def networks(which, m: int) -> np.ndarray:
+    """``which`` (a slice or a list of indices into M networks) as an array of indices."""
+    if isinstance(which, slice):
+        return np.arange(m)[which]
+    if isinstance(which, (str, bytes)) or not isinstance(which, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"which must be a slice or a list of network indices, got "
+                        f"{type(which).__name__}")
+    nets = np.asarray(which)
+    if nets.ndim != 1 or nets.dtype.kind not in "iu" or np.any((nets < 0) | (nets >= m)):
+        raise ValueError(f"which must list network indices between 0 and {m - 1}, got {which!r}")
+    return nets
+
+
 def mlp_batch(X, y, l2, sizes):
     """``(X, y, l2)`` for nn.MLP.loss_and_grads."""
     X = mlp_input(X, sizes[0])
@@ -926,21 +939,21 @@ def _per_network(values, name: str, *, high=None) -> list[float]:
             for v in values]
 
 
-def train_mlps(X_train, y_train, X_test, y_test, l2, dropout, hidden, epochs, lr, momentum, seed,
+def train_mlps(X_train, y_train, X_val, y_val, l2, dropout, hidden, epochs, lr, momentum, seed,
                record_every):
-    """The arguments of experiments.train_mlps, checked, with the number of classes after y_test
+    """The arguments of experiments.train_mlps, checked, with the number of classes after y_val
     and one l2 and one dropout rate per network."""
     X_train = float_array(X_train, "X_train", ndim=2)
     n_classes = int(np.max(y_train)) + 1 if np.size(y_train) else 1
     y_train = labels(y_train, "y_train", n_classes=n_classes, n_samples=X_train.shape[0])
-    if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
-    if X_test is not None:
-        X_test = float_array(X_test, "X_test", ndim=2)
-        if X_test.shape[1] != X_train.shape[1]:
-            raise ValueError(f"X_test must have {X_train.shape[1]} columns like X_train, "
-                             f"got shape {X_test.shape}")
-        y_test = labels(y_test, "y_test", n_classes=n_classes, n_samples=X_test.shape[0])
+    if (X_val is None) != (y_val is None):
+        raise ValueError("give both X_val and y_val, or neither")
+    if X_val is not None:
+        X_val = float_array(X_val, "X_val", ndim=2)
+        if X_val.shape[1] != X_train.shape[1]:
+            raise ValueError(f"X_val must have {X_train.shape[1]} columns like X_train, "
+                             f"got shape {X_val.shape}")
+        y_val = labels(y_val, "y_val", n_classes=n_classes, n_samples=X_val.shape[0])
     l2 = _per_network(l2, "l2")
     rates = _per_network(dropout, "dropout", high=1)
     if len(l2) == 1:
@@ -958,7 +971,7 @@ def train_mlps(X_train, y_train, X_test, y_test, l2, dropout, hidden, epochs, lr
     momentum = real(momentum, "momentum", low=0, high=1, high_open=True)
     seed = positive_int(seed, "seed", minimum=0)
     record_every = positive_int(record_every, "record_every")
-    return (X_train, y_train, X_test, y_test, n_classes, l2, rates, widths, epochs, lr, momentum,
+    return (X_train, y_train, X_val, y_val, n_classes, l2, rates, widths, epochs, lr, momentum,
             seed, record_every)
 
 

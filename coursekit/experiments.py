@@ -21,7 +21,7 @@ from . import _validate
 __all__ = ["train_mlps", "keras_epoch_loop"]
 
 
-def train_mlps(X_train, y_train, X_test=None, y_test=None, *, l2=(0.0,), dropout=(0.0,),
+def train_mlps(X_train, y_train, X_val=None, y_val=None, *, l2=(0.0,), dropout=(0.0,),
                hidden=(128, 128), epochs: int = 500, lr: float = 0.05, momentum: float = 0.9,
                seed: int = 0, record_every: int = 10):
     """Train M independent ReLU MLPs at once (full-batch SGD, PyTorch, float64).
@@ -37,15 +37,18 @@ def train_mlps(X_train, y_train, X_test=None, y_test=None, *, l2=(0.0,), dropout
 
     X_train: (N, D) floats, y_train: (N,) ints in [0, C); the number of classes C is
     ``max(y_train) + 1``. Returns ``(predict, history)``: ``predict(X)`` gives class probabilities
-    of shape (M, n, C) with dropout off (evaluation mode); ``history`` is a dict of NumPy arrays:
-    ``epoch`` (T,), ``train_loss`` (T, M) (cross-entropy only), ``train_acc`` (T, M),
-    ``test_acc`` (T, M) (only with test data), ``weight_norm`` (T, M) (√Σ‖W‖²), recorded every
-    ``record_every`` epochs and after the last one.
+    of shape (M, n, C) with dropout off (evaluation mode), ``predict(X, which)`` those of the
+    networks ``which`` selects (a slice or a list of indices); ``history`` is a dict of NumPy
+    arrays: ``epoch`` (T,), ``train_loss`` (T, M) (cross-entropy only), ``train_acc`` (T, M),
+    ``val_acc`` (T, M) (accuracy on ``X_val``, ``y_val``, only when they are given),
+    ``weight_norm`` (T, M) (√Σ‖W‖²), recorded every ``record_every`` epochs and after the last
+    one. ``X_val``, ``y_val`` are the held-out points the curves are watched on: in notebook 03,
+    the validation set on which every choice is made (never the test set).
     """
     import torch
 
-    (X_train, y_train, X_test, y_test, n_classes, l2, rates, widths, epochs, lr, momentum, seed,
-     record_every) = _validate.train_mlps(X_train, y_train, X_test, y_test, l2, dropout, hidden,
+    (X_train, y_train, X_val, y_val, n_classes, l2, rates, widths, epochs, lr, momentum, seed,
+     record_every) = _validate.train_mlps(X_train, y_train, X_val, y_val, l2, dropout, hidden,
                                           epochs, lr, momentum, seed, record_every)
 
     # Training amplifies round-off: in float32 the last-digit differences between CPUs (SIMD
@@ -54,13 +57,13 @@ def train_mlps(X_train, y_train, X_test=None, y_test=None, *, l2=(0.0,), dropout
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _train(torch, X_train, y_train, X_test, y_test, l2, rates, widths, n_classes,
+        return _train(torch, X_train, y_train, X_val, y_val, l2, rates, widths, n_classes,
                       epochs, lr, momentum, seed, record_every)
     finally:
         torch.set_num_threads(threads)
 
 
-def _train(torch, X_train, y_train, X_test, y_test, l2, rates, widths, n_classes, epochs, lr,
+def _train(torch, X_train, y_train, X_val, y_val, l2, rates, widths, n_classes, epochs, lr,
            momentum, seed, record_every):
     dtype = torch.float64  # see train_mlps: float64 so every CPU gets the same digits
     m = len(l2)
@@ -75,24 +78,25 @@ def _train(torch, X_train, y_train, X_test, y_test, l2, rates, widths, n_classes
     lam = torch.tensor(l2, dtype=dtype)
     rate = torch.tensor(rates, dtype=dtype).view(m, 1, 1)
 
-    def logits(X, training):
-        h = X.expand(m, *X.shape)                       # (M, N, D)
-        for i in range(0, len(params) - 2, 2):
-            h = torch.relu(torch.baddbmm(params[i + 1], h, params[i]))
+    def logits(X, training, nets=None):
+        ws = params if nets is None else [p[nets] for p in params]   # nets: a subset (predict)
+        h = X.expand(ws[0].shape[0], *X.shape)          # (M, N, D)
+        for i in range(0, len(ws) - 2, 2):
+            h = torch.relu(torch.baddbmm(ws[i + 1], h, ws[i]))
             if training:                                # inverted dropout, per network rate
                 keep = torch.rand(h.shape, generator=gen, dtype=dtype) >= rate
                 h = torch.where(keep, h / (1 - rate), 0.0)
-        return torch.baddbmm(params[-1], h, params[-2])  # (M, N, C)
+        return torch.baddbmm(ws[-1], h, ws[-2])          # (M, N, C)
 
     def as_tensors(X, y):
         return torch.tensor(X, dtype=dtype), torch.tensor(y)
 
     Xtr, ytr = as_tensors(X_train, y_train)
-    test = as_tensors(X_test, y_test) if X_test is not None else None
+    held = as_tensors(X_val, y_val) if X_val is not None else None
     opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
     history = {"epoch": [], "train_loss": [], "train_acc": [], "weight_norm": []}
-    if test is not None:
-        history["test_acc"] = []
+    if held is not None:
+        history["val_acc"] = []
 
     def cross_entropy(out, y):                          # mean over samples, one value per network
         return torch.nn.functional.cross_entropy(out.transpose(1, 2), y.expand(m, -1),
@@ -114,14 +118,16 @@ def _train(torch, X_train, y_train, X_test, y_test, l2, rates, widths, n_classes
                 history["train_acc"].append(accuracy(Xtr, ytr))
                 history["weight_norm"].append(
                     torch.sqrt(sum((W**2).sum(dim=(1, 2)) for W in params[::2])).numpy())
-                if test is not None:
-                    history["test_acc"].append(accuracy(*test))
+                if held is not None:
+                    history["val_acc"].append(accuracy(*held))
 
-    def predict(X):
-        """Class probabilities (M, n, C) of every network for X (n, D), dropout off."""
-        X = _validate.mlp_input(X, sizes[0])
+    def predict(X, which=slice(None)):
+        """Class probabilities (K, n, C) for X (n, D), dropout off, of the networks ``which``
+        selects (a slice or a list of indices; all M by default)."""
+        X, nets = _validate.mlp_input(X, sizes[0]), _validate.networks(which, m)
         with torch.no_grad():
-            return torch.softmax(logits(torch.tensor(X, dtype=dtype), False), dim=2).numpy()
+            out = logits(torch.tensor(X, dtype=dtype), False, torch.as_tensor(nets))
+            return torch.softmax(out, dim=2).numpy()
 
     return predict, {k: np.asarray(v) for k, v in history.items()}
 

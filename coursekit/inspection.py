@@ -137,7 +137,8 @@ class Monitor:
 
     * ``grad_norm``: ‖∂L/∂W‖, the gradient's Frobenius norm;
     * ``update_ratio``: ‖W_after − W_before‖ / ‖W_before‖, what one optimizer step did
-      relative to the weights (a rule of thumb puts it near 1e-3: Karpathy, 2019);
+      relative to the weights (an order-of-magnitude rule of thumb puts it near 1e-3: the
+      CS231n course notes, Karpathy 2016);
     * ``distance``: ‖W − W₀‖ / ‖W₀‖, how far the layer has moved from where it started;
 
     and ``loss``, ``dead`` (per ReLU module, the fraction of its units that output 0 for every

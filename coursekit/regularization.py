@@ -42,8 +42,13 @@ def l1_penalty(params, lam: float) -> float:
 def l1_gradient(W, lam: float) -> np.ndarray:
     """(Sub)gradient of ``lam·Σ|W|``: ``lam·sign(W)`` (0 where W is exactly 0), same shape as W.
 
-    Unlike L2 its size does not depend on how large the weight is: every step moves a weight by
-    the same amount towards zero, which is why L1 drives small weights to exactly zero.
+    Unlike L2 its size does not depend on how large the weight is: every step pushes a weight
+    towards zero by the same amount. Plain (sub)gradient steps with it still give no exact zeros
+    (a small weight jumps back and forth across 0); the exact zeros of the Lasso come from the
+    proximal step, which shrinks each weight by ``lr·lam`` and stops at 0.
+
+    >>> l1_gradient(np.array([-2.0, 0.0, 0.5]), lam=0.1)
+    array([-0.1,  0. ,  0.1])
     """
     W, lam = _validate.penalty(W, lam, one_array=True)
     return lam * np.sign(W)

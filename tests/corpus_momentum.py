@@ -577,3 +577,409 @@ ENTRIES = [
     Answer("check_adam_step", adam_ignores_betas, "betas ignored", "variant",
            names=r"were ignored"),
 ]
+
+
+# =============================================================================================
+# Answers reduced from real, public student code. Each keeps the original's way of computing
+# (and its mistake, if any) in the exercise's signature; the comment says what the original did.
+# Where the original had no weight decay, the two decay lines are the exercise's own (marked).
+# =============================================================================================
+
+# ---- ewa_corrected ---------------------------------------------------------------------------
+def real_ewa_r_vector_correction(values, beta):
+    # happyrabbit/DataScienceWorkshop2019 (R): the recursion in a loop with v_1 = (1 - beta)*x_1,
+    # then the whole vector divided by 1 - beta^(1..n) at once. Right.
+    values = np.asarray(values, dtype=float)
+    v = np.zeros(len(values))
+    for i in range(len(values)):
+        v[i] = (1 - beta) * values[i] if i == 0 else beta * v[i - 1] + (1 - beta) * values[i]
+    return v / (1 - beta ** np.arange(1, len(v) + 1))
+
+
+def real_ewa_corrected_not_kept(values, beta):
+    # anthonyjclark/cs152fa21 lectures/l17: computes the corrected value new/(1 - beta**(t+1)),
+    # then appends the raw average to the list it plots as "EMA Corrected".
+    out = [0.0]
+    for t, x in enumerate(values):
+        new = beta * out[-1] + (1 - beta) * x
+        corrected = new / (1 - beta ** (t + 1))  # noqa: F841 - computed, never used
+        out.append(new)
+    return out[1:]
+
+
+def real_ewa_starts_at_first(values, beta):
+    # anthonyjclark/cs152fa21 lectures/l17, first cell: the list starts with the first value
+    # (m_1 = x_1) and the recursion runs from the second; no correction.
+    out = [values[0]]
+    for x in values[1:]:
+        out.append(beta * out[-1] + (1 - beta) * x)
+    return np.array(out)
+
+
+def real_ewa_filter_offset_array(values, beta):
+    # woodknight/Exponentially_Weighted_Average_Filter: an array one longer than the data, slot 0
+    # the start value 0, corrected by 1 - beta**(i + 1); returns the slice [1:]. Right (the
+    # original also restarts the average after a jump in the data, not part of this exercise).
+    raw = np.zeros(len(values) + 1)
+    corrected = np.copy(raw)
+    for i in range(len(values)):
+        raw[i + 1] = beta * raw[i] + (1 - beta) * values[i]
+        corrected[i + 1] = raw[i + 1] / (1 - beta ** (i + 1))
+    return corrected[1:]
+
+
+# ---- corrected_velocity_step -----------------------------------------------------------------
+def real_velocity_cs231n_sgd_momentum(x, v, grad, lr, prev_lr, beta):
+    # achyudh/espalier optimizers.py (CS231n sgd_momentum): next_v = momentum*v - lr*dw,
+    # next_w = w + next_v; written for a constant learning rate, so prev_lr is never used.
+    next_v = beta * v - lr * grad
+    return x + next_v, next_v
+
+
+def real_velocity_in_place_dict(x, v, grad, lr, prev_lr, beta):
+    # KyoyaTokikawa/deep-learning-from-scratch mine_2/OptimizationAlgorithm/MomentumSGD.py:
+    # v = momentum*v - lr*grad, then params += v in place; no rescaling when lr changes.
+    v = beta * v - lr * grad
+    x += v
+    return x, v
+
+
+def real_velocity_class_update(x, v, grad, lr, prev_lr, beta):
+    # selekzioner/dlcourse assignment2/optim.py MomentumSGD.update: velocity = momentum*velocity
+    # - learning_rate*d_w; w += velocity. The learning rate is an argument of each call, but the
+    # velocity built with the previous one is kept as it is.
+    velocity = beta * v - lr * grad
+    w = x.copy()
+    w += velocity
+    return w, velocity
+
+
+def real_velocity_ewa_form(x, v, grad, lr, prev_lr, beta):
+    # DeepakSridhar/Deep-Learning-Coursera Course-2/Optimization/update_momentum.py
+    # (deeplearning.ai update_parameters_with_momentum): v = beta*v + (1 - beta)*dW,
+    # W = W - lr*v: the EWA form, not Keras's velocity.
+    v = beta * v + (1 - beta) * grad
+    return x - lr * v, v
+
+
+def real_velocity_ewa_form_no_spaces(x, v, grad, lr, prev_lr, beta):
+    # Srijan2001/Backpropagation-Algorithm Momentum.py: the same deeplearning.ai EWA form.
+    new_v = beta*v+(1-beta)*grad
+    new_x = x-lr*new_v
+    return new_x, new_v
+
+
+# ---- adam_step -------------------------------------------------------------------------------
+def real_adam_returns_update(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                             weight_decay=0.0, decoupled=False):
+    # jparkerholder/ASEBO asebo/optimizers.py: Adam(dx, m, v, learning_rate, t) returns the
+    # update lr*mt/(sqrt(vt) + eps) and the caller subtracts it. Right. Decay: the exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    mt = m / (1 - beta1 ** t)
+    v = beta2 * v + (1 - beta2) * (grad ** 2)
+    vt = v / (1 - beta2 ** t)
+    update = lr * mt / (np.sqrt(vt) + eps)
+    return x - update, m, v
+
+
+def real_adam_cs231n_config(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                            weight_decay=0.0, decoupled=False):
+    # shunyaoxu/Stanford_CS229_Final_Project Baseline/optim.py (CS231n adam): a config dict,
+    # np.power for the corrections, dw * dw for the square. Right. Decay: the exercise's.
+    config = {"learning_rate": lr, "beta1": beta1, "beta2": beta2, "epsilon": eps,
+              "m": m, "v": v, "t": t - 1}
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    config["t"] += 1
+    config["m"] = config["beta1"] * config["m"] + (1 - config["beta1"]) * grad
+    config["v"] = config["beta2"] * config["v"] + (1 - config["beta2"]) * grad * grad
+    first_unbias = config["m"] / (1 - np.power(config["beta1"], config["t"]))
+    second_unbias = config["v"] / (1 - np.power(config["beta2"], config["t"]))
+    next_x = x - config["learning_rate"] * first_unbias / (np.sqrt(second_unbias)
+                                                           + config["epsilon"])
+    return next_x, config["m"], config["v"]
+
+
+def real_adam_folded_correction(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                                weight_decay=0.0, decoupled=False):
+    # FortiLeiZhang/cs231n assignment3 optim.py: the corrections folded into the step size,
+    # alpha = lr*sqrt(1 - beta2**t)/(1 - beta1**t), then x -= alpha*m/(sqrt(v) + eps): eps is
+    # added to the uncorrected sqrt(v). Decay: the exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * (grad * grad)
+    alpha = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    x = x - alpha * (m / (np.sqrt(v) + eps))
+    return x, m, v
+
+
+def real_adam_incremental_form(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                               weight_decay=0.0, decoupled=False):
+    # kang9kang/DL-learning cnn/my_optimizer.py: m += (1 - beta1)*(g - m), the same average
+    # written as a correction towards g; params -= ... in place. Right. Decay: the exercise's.
+    x, m, v = x.copy(), m.copy(), v.copy()
+    if decoupled:
+        x *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    m += (1 - beta1) * (grad - m)
+    v += (1 - beta2) * (grad**2 - v)
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    x -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    return x, m, v
+
+
+def real_adam_fixed_power_no_sqrt(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                                  weight_decay=0.0, decoupled=False):
+    # ritviksingh9/ML-Models-Scratch RecurrentNeuralNetwork/optimize.py: s_corrected divides by
+    # (1 - beta2 ** 2), a fixed power 2 where t belongs, and the step divides by
+    # s_corrected + epsilon without the square root. Decay: the exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    m_corrected = m / (1 - beta1 ** t)
+    v = beta2 * v + (1 - beta2) * (grad ** 2)
+    v_corrected = v / (1 - beta2 ** 2)
+    return x - lr * m_corrected / (v_corrected + eps), m, v
+
+
+def real_adam_only_m_corrected_no_sqrt(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                       eps=1e-8, weight_decay=0.0, decoupled=False):
+    # every-algorithm/python optimization/adam_optimizer.py: m_hat is corrected, v is used raw
+    # and without its square root: param -= lr*m_hat/(v + eps). Decay: the exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * (grad * grad)
+    m_hat = m / (1 - beta1 ** t)
+    return x - lr * m_hat / (v + eps), m, v
+
+
+def real_adam_class_returns_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                                 weight_decay=0.0, decoupled=False):
+    # fantaa499/simple_network net/learning_rate.py: Adam.update(ds, t) keeps m, mt, v, vt and
+    # returns mt/(sqrt(vt) + eps); the caller multiplies by the learning rate. Right. Decay: the
+    # exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    mt = m / (1 - beta1 ** t)
+    v = beta2 * v + (1 - beta2) * (grad ** 2)
+    vt = v / (1 - beta2 ** t)
+    dlr = mt / (np.sqrt(vt) + eps)
+    return x - lr * dlr, m, v
+
+
+def real_adam_params_in_place(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                              weight_decay=0.0, decoupled=False):
+    # ruziniuuuuu/niukb AI/Others/code/adam.py: params -= lr*m_hat/(sqrt(v_hat) + eps) on the
+    # array it was given, and returns it. Right. Decay: the exercise's.
+    if decoupled:
+        x *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * (grad ** 2)
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    x -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    return x, m, v
+
+
+REAL = [
+    Answer("check_ewa_corrected", real_ewa_r_vector_correction, RIGHT,
+           "real: happyrabbit/DataScienceWorkshop2019 02DeepLearning/DNN/exp_weighted_ave.R"),
+    Answer("check_ewa_corrected", real_ewa_corrected_not_kept, "corrected value computed, raw "
+           "one returned",
+           "real: anthonyjclark/cs152fa21 lectures/l17-exponential-moving-average.py",
+           names=r"no bias correction"),
+    Answer("check_ewa_corrected", real_ewa_starts_at_first, "started at the first value",
+           "real: anthonyjclark/cs152fa21 lectures/l17-exponential-moving-average.py",
+           names=r"started the average at the first value"),
+    Answer("check_ewa_corrected", real_ewa_filter_offset_array, RIGHT,
+           "real: woodknight/Exponentially_Weighted_Average_Filter "
+           "exponentially_weighted_average_filter.py"),
+    Answer("check_corrected_velocity_step", real_velocity_cs231n_sgd_momentum,
+           "no momentum correction", "real: achyudh/espalier optimizers.py",
+           names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_in_place_dict, "no momentum correction",
+           "real: KyoyaTokikawa/deep-learning-from-scratch "
+           "mine_2/OptimizationAlgorithm/MomentumSGD.py", names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_class_update, "no momentum correction",
+           "real: selekzioner/dlcourse assignment2/optim.py", names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_ewa_form, "the EWA form's velocity",
+           "real: DeepakSridhar/Deep-Learning-Coursera Course-2/Optimization/update_momentum.py",
+           names=r"EWA form"),
+    Answer("check_corrected_velocity_step", real_velocity_ewa_form_no_spaces,
+           "the EWA form's velocity", "real: Srijan2001/Backpropagation-Algorithm Momentum.py",
+           names=r"EWA form"),
+    Answer("check_adam_step", real_adam_returns_update, RIGHT,
+           "real: jparkerholder/ASEBO asebo/optimizers.py"),
+    Answer("check_adam_step", real_adam_cs231n_config, RIGHT,
+           "real: shunyaoxu/Stanford_CS229_Final_Project Baseline/optim.py"),
+    Answer("check_adam_step", real_adam_folded_correction, "eps on the uncorrected sqrt(v)",
+           "real: FortiLeiZhang/cs231n code/cs231n/assignment3/cs231n/optim.py",
+           names=r"Keras's placement"),
+    Answer("check_adam_step", real_adam_incremental_form, RIGHT,
+           "real: kang9kang/DL-learning cnn/my_optimizer.py"),
+    Answer("check_adam_step", real_adam_fixed_power_no_sqrt, "fixed power 2 and no sqrt",
+           "real: ritviksingh9/ML-Models-Scratch RecurrentNeuralNetwork/optimize.py",
+           names=r"square root.*(1 - beta2\*\*2|power)|(1 - beta2\*\*2|power).*square root"),
+    Answer("check_adam_step", real_adam_only_m_corrected_no_sqrt, "v uncorrected and no sqrt",
+           "real: every-algorithm/python optimization/adam_optimizer.py",
+           names=r"square root.*only m|only m.*square root"),
+    Answer("check_adam_step", real_adam_class_returns_step, RIGHT,
+           "real: fantaa499/simple_network net/learning_rate.py"),
+    Answer("check_adam_step", real_adam_params_in_place, RIGHT,
+           "real: ruziniuuuuu/niukb AI/Others/code/adam.py"),
+]
+ENTRIES += REAL
+
+
+# ---- more answers reduced from real code ------------------------------------------------------
+def real_ewa_debiased_loop(values, beta):
+    # probml/pyprobml scripts/ema_demo.py ema_debiased: zs = zeros(n), z updated in a loop,
+    # zc = z/(1 - beta**(i + 1)) stored. Right.
+    n = len(values)
+    zs = np.zeros(n)
+    z = 0
+    for i in range(n):
+        z = beta*z + (1 - beta)*values[i]
+        zc = z/(1 - beta**(i+1))
+        zs[i] = zc
+    return zs
+
+
+def real_velocity_prints_shapes(x, v, grad, lr, prev_lr, beta):
+    # pranagusriana/Neural-Network-from-Scratch CNN/optimizers.py SGD.update: prints the shapes,
+    # velocity = momentum*velocity - learning_rate*gradient, weight + velocity; the learning
+    # rate is fixed at construction, so nothing rescales the velocity.
+    print(x.shape, grad.shape)
+    velocity = beta * v - lr * grad
+    return x + velocity, velocity
+
+
+def real_velocity_np_dot_scalars(x, v, grad, lr, prev_lr, beta):
+    # BearingBall/dlcourse_ai-master assignments/assignment3/optim.py: the same update written
+    # with np.dot on the scalars, np.dot(momentum, velocity) - np.dot(learning_rate, d_w).
+    velocity = np.dot(beta, v) - np.dot(lr, grad)
+    return x + velocity, velocity
+
+
+def real_velocity_cs231n_in_place(x, v, grad, lr, prev_lr, beta):
+    # kaiweihuang/CS231n assignment2/cs231n/optim.py sgd_momentum: next_w = w, then
+    # next_w += v after v = momentum*v - learning_rate*dw (w itself is updated in place).
+    next_w = x
+    v = beta * v - lr * grad
+    next_w += v
+    return next_w, v
+
+
+def real_adam_folded_eps_inside_own_eps(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                        eps=1e-8, weight_decay=0.0, decoupled=False):
+    # dpte001/AZE_GAG ADAM.py ("Deep Learning from Scratch" style): lr_t = lr*sqrt(1 - beta2**t)
+    # /(1 - beta1**t), m += (1 - beta1)(g - m), v += (1 - beta2)(g**2 - v), then
+    # params -= lr_t*m/np.sqrt(v + 1e-7): eps inside the root, and its own 1e-7 rather than the
+    # eps given. Decay: the exercise's.
+    m, v = m.copy(), v.copy()
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    m += (1 - beta1) * (grad - m)
+    v += (1 - beta2) * (grad ** 2 - v)
+    return x - lr_t * m / np.sqrt(v + 1e-7), m, v
+
+
+def real_adam_micrograd_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                             weight_decay=0.0, decoupled=False):
+    # unknownusername504/MicroGrad micrograd/functions/optimizers/adam.py: betas as a pair,
+    # m and v per parameter, param -= lr*m_hat/(sqrt(v_hat) + eps). Right. Decay: the
+    # exercise's.
+    betas = (beta1, beta2)
+    param = x.copy()
+    if decoupled:
+        param *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    m = betas[0] * m + (1 - betas[0]) * grad
+    v = betas[1] * v + (1 - betas[1]) * grad**2
+    m_hat = m / (1 - betas[0] ** t)
+    v_hat = v / (1 - betas[1] ** t)
+    param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    return param, m, v
+
+
+def real_adam_dlai_np_power(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                            weight_decay=0.0, decoupled=False):
+    # DeepakSridhar/Deep-Learning-Coursera Course-2/Optimization/update_adam.py
+    # (deeplearning.ai update_parameters_with_adam): np.power for the corrections, np.square
+    # for the squared gradient. Right. Decay: the exercise's.
+    if decoupled:
+        x = x * (1 - lr * weight_decay)
+    else:
+        grad = grad + weight_decay * x
+    v_new = beta1 * m + (1 - beta1) * grad
+    v_corrected = v_new / (1 - np.power(beta1, t))
+    s_new = beta2 * v + (1 - beta2) * np.square(grad)
+    s_corrected = s_new / (1 - np.power(beta2, t))
+    return x - lr * v_corrected / (np.sqrt(s_corrected) + eps), v_new, s_new
+
+
+def real_adam_cs231n_in_place(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                              weight_decay=0.0, decoupled=False):
+    # kaiweihuang/CS231n assignment2/cs231n/optim.py adam: next_x = x, then next_x += -lr*mt/
+    # (sqrt(vt) + eps), so the array passed in is updated in place. Right. Decay: the
+    # exercise's.
+    if decoupled:
+        x *= 1 - lr * weight_decay
+    else:
+        grad = grad + weight_decay * x
+    next_x = x
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * (grad**2)
+    mt = m / (1 - beta1**t)
+    vt = v / (1 - beta2**t)
+    next_x += -lr * mt / (np.sqrt(vt) + eps)
+    return next_x, m, v
+
+
+REAL_2 = [
+    Answer("check_ewa_corrected", real_ewa_debiased_loop, RIGHT,
+           "real: probml/pyprobml scripts/ema_demo.py"),
+    Answer("check_corrected_velocity_step", real_velocity_prints_shapes, "no momentum correction",
+           "real: pranagusriana/Neural-Network-from-Scratch CNN/optimizers.py",
+           names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_np_dot_scalars, "no momentum correction",
+           "real: BearingBall/dlcourse_ai-master assignments/assignment3/optim.py",
+           names=r"Keras's plain update"),
+    Answer("check_corrected_velocity_step", real_velocity_cs231n_in_place, "no momentum correction",
+           "real: kaiweihuang/CS231n assignment2/cs231n/optim.py", names=r"Keras's plain update"),
+    Answer("check_adam_step", real_adam_folded_eps_inside_own_eps, "eps inside the root, own eps",
+           "real: dpte001/AZE_GAG ADAM.py",
+           names=r"(square root.*1e-7|1e-7.*square root)"),
+    Answer("check_adam_step", real_adam_micrograd_step, RIGHT,
+           "real: unknownusername504/MicroGrad micrograd/functions/optimizers/adam.py"),
+    Answer("check_adam_step", real_adam_dlai_np_power, RIGHT,
+           "real: DeepakSridhar/Deep-Learning-Coursera Course-2/Optimization/update_adam.py"),
+    Answer("check_adam_step", real_adam_cs231n_in_place, RIGHT,
+           "real: kaiweihuang/CS231n assignment2/cs231n/optim.py"),
+]
+ENTRIES += REAL_2

@@ -1,5 +1,10 @@
 """Answers to the exercises of notebook 03 (L2, dropout, choosing on validation data, McNemar's
-test), right and wrong; see check_corpus.py. All are the course's own variants so far."""
+test), right and wrong; see check_corpus.py. The last ones are reduced from real, public
+student code (CS231n's dropout layer, deeplearning.ai's L2 gradient, dropout layers of
+from-scratch projects); the others are the course's own variants, among them the answers two
+reviewers of the lesson tried (December 2026): a 0/1 integer mask, a mask without a rate-0
+branch (which turned a float32 input into float64), an array (b, c, p), the mid-p value, a
+rounded or float32 test accuracy."""
 
 import math
 
@@ -59,6 +64,80 @@ def l2_uphill(w, grad, lr, lam):
 
 def l2_as_l1(w, grad, lr, lam):
     return w - lr * (grad + lam * np.sign(w))
+
+
+def l2_penalty_not_gradient(w, grad, lr, lam):
+    return w - lr * (grad + lam / 2 * w**2)
+
+
+def l2_penalty_sum_not_gradient(w, grad, lr, lam):
+    return w - lr * (grad + 0.5 * lam * np.sum(w**2))
+
+
+def l2_truly_in_place(w, grad, lr, lam):
+    w -= lr * (grad + lam * w)
+    return w
+
+
+def l2_torch(w, grad, lr, lam):
+    import torch
+
+    w = torch.as_tensor(w)
+    return w - lr * (torch.as_tensor(grad) + lam * w)
+
+
+# ---------------------------------------------------------------- l2_equilibrium
+
+
+def equilibrium_reference_style(a, lr, lam):
+    return a / (1 + lam)
+
+
+def equilibrium_by_iterating(a, lr, lam):
+    w = 0.0
+    for _ in range(20_000):                  # run the step until it stops moving
+        w = (1 - lr * lam) * w - lr * (w - a)
+    return w
+
+
+def equilibrium_numpy_float32(a, lr, lam):
+    return np.float32(a) / np.float32(1 + lam)
+
+
+def equilibrium_with_lr(a, lr, lam):
+    return a / (1 + lr * lam)
+
+
+def equilibrium_one_step(a, lr, lam):
+    return (1 - lr * lam) * a
+
+
+def equilibrium_first_order(a, lr, lam):
+    return a * (1 - lam)
+
+
+def equilibrium_no_penalty(a, lr, lam):
+    return a
+
+
+def equilibrium_zero(a, lr, lam):
+    return 0.0
+
+
+def equilibrium_minus(a, lr, lam):
+    return a / (1 - lam)
+
+
+def equilibrium_two_lam(a, lr, lam):
+    return a / (1 + 2 * lam)
+
+
+def equilibrium_half_lam(a, lr, lam):
+    return a / (1 + lam / 2)
+
+
+def equilibrium_l1_shift(a, lr, lam):
+    return a - np.sign(a) * lam
 
 
 # ---------------------------------------------------------------- dropout_forward / backward
@@ -148,6 +227,52 @@ def forward_no_mask_returned(x, rate, rng, training=True):
     return x * (rng.random(x.shape) >= rate) / (1 - rate)
 
 
+def forward_binomial_mask(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.binomial(1, 1 - rate, size=x.shape)           # 0/1 integers
+    return x * keep / (1 - rate), keep
+
+
+def forward_below_keep_prob(x, rate, rng, training=True):
+    if not training or rate == 0:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) < 1 - rate
+    return x * keep / (1 - rate), keep
+
+
+def forward_bool_mask_no_rate0_branch(x, rate, rng, training=True):
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.random(x.shape) >= rate
+    return x * keep / (1 - rate), keep
+
+
+def forward_binomial_no_rate0_branch(x, rate, rng, training=True):
+    # the variant that broke review 03's bit-for-bit cell: rate 0 turns float32 into float64
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.binomial(1, 1 - rate, size=x.shape)
+    return x * keep / (1 - rate), keep
+
+
+def forward_float_mask_no_rate0_branch(x, rate, rng, training=True):
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = (rng.random(x.shape) >= rate).astype(float)
+    return x * keep / (1 - rate), keep
+
+
+def forward_torch(x, rate, rng, training=True):
+    import torch
+
+    xt = torch.as_tensor(x)
+    if not training or rate == 0:
+        return xt, torch.ones(xt.shape, dtype=torch.bool)
+    keep = torch.as_tensor(rng.random(x.shape) >= rate)
+    return xt * keep / (1 - rate), keep
+
+
 def backward_reference_style(dout, keep, rate):
     return dout * keep / (1 - rate)
 
@@ -183,6 +308,16 @@ def backward_identity(dout, keep, rate):
 def backward_new_mask(dout, keep, rate):
     fresh = np.random.default_rng(0).random(dout.shape) >= rate
     return dout * fresh / (1 - rate)
+
+
+def backward_int_mask(dout, keep, rate):
+    return dout * np.asarray(keep, dtype=int) / (1 - rate)
+
+
+def backward_torch(dout, keep, rate):
+    import torch
+
+    return torch.as_tensor(dout) * torch.as_tensor(keep) / (1 - rate)
 
 
 # ---------------------------------------------------------------- choose_and_test
@@ -249,6 +384,21 @@ def choose_tests_another(val_acc, test_accuracy):
 
 def choose_name_only(val_acc, test_accuracy):
     return max(val_acc, key=lambda name: np.mean(val_acc[name]))
+
+
+def choose_float32(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, np.float32(test_accuracy(best))
+
+
+def choose_rounded_2(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, round(test_accuracy(best), 2)
+
+
+def choose_rounded_3(val_acc, test_accuracy):
+    best = max(val_acc, key=lambda name: np.mean(val_acc[name]))
+    return best, round(test_accuracy(best), 3)
 
 
 # ---------------------------------------------------------------- mcnemar
@@ -406,6 +556,21 @@ def mcnemar_result_object(pred_a, pred_b, y):
     return b, c, stats.binomtest(b, b + c, 0.5)
 
 
+def mcnemar_as_array(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    return np.array([b, c, stats.binomtest(b, b + c).pvalue])
+
+
+def mcnemar_mid_p(pred_a, pred_b, y):
+    from scipy import stats
+
+    b, c = _counts(pred_a, pred_b, y)
+    low, n = min(b, c), b + c
+    return b, c, min(1.0, 2 * stats.binom.cdf(low, n, 0.5) - stats.binom.pmf(low, n, 0.5))
+
+
 # ---------------------------------------------------------------- vanilla_dropout
 
 
@@ -433,6 +598,98 @@ def vanilla_no_test_scale(x, keep_prob, rng, training=True):
     return x * (rng.random(x.shape) < keep_prob)
 
 
+# ---------------------------------------------------------------- reduced from real student code
+# Each function keeps the original's logic (and its mistake) in this notebook's signature:
+# `rate` is the drop probability and `rng` replaces np.random; `keep` is the mask the original
+# caches for its backward pass.
+
+
+def forward_real_gan_no_cast(x, rate, rng, training=True):
+    # a float mask (rand > rate) / (1 - rate), multiplied in: float32 in, float64 out
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    mask = (rng.random(x.shape) > rate) / (1 - rate)
+    return x * mask, mask != 0
+
+
+def forward_real_cs231n_cast_back(x, rate, rng, training=True):
+    # CS231n's p is the keep probability: mask = (rand < p) / p, and the output cast back
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    p = 1 - rate
+    mask = (rng.random(x.shape) < p) / p
+    return (x * mask).astype(x.dtype, copy=False), mask != 0
+
+
+def forward_real_cs231n_drop_prob(x, rate, rng, training=True):
+    # the older CS231n p was the drop probability: (rand > p) / (1 - p), cast back
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    mask = (rng.random(x.shape) > rate) / (1 - rate)
+    return np.multiply(x, mask).astype(x.dtype, copy=False), mask != 0
+
+
+def forward_real_cs231n_one_row_zeroed_below_p(x, rate, rng, training=True):
+    # one mask row for the whole batch, set to 0 where rand < p (p the keep probability), / p
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    p = 1 - rate
+    mask = np.ones((1, x.shape[1]))
+    mask[rng.random((1, x.shape[1])) < p] = 0
+    return (x * mask / p).astype(x.dtype, copy=False), mask
+
+
+def forward_real_binomial_drop_prob(x, rate, rng, training=True):
+    # keeps each entry with the drop probability and divides by it; no evaluation mode
+    mask = rng.binomial(1, rate, size=x.shape) / rate
+    return x * mask, mask != 0
+
+
+def backward_real_scaled_mask(dout, keep, rate):
+    # the forward pass cached the scaled mask keep / (1 - rate); backward multiplies by it
+    return dout * (keep / (1 - rate))
+
+
+def backward_real_cs231n_divide(dout, keep, rate):
+    # dout * mask / p with the 0/1 mask and p the keep probability
+    return dout * keep / (1 - rate)
+
+
+def backward_real_subtracts_mask(dout, keep, rate):
+    # dOut - dOut * mask, with the forward pass's mask scaled by 1 / drop probability
+    mask = keep / rate
+    return dout - dout * mask
+
+
+def backward_real_vanilla_unscaled(dout, keep, rate):
+    # the vanilla layer of "Deep Learning from Scratch": dout * mask, no scale
+    return dout * keep
+
+
+def forward_real_vanilla(x, rate, rng, training=True):
+    # the same vanilla layer: survivors unscaled in training, x * (1 - rate) at test time
+    if training:
+        keep = rng.random(x.shape) > rate
+        return x * keep, keep
+    return x * (1 - rate), np.ones(x.shape, dtype=bool)
+
+
+def forward_real_returns_the_mask(x, rate, rng, training=True):
+    # returns the boolean mask itself as the output, instead of x times it
+    if training:
+        keep = rng.random(x.shape) > rate
+        return keep, keep
+    return x * (1 - rate), np.ones(x.shape, dtype=bool)
+
+
+def l2_real_dlai_gradient(w, grad, lr, lam):
+    # deeplearning.ai's dW = (data gradient) + (lambd / m) * W, then W -= learning_rate * dW,
+    # with m = 1 (this notebook's λ multiplies the mean loss's penalty directly)
+    m = 1
+    dw = grad + (lam * w) / m
+    return w - lr * dw
+
+
 V = "variant"
 ENTRIES = [
     Answer("check_l2_update", l2_reference_style, RIGHT, V),
@@ -450,6 +707,31 @@ ENTRIES = [
            names=r"data-loss step is missing"),
     Answer("check_l2_update", l2_uphill, "uphill", V, names=r"goes uphill"),
     Answer("check_l2_update", l2_as_l1, "L1 update", V, names=r"L1 update"),
+    Answer("check_l2_update", l2_penalty_not_gradient, "penalty instead of gradient", V,
+           names=r"penalty \(lam/2\)·w² itself"),
+    Answer("check_l2_update", l2_penalty_sum_not_gradient, "penalty value instead of gradient", V,
+           names=r"penalty's value"),
+    Answer("check_l2_update", l2_truly_in_place, "changed w in place", V, names=r"in place"),
+    Answer("check_l2_update", l2_torch, "torch tensor", V, names=r"return NumPy arrays"),
+
+    Answer("check_l2_equilibrium", equilibrium_reference_style, RIGHT, V),
+    Answer("check_l2_equilibrium", equilibrium_by_iterating, RIGHT, V),
+    Answer("check_l2_equilibrium", equilibrium_numpy_float32, RIGHT, V),
+    Answer("check_l2_equilibrium", equilibrium_with_lr, "lr in the answer", V,
+           names=r"lr cancels"),
+    Answer("check_l2_equilibrium", equilibrium_one_step, "one step", V,
+           names=r"set w_next = w"),
+    Answer("check_l2_equilibrium", equilibrium_first_order, "first order", V,
+           names=r"first-order approximation"),
+    Answer("check_l2_equilibrium", equilibrium_no_penalty, "no penalty", V,
+           names=r"data loss alone"),
+    Answer("check_l2_equilibrium", equilibrium_zero, "zero", V, names=r"penalty alone"),
+    Answer("check_l2_equilibrium", equilibrium_minus, "decay sign", V,
+           names=r"is added to the data gradient"),
+    Answer("check_l2_equilibrium", equilibrium_two_lam, "2 lam", V, names=r"not 2·lam·w"),
+    Answer("check_l2_equilibrium", equilibrium_half_lam, "lam/2", V, names=r"the ½ cancels"),
+    Answer("check_l2_equilibrium", equilibrium_l1_shift, "L1 shift", V,
+           names=r"L1 penalty would do"),
 
     Answer("check_dropout_forward", forward_reference_style, RIGHT, V),
     Answer("check_dropout_forward", forward_float_mask, RIGHT, V),
@@ -469,6 +751,15 @@ ENTRIES = [
     Answer("check_dropout_forward", forward_global_rng, "global rng", V, names=r"rng argument"),
     Answer("check_dropout_forward", forward_no_mask_returned, "no mask returned", V,
            names=r"return a pair \(out, keep\)"),
+    Answer("check_dropout_forward", forward_binomial_mask, RIGHT, V),
+    Answer("check_dropout_forward", forward_below_keep_prob, RIGHT, V),
+    Answer("check_dropout_forward", forward_bool_mask_no_rate0_branch, RIGHT, V),
+    Answer("check_dropout_forward", forward_binomial_no_rate0_branch, "rate 0 changes the dtype",
+           V, names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_float_mask_no_rate0_branch,
+           "rate 0 changes the dtype", V, names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_torch, "torch tensors", V,
+           names=r"return NumPy arrays"),
 
     Answer("check_dropout_backward", backward_reference_style, RIGHT, V),
     Answer("check_dropout_backward", backward_where, RIGHT, V),
@@ -483,6 +774,9 @@ ENTRIES = [
            names=r"returned dout unchanged"),
     Answer("check_dropout_backward", backward_new_mask, "new mask", V,
            names=r"never draw a new one"),
+    Answer("check_dropout_backward", backward_int_mask, RIGHT, V),
+    Answer("check_dropout_backward", backward_torch, "torch tensor", V,
+           names=r"return NumPy arrays"),
 
     Answer("check_choose_and_test", choose_reference_style, RIGHT, V),
     Answer("check_choose_and_test", choose_median_as_list, RIGHT, V),
@@ -502,6 +796,11 @@ ENTRIES = [
            names=r"looked up the test accuracy of"),
     Answer("check_choose_and_test", choose_name_only, "name only", V,
            names=r"return a pair"),
+    Answer("check_choose_and_test", choose_float32, RIGHT, V),
+    Answer("check_choose_and_test", choose_rounded_2, "rounded to 2 decimals", V,
+           names=r"you rounded the test accuracy"),
+    Answer("check_choose_and_test", choose_rounded_3, "rounded to 3 decimals", V,
+           names=r"you rounded the test accuracy"),
 
     Answer("check_mcnemar", mcnemar_comb, RIGHT, V),
     Answer("check_mcnemar", mcnemar_scipy_binomtest, RIGHT, V),
@@ -532,6 +831,8 @@ ENTRIES = [
            names=r"each classifier gets right"),
     Answer("check_mcnemar", mcnemar_swapped, "b and c swapped", V, names=r"swapped"),
     Answer("check_mcnemar", mcnemar_result_object, "result object", V, names=r"\.pvalue"),
+    Answer("check_mcnemar", mcnemar_as_array, RIGHT, V),
+    Answer("check_mcnemar", mcnemar_mid_p, "mid-p", V, names=r"mid-p value"),
 
     Answer("check_vanilla_dropout", vanilla_reference_style, RIGHT, V),
     Answer("check_vanilla_dropout", vanilla_keep_as_rate, "keep as rate", V,
@@ -539,4 +840,37 @@ ENTRIES = [
     Answer("check_vanilla_dropout", vanilla_inverted, "inverted", V, names=r"inverted dropout"),
     Answer("check_vanilla_dropout", vanilla_no_test_scale, "no test scale", V,
            names=r"multiply x by keep_prob"),
+    # reduced from real, public student code
+    Answer("check_dropout_forward", forward_real_gan_no_cast, "rate 0 changes the dtype",
+           "real: plmrr/gan-from-scratch dropout.py", names=r"float32 input came back as float64"),
+    Answer("check_dropout_forward", forward_real_cs231n_cast_back, RIGHT,
+           "real: 0Kelvins/cs231n-assignment assignment2/cs231n/layers.py"),
+    Answer("check_dropout_forward", forward_real_cs231n_drop_prob, RIGHT,
+           "real: 47rajat/CS231n-Convolutional-Neural-Networks-for-Visual-Recognition "
+           "assignment2/cs231n/layers.py"),
+    Answer("check_dropout_forward", forward_real_cs231n_one_row_zeroed_below_p,
+           "dropped with the keep probability (one mask row for the batch)",
+           "real: 0809zheng/CS231n-assignment2019 assignment2/cs231n/layers.py",
+           names=r"dropped with the keep probability"),
+    Answer("check_dropout_forward", forward_real_binomial_drop_prob,
+           "kept with the drop probability",
+           "real: nilbahaaeddine/M1_CNN src/classes/dropout.py",
+           names=r"dropped with the keep probability"),
+    Answer("check_dropout_backward", backward_real_scaled_mask, RIGHT,
+           "real: plmrr/gan-from-scratch dropout.py"),
+    Answer("check_dropout_backward", backward_real_cs231n_divide, RIGHT,
+           "real: 0809zheng/CS231n-assignment2019 assignment2/cs231n/layers.py"),
+    Answer("check_dropout_backward", backward_real_subtracts_mask,
+           "gradient through dropped entries", "real: nilbahaaeddine/M1_CNN src/classes/dropout.py",
+           names=r"not zero where keep is False"),
+    Answer("check_dropout_backward", backward_real_vanilla_unscaled, "no scale",
+           "real: Reatris/DeepLearing_Origin DeepLearning6/Dropout.py", names=r"not scaled"),
+    Answer("check_dropout_forward", forward_real_vanilla, "vanilla dropout, unscaled",
+           "real: Reatris/DeepLearing_Origin DeepLearning6/Dropout.py", names=r"not scaled"),
+    Answer("check_dropout_forward", forward_real_returns_the_mask, "returned the mask as out",
+           "real: U-T100/make-DeepLearning-from-zero ch06/Dropout.py",
+           names=r"input times one common factor"),
+    Answer("check_l2_update", l2_real_dlai_gradient, RIGHT,
+           "real: Silva-6/deeplearning.AI-deep_learning 1-improving_deep_neural_networks/"
+           "1-regularization/1-backward_propagation_with_regularization.py"),
 ]

@@ -109,8 +109,8 @@ def _averages_within_each_snapshot(snaps, scheme, decay=None):
     (_average_in_place, "changed snapshot 0 of its input in place"),
     (_one_array, "returned one NumPy array"),
     (_averages_within_each_snapshot, "yours has 4 entries"),
-    (lambda snaps, scheme, decay=None: None, "yours returned NoneType"),
-    (_mistake(equal=lambda n, d: np.full(n, 0.2)), "wrong values"),
+    (lambda snaps, scheme, decay=None: None, "returned None: is a `return` statement missing"),
+    (_mistake(equal=lambda n, d: np.full(n, 0.2)), "right proportions but sum to 0.8"),
     (lambda snaps, scheme, decay=None: snaps[0] if len(snaps) == 1
      else ref.average_snapshots(snaps, scheme, decay), "returned the snapshot you were given"),
     (lambda snaps, scheme, decay=None: list(snaps[0]) if len(snaps) == 1
@@ -275,3 +275,109 @@ def test_match_hidden_units_check_needs_a_function():
     with pytest.raises(TypeError, match="pass your function"):
         checks.check_match_hidden_units([0, 1, 2])
 
+
+
+# ----------------------------------------------- mistakes named by their class (issue 23)
+def _weighted(make):
+    """An average_snapshots whose coefficients are make(n, scheme, decay), oldest first."""
+    def student(snaps, scheme, decay=None):
+        c = make(len(snaps), scheme, decay)
+        return [sum(ci * s[j] for ci, s in zip(c, snaps, strict=True))
+                for j in range(len(snaps[0]))]
+    return student
+
+
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    # any weighted sum of the snapshots is recognised by its coefficients
+    (_weighted(lambda n, s, d: np.full(n, 1 / 10)), "sum to 0.4", "not normalised"),
+    (_weighted(lambda n, s, d: _coefficients(n, s, d)[::-1] if s == "exponential"
+               else _coefficients(n, s, d)), "wrong end", "reversed"),
+    (_weighted(lambda n, s, d: np.exp(-np.arange(n - 1, -1, -1) / 2) / np.exp(
+        -np.arange(n - 1, -1, -1) / 2).sum() if s == "exponential" else _coefficients(n, s, d)),
+     "weights the snapshots (oldest first) by", "coefficients"),
+    # the form of the answer
+    (lambda snaps, scheme, decay=None: [[row for row in a] for a in
+                                        ref.average_snapshots(snaps, scheme, decay)],
+     "set_weights, which needs arrays", "nested lists"),
+    (lambda snaps, scheme, decay=None: [__import__("torch").as_tensor(a) for a in
+                                        ref.average_snapshots(snaps, scheme, decay)],
+     "torch tensor", "tensor"),
+    (lambda snaps, scheme, decay=None: np.mean(np.array(snaps), axis=0),
+     "cannot stack arrays of different shapes", "ragged stack"),
+])
+def test_average_snapshots_names_the_class_of_mistake(wrong, phrase, mistake):
+    result = checks.check_average_snapshots(wrong)
+    assert not result.passed and phrase in result.message and result.mistake == mistake, \
+        result.message
+
+
+def test_average_snapshots_accepts_an_object_array_of_arrays():
+    def object_mean(snaps, scheme, decay=None):
+        out = np.empty(len(snaps[0]), dtype=object)
+        out[:] = ref.average_snapshots(snaps, scheme, decay)
+        return out
+
+    assert checks.check_average_snapshots(object_mean).passed
+
+
+def _ema_chooser(ema_fn):
+    def student(trajectory, decays, val_loss, test_loss):
+        emas = [ema_fn(np.asarray(trajectory, dtype=float), d) for d in decays]
+        i = int(np.argmin([val_loss(e) for e in emas]))
+        return decays[i], emas[i], test_loss(emas[i])
+    return student
+
+
+def _ema_steps(decay_at, start=None, rows=slice(1, None)):
+    """An EMA with decay_at(t, decay) at update t (t = 0 for row 1), from a copy of row 0."""
+    def ema(t, d):
+        e = t[0].copy() if start is None else start(t)
+        for step, row in enumerate(t[rows]):
+            dt = decay_at(step, d)
+            e = dt * e + (1 - dt) * row
+        return e
+    return ema
+
+
+@pytest.mark.parametrize("ema_fn, mistake", [
+    (_ema_steps(lambda t, d: min(d, (1 + t) / (10 + t))), "warm-up"),
+    (_ema_steps(lambda t, d: min(1 - 1 / (t + 1), d)), "warm-up"),
+    (_ema_steps(lambda t, d: d, rows=slice(1, None, 2)), "skipped rows"),
+    (_ema_steps(lambda t, d: d ** 2), "other decay"),
+    (_ema_steps(lambda t, d: d, start=lambda t: 0.5 * t[0]), "start"),
+    (lambda t, d: t[0].copy(), "never updated"),
+    (lambda t, d: d * t[0] + (1 - d) * t[-1], "not stored"),
+])
+def test_choose_ema_names_the_class_of_a_wrong_ema(ema_fn, mistake):
+    result = checks.check_choose_ema(_ema_chooser(ema_fn))
+    assert not result.passed and result.mistake == mistake, result.message
+
+
+def _assign(score, maximize=True):
+    from scipy.optimize import linear_sum_assignment
+
+    return linear_sum_assignment(score, maximize=maximize)[1]
+
+
+def _full(w):
+    return np.hstack([w[0].T, w[1][:, None], w[2]])
+
+
+@pytest.mark.parametrize("wrong, mistake", [
+    (lambda wa, wb: _assign(np.abs(_full(wa)[:, None] - _full(wb)[None]).sum(axis=2), False),
+     "L1 distance"),
+    (lambda wa, wb: _assign((_full(wa) / np.linalg.norm(_full(wa), axis=1, keepdims=True))
+                            @ (_full(wb) / np.linalg.norm(_full(wb), axis=1,
+                                                          keepdims=True)).T), "cosine"),
+    (lambda wa, wb: np.eye(len(wa[1]))[ref.match_hidden_units(wa, wb)], "matrix"),
+])
+def test_match_hidden_units_names_the_score_and_the_form(wrong, mistake):
+    result = checks.check_match_hidden_units(wrong)
+    assert not result.passed and result.mistake == mistake, result.message
+
+
+def test_match_hidden_units_accepts_the_smallest_squared_distance():
+    def by_distance(wa, wb):
+        return _assign(((_full(wa)[:, None] - _full(wb)[None]) ** 2).sum(axis=2), False)
+
+    assert checks.check_match_hidden_units(by_distance).passed

@@ -588,3 +588,55 @@ def test_check_result_is_falsey_on_failure_and_displays_nothing():
     result = checks.run_checks("demo", lambda: None, [lambda fn: "wrong"])
     assert not result and result.message == "[FAIL] demo: wrong"
     assert result._ipython_display_() is None
+
+
+# ---- classes found in real student code (tests/corpus_backprop.py cites them) ---------------
+@pytest.mark.parametrize("student, mistake, phrase", [
+    (lambda d, z: d * ((z > 0) & (z < 6)), "relu6", "ReLU6"),
+    (lambda d, z: np.where(z > 0, d, 0.01 * d), "leaky", "leaky ReLU"),
+])
+def test_relu_backward_names_other_activations(student, mistake, phrase):
+    result = checks.check_relu_backward(student)
+    assert not result.passed and result.mistake == mistake and phrase in result.message
+
+
+@pytest.mark.parametrize("form", range(4))
+def test_softmax_names_the_column_block_in_every_written_form(form):
+    def student(logits, y):
+        return (checks._column_block_losses(logits, y)[form],
+                ref.softmax_cross_entropy(logits, y)[1])
+
+    result = checks.check_softmax_cross_entropy(student)
+    assert not result.passed and result.mistake == "[:, y] block", result.message
+
+
+def test_two_layer_net_names_a_forward_pass_without_the_relu():
+    def student(params, X, y):
+        loss, grads = ref.two_layer_net(params, X, y)
+        z1 = X @ params["W1"] + params["b1"]
+        return ref.softmax_cross_entropy(z1 @ params["W2"] + params["b2"], y)[0], grads
+
+    result = checks.check_two_layer_net(student)
+    assert not result.passed and result.mistake == "no relu forward"
+
+
+def test_gradient_check_names_one_number_for_every_parameter():
+    def one_number(net_fn, params, X, y, h=1e-5):
+        errors = ref.gradient_check(net_fn, params, X, y, h)
+        worst = max(float(e) for e in errors.values())
+        return {name: worst for name in params}
+
+    result = checks.check_gradient_check(one_number)
+    assert not result.passed and result.mistake == "one number"
+    assert "same error" in result.message
+
+
+@pytest.mark.parametrize("check, student", [
+    (checks.check_softmax_cross_entropy, _naive_softmax),
+    (checks.check_softmax_cross_entropy,
+     _softmax_with(loss_of=lambda p, y, loss: -np.log(p[np.arange(len(y)), y]).mean())),
+])
+def test_large_logit_messages_carry_their_cause(check, student):
+    with np.errstate(all="ignore"):
+        result = check(student)
+    assert not result.passed and result.mistake in ("overflow", "log of 0")

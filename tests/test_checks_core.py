@@ -45,10 +45,17 @@ def test_a_custom_todo_message_is_marked_todo(capsys):
     assert "[TODO]" in capsys.readouterr().out
 
 
-def test_the_generic_message_says_how_close_a_right_answer_is():
+def test_a_wrong_number_is_described_without_giving_the_expected_value_away():
+    # a student could paste the expected value back into their answer: a single number gets
+    # only the direction and the size of its error
     message = _core.compare("loss", np.array(1.01), np.array(1.0))
-    assert message == ("loss has the right shape but wrong values: 1.01 where 1 is expected (a "
-                       "right answer is within 1e-06)")
+    assert message == ("loss = 1.01 is not right: it is a little too large (within 10 %; a "
+                       "right answer agrees to 1e-06)")
+    for got, phrase in [(3e-6, "more than 10 times too large"), (5e-8, "2 to 10 times too "
+                        "large"), (1.5e-8, "too small, by less than a factor of 2"),
+                        (-3e-8, "wrong sign")]:
+        message = _core.compare("std", got, 2.33885e-8)
+        assert phrase in message and "2.33885" not in message and "2.34" not in message, message
 
 
 def test_the_generic_message_points_at_the_worst_entry_and_never_contradicts_itself():
@@ -185,8 +192,8 @@ def test_assert_passes_is_silent_and_raises_with_the_message(capsys):
 
 
 def test_the_generic_message_prints_enough_digits_to_show_the_difference():
-    message = _core.compare("x", np.array(1.0584730), np.array(1.0584680))
-    assert "1.058473 where 1.058468 is expected" in message
+    message = _core.compare("x", np.array([1.0584730, 0.0]), np.array([1.0584680, 0.0]))
+    assert "1.058473 at index (0,) where 1.058468 is expected" in message
 
 
 def test_a_function_with_the_wrong_parameters_is_named(capsys):

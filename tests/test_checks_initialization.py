@@ -343,7 +343,7 @@ def test_reference_prediction_matches_the_variance_recursion():
     (1.41, math.sqrt(1 / 3 * (1 / 6) ** 18), "layers", "count the layers"),
     (1.41, math.sqrt(1 / 3), "first layer", "std of z_1"),
     (1.41, 1.41, "he", "He's value"),
-    (1.2, 2.34e-8, "values", "wrong values"),
+    (1.2, 2.34e-8, "values", "too small"),
 ])
 def test_prediction_names_each_typical_mistake(he, default, mistake, phrase):
     result = ci.check_prediction(he, default)

@@ -53,19 +53,34 @@ def test_conv_params_accepts_floats_and_tensors():
 STATE = {"sgd": 0, "momentum": 1, "adam": 2}
 
 
+def _mixed(per_parameter_mixed):
+    """A training_bytes that is right in float32 and uses ``per_parameter_mixed(state)`` bytes per
+    parameter in mixed precision."""
+    return lambda n, o, m=False: (per_parameter_mixed(STATE[o]) if m else 4 * (2 + STATE[o])) * n
+
+
 @pytest.mark.parametrize(("wrong", "mistake"), [
-    (lambda n, o, b=4: (2 + STATE[o]) * n * b * 8, "bits"),
-    (lambda n, o, b=4: (2 + STATE[o]) * n * 4, "bytes per number ignored"),
-    (lambda n, o, b=4: (2 + min(STATE[o], 1)) * n * b, "adam one moment"),
-    (lambda n, o, b=4: (2 + STATE[o] + (o == "adam")) * n * b, "adam corrected copies"),
-    (lambda n, o, b=4: (1 + STATE[o]) * n * b, "no gradients"),
-    (lambda n, o, b=4: STATE[o] * n * b, "state only"),
-    (lambda n, o, b=4: (3 + STATE[o]) * n * b if o == "sgd" else (2 + STATE[o]) * n * b,
+    (lambda n, o, m=False: (2 + STATE[o]) * n * 4 * 8, "bits"),
+    (lambda n, o, m=False: ref.training_bytes(n, o, m) / 1e6, "megabytes"),
+    (lambda n, o, m=False: (2 + min(STATE[o], 1)) * n * 4, "adam one moment"),
+    (lambda n, o, m=False: (2 + STATE[o] + (o == "adam")) * n * 4, "adam corrected copies"),
+    (lambda n, o, m=False: (1 + STATE[o]) * n * 4, "weights or gradients missing"),
+    (lambda n, o, m=False: STATE[o] * n * 4, "state only"),
+    (lambda n, o, m=False: (3 + STATE[o]) * n * 4 if o == "sgd" else (2 + STATE[o]) * n * 4,
      "sgd state"),
+    (_mixed(lambda s: 2 * (2 + s)), "all 16-bit"),
+    (_mixed(lambda s: 4 + 4 * s), "no master copy"),
+    (_mixed(lambda s: 8 + 2 * s), "16-bit state"),
 ])
 def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_training_bytes(wrong)
     assert not result.passed and result.mistake == mistake, result.message
+
+
+def test_training_bytes_in_mixed_precision_equals_float32():
+    # the float32 master copy costs what the 16-bit weights and gradients save
+    for optimizer in STATE:
+        assert ref.training_bytes(10, optimizer, True) == ref.training_bytes(10, optimizer)
 
 
 @pytest.mark.parametrize("run", checks.RUNS)
@@ -125,6 +140,53 @@ def _hooked_search(test, keep_hooks=False, return_module=False):
 def test_first_nonfinite_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_first_nonfinite(wrong)
     assert not result.passed and result.mistake == mistake, result.message
+
+
+def test_first_nonfinite_names_late_binding_children_only_and_hooks_left_on_failure(capsys):
+    def search(model, x, modules, bind=True, protect=True):
+        found, handles = [], []
+        for name, module in modules(model):
+            if name:
+                def hook(m, i, o, bound=name):
+                    if not torch.isfinite(o).all():
+                        found.append(bound if bind else name)   # noqa: B023 - the planted bug
+                handles.append(module.register_forward_hook(hook))
+        try:
+            model(x)
+        finally:
+            if protect:
+                for handle in handles:
+                    handle.remove()
+        if not protect:
+            for handle in handles:
+                handle.remove()
+        return found[0] if found else None
+
+    def named_modules(model):
+        return model.named_modules()
+
+    def named_children(model):
+        return model.named_children()
+
+    cases = {"late binding": dict(modules=named_modules, bind=False),
+             "children only": dict(modules=named_children),
+             "hooks left on failure": dict(modules=named_modules, protect=False)}
+    for mistake, options in cases.items():
+        def wrong(model, x, options=options):
+            if not options.get("protect", True):
+                found, handles = [], []
+                for name, module in model.named_modules():
+                    if name:
+                        handles.append(module.register_forward_hook(
+                            lambda m, i, o, name=name: found.append(name)
+                            if not torch.isfinite(o).all() else None))
+                model(x)                                   # raises: the hooks stay
+                for handle in handles:
+                    handle.remove()
+                return found[0] if found else None
+            return search(model, x, **options)
+        result = checks.check_first_nonfinite(wrong)
+        assert not result.passed and result.mistake == mistake, (mistake, result.message)
 
 
 def test_first_nonfinite_in_definition_order_is_named(capsys):

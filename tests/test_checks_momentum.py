@@ -483,3 +483,50 @@ def test_every_accepted_answer_runs_the_cells_that_use_it(answer, capsys):
         exec(compile(source.replace("plt.show()", "plt.close('all')"), "<cell>", "exec"), ns)
     assert f"your {answer.check.removeprefix('check_')}" in capsys.readouterr().out or \
         answer.check == "check_ewa_corrected"
+
+
+# ---- classes found in real student code (tests/corpus_momentum.py cites them) ---------------
+@pytest.mark.parametrize("kind,new_v,mistake,phrase", [
+    ("EWA form", lambda x, v, g, lr, plr, b: b * v + (1 - b) * g, "EWA form", "EWA form's average"),
+    ("EWA form with the ratio", lambda x, v, g, lr, plr, b: b * (lr / plr) * v + (1 - b) * g,
+     "EWA form corrected", "EWA form's average"),
+    ("PyTorch buffer form", lambda x, v, g, lr, plr, b: b * v + g, "buffer form",
+     "PyTorch's buffer update"),
+    ("uphill velocity", lambda x, v, g, lr, plr, b: b * v + lr * g, "positive velocity",
+     "points uphill"),
+])
+def test_velocity_check_names_other_forms_of_momentum(kind, new_v, mistake, phrase):
+    def student(x, v, g, lr, prev_lr, beta):
+        nv = new_v(x, v, g, lr, prev_lr, beta)
+        return x - lr * nv, nv
+
+    result = checks.check_corrected_velocity_step(student)
+    assert result.passed is False and result.mistake == mistake and phrase in result.message
+
+
+@pytest.mark.parametrize("first,second", [("fixed power", "no sqrt"),
+                                          ("only m corrected", "no sqrt"),
+                                          ("eps keras inside", "own eps"), ("sign", "t + 1")])
+def test_adam_check_names_two_slips_made_at_once(first, second):
+    bugs = {mistake_id: bug for mistake_id, _, bug in checks.ADAM_MISTAKES}
+    result = checks.check_adam_step(_declared({**bugs[first], **bugs[second]}))
+    assert result.passed is False
+    assert result.mistake in (f"{first} + {second}", f"{second} + {first}"), result.message
+    assert result.message.count(";") >= 1 and "two slips" in result.message
+
+
+def test_adam_check_does_not_name_a_pair_for_an_unrelated_answer():
+    def unrelated(x, m, v, grad, t, **kw):
+        return x * 0.5, m + 1, v + 2
+
+    result = checks.check_adam_step(unrelated)
+    assert result.passed is False and "two slips" not in result.message
+
+
+def test_velocity_check_names_nesterovs_step():
+    def nesterov(x, v, g, lr, prev_lr, beta):
+        _, new_v = sol.corrected_velocity_step(x, v, g, lr, prev_lr, beta)
+        return x + beta * new_v - lr * g, new_v
+
+    result = checks.check_corrected_velocity_step(nesterov)
+    assert result.passed is False and result.mistake == "nesterov"

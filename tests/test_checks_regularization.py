@@ -14,6 +14,7 @@ def _message(check, fn, capsys):
 
 
 ALL = [(checks.check_l2_update, ref.l2_update),
+       (checks.check_l2_equilibrium, ref.l2_equilibrium),
        (checks.check_dropout_forward, ref.dropout_forward),
        (checks.check_dropout_backward, ref.dropout_backward),
        (checks.check_choose_and_test, ref.choose_and_test),
@@ -48,6 +49,11 @@ def test_checks_report_an_unattempted_exercise_as_todo(capsys):
     (lambda w, g, lr, lam: (1 - lr * lam) * w, "data-loss step is missing", "no data step"),
     (lambda w, g, lr, lam: (1 - lr * lam) * w + lr * g, "goes uphill", "uphill"),
     (lambda w, g, lr, lam: w - lr * lam * np.sign(w) - lr * g, "L1 update", "L1"),
+    (lambda w, g, lr, lam: w - lr * (g + lam / 2 * w**2), "penalty (lam/2)·w² itself",
+     "penalty instead of gradient"),
+    (lambda w, g, lr, lam: w - lr * (g + lam / 2 * np.sum(w**2)), "the penalty's value",
+     "penalty sum instead of gradient"),
+    (lambda w, g, lr, lam: w.__isub__(lr * (g + lam * w)), "changed in place", "in place"),
     (lambda w, g, lr, lam: ((1 - lr * lam) * w - lr * g).astype(np.float32), "float64",
      "float32"),
     (lambda w, g, lr, lam: w - lr * g, "wrong values", "values"),
@@ -99,7 +105,51 @@ def test_vanilla_dropout_check_names_the_mistake(wrong, phrase, capsys):
     assert phrase in result.message
 
 
-@pytest.mark.parametrize("check", [checks.check_l2_update, checks.check_vanilla_dropout])
+def test_l2_update_check_names_a_torch_result(capsys):
+    torch = pytest.importorskip("torch")
+    result = _message(checks.check_l2_update,
+                      lambda w, g, lr, lam: torch.as_tensor(w) - lr * torch.as_tensor(g + lam * w),
+                      capsys)
+    assert not result.passed and result.mistake == "torch" and "NumPy" in result.message
+
+
+@pytest.mark.parametrize("right", [
+    lambda a, lr, lam: a / (1 + lam),
+    lambda a, lr, lam: np.float32(a / (1 + lam)),
+    lambda a, lr, lam: np.array(a) / (1 + lam),
+])
+def test_l2_equilibrium_check_accepts_natural_forms(right, capsys):
+    assert _message(checks.check_l2_equilibrium, right, capsys).passed
+
+
+@pytest.mark.parametrize("wrong, phrase, mistake", [
+    (lambda a, lr, lam: a / (1 + lr * lam), "lr cancels", "lr in the answer"),
+    (lambda a, lr, lam: (1 - lr * lam) * a, "set w_next = w", "one step"),
+    (lambda a, lr, lam: a * (1 - lam), "first-order approximation", "first order"),
+    (lambda a, lr, lam: a, "data loss alone", "no penalty"),
+    (lambda a, lr, lam: 0.0, "penalty alone", "zero"),
+    (lambda a, lr, lam: a / (1 - lam), "added to the data gradient", "decay sign"),
+    (lambda a, lr, lam: a / (1 + 2 * lam), "not 2·lam·w", "2 lam"),
+    (lambda a, lr, lam: a / (1 + lam / 2), "the ½ cancels", "lam/2"),
+    (lambda a, lr, lam: a - np.sign(a) * lam, "L1 penalty", "L1 shift"),
+    (lambda a, lr, lam: a / (1 + lam) + 0.01, "is not right", "values"),
+])
+def test_l2_equilibrium_check_names_the_mistake(wrong, phrase, mistake, capsys):
+    result = _message(checks.check_l2_equilibrium, wrong, capsys)
+    assert result.passed is False
+    assert phrase in result.message and result.mistake == mistake, result.message
+
+
+def test_the_reference_equilibrium_is_where_the_step_stops():
+    for a, lr, lam in [(3.0, 0.1, 0.5), (-1.0, 0.3, 2.0)]:
+        w = 0.0
+        for _ in range(5000):
+            w = ref.l2_update(np.array(w), np.array(w - a), lr, lam)
+        assert float(w) == pytest.approx(ref.l2_equilibrium(a, lr, lam), rel=1e-12)
+
+
+@pytest.mark.parametrize("check", [checks.check_l2_update, checks.check_l2_equilibrium,
+                                   checks.check_vanilla_dropout])
 def test_checks_need_a_function(check):
     with pytest.raises(TypeError, match="pass your function"):
         check(3.0)
@@ -116,6 +166,14 @@ def _forward(keep_rule, scale, *, mask_out=lambda keep: keep, eval_same=True):
     return fn
 
 
+def _binomial_without_rate0_branch(x, rate, rng, training=True):
+    # an integer mask, and rate 0 goes through the training branch: float32 becomes float64
+    if not training:
+        return x, np.ones(x.shape, dtype=bool)
+    keep = rng.binomial(1, 1 - rate, size=x.shape)
+    return x * keep / (1 - rate), keep
+
+
 _drop = lambda u, r: u >= r  # noqa: E731
 _inv = lambda r: 1 / (1 - r)  # noqa: E731
 
@@ -130,11 +188,39 @@ _inv = lambda r: 1 / (1 - r)  # noqa: E731
     (_forward(_drop, _inv, mask_out=lambda keep: keep / 0.7), "not the scaled factors"),
     (_forward(_drop, _inv, mask_out=lambda keep: np.roll(keep, 1)), "not the one you used"),
     (_forward(_drop, _inv, eval_same=False), "out must be x exactly"),
+    (_binomial_without_rate0_branch, "float32 input came back as float64"),
 ])
 def test_dropout_forward_check_names_the_mistake(wrong, phrase, capsys):
     result = _message(checks.check_dropout_forward, wrong, capsys)
     assert result.passed is False
     assert phrase in result.message, result.message
+
+
+def test_dropout_forward_check_accepts_integer_masks_that_keep_the_dtype(capsys):
+    def binomial(x, rate, rng, training=True):
+        if not training or rate == 0:
+            return x, np.ones(x.shape, dtype=bool)
+        keep = rng.binomial(1, 1 - rate, size=x.shape)
+        return x * keep / (1 - rate), keep
+
+    assert _message(checks.check_dropout_forward, binomial, capsys).passed
+
+
+def test_dropout_checks_name_torch_results(capsys):
+    torch = pytest.importorskip("torch")
+
+    def forward(x, rate, rng, training=True):
+        xt = torch.as_tensor(x)
+        if not training or rate == 0:
+            return xt, torch.ones(xt.shape, dtype=torch.bool)
+        keep = torch.as_tensor(rng.random(x.shape) >= rate)
+        return xt * keep / (1 - rate), keep
+
+    for check, fn in [(checks.check_dropout_forward, forward),
+                      (checks.check_dropout_backward,
+                       lambda dout, keep, rate: torch.as_tensor(dout * keep / (1 - rate)))]:
+        result = _message(check, fn, capsys)
+        assert not result.passed and result.mistake == "torch", result.message
 
 
 def _fresh_mask(dout, keep, rate):
@@ -149,6 +235,7 @@ def _fresh_mask(dout, keep, rate):
     (lambda dout, keep, rate: dout / (1 - rate), "the mask is missing"),
     (lambda dout, keep, rate: dout, "returned dout unchanged"),
     (_fresh_mask, "never draw a new one"),
+    (lambda dout, keep, rate: dout - dout * keep / rate, "not zero where keep is False"),
     (lambda dout, keep, rate: 2 * dout * keep / (1 - rate), "wrong values"),
 ])
 def test_dropout_backward_check_names_the_mistake(wrong, phrase, capsys):
@@ -196,6 +283,19 @@ def _choose(score, *, report="test", looks="chosen"):
                                    _choose(np.min)])
 def test_choose_and_test_accepts_natural_choices(right, capsys):
     assert _message(checks.check_choose_and_test, right, capsys).passed
+
+
+def test_choose_and_test_accepts_a_float32_accuracy_and_names_a_rounded_one(capsys):
+    def best(val_acc):
+        return max(val_acc, key=lambda name: np.mean(val_acc[name]))
+
+    assert _message(checks.check_choose_and_test,
+                    lambda v, t: (best(v), np.float32(t(best(v)))), capsys).passed
+    for digits in (2, 3):
+        result = _message(checks.check_choose_and_test,
+                          lambda v, t, digits=digits: (best(v), round(t(best(v)), digits)), capsys)
+        assert not result.passed and result.mistake == "rounded", result.message
+        assert "validation" not in result.message
 
 
 def test_choose_and_test_accepts_a_list_and_looking_twice_at_the_chosen_setting(capsys):
@@ -250,6 +350,9 @@ def _binom():
 
 def test_mcnemar_check_accepts_scipy_forms(capsys):
     stats = _binom()
+    as_array = _mcnemar(lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue)
+    assert _message(checks.check_mcnemar, lambda pa, pb, y: np.array(as_array(pa, pb, y)),
+                    capsys).passed
     for p_of in (lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue,
                  lambda b, c, *_: min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5)),
                  lambda b, c, *_: min(1.0, 2 * stats.binom.sf(max(b, c) - 1, b + c, 0.5))):
@@ -264,6 +367,7 @@ def test_mcnemar_check_accepts_scipy_forms(capsys):
     ("all points", "not the number of test points", "n = all points"),
     ("differ", "leave it out of n", "n = different predictions"),
     ("pmf", "sums the whole tail", "point probability"),
+    ("mid-p", "mid-p value", "mid-p"),
     ("chi2", "chi-square approximation", "chi-square"),
     ("chi2 corrected", "continuity correction", "chi-square corrected"),
     ("z", "unpaired two-proportion test", "unpaired z"),
@@ -290,6 +394,8 @@ def test_mcnemar_check_names_the_p_value_mistake(name, phrase, mistake, capsys):
         "all points": lambda b, c, y, *_: min(1.0, 2 * cdf(min(b, c), len(y), 0.5)),
         "differ": lambda b, c, y, pa, pb: min(1.0, 2 * cdf(min(b, c), np.sum(pa != pb), 0.5)),
         "pmf": lambda b, c, *_: min(1.0, 2 * stats.binom.pmf(min(b, c), b + c, 0.5)),
+        "mid-p": lambda b, c, *_: min(1.0, 2 * cdf(min(b, c), b + c, 0.5)
+                                      - stats.binom.pmf(min(b, c), b + c, 0.5)),
         "chi2": lambda b, c, *_: stats.chi2.sf((b - c) ** 2 / (b + c), 1),
         "chi2 corrected": lambda b, c, *_: stats.chi2.sf((abs(b - c) - 1) ** 2 / (b + c), 1),
         "z": z_test,
@@ -351,16 +457,30 @@ def _accepted(check_name):
     return [a.fn for a in answers]
 
 
-def test_every_accepted_l2_update_reaches_the_ridge_solution():
+def test_every_accepted_l2_update_matches_pytorch_and_keeps_its_steps():
+    torch = pytest.importorskip("torch")
     rng = np.random.default_rng(1)
     X = rng.normal(size=(40, 12))
     y = X[:, :3] @ np.array([3.0, -2.0, 1.5]) + 0.5 * rng.normal(size=40)
-    ridge = np.linalg.solve(X.T @ X / 40 + 0.3 * np.eye(12), X.T @ y / 40)
     for fn in _accepted("check_l2_update"):
+        w_t = torch.zeros(12, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([w_t], lr=0.05, weight_decay=0.3)
         w = np.zeros(12)
-        for _ in range(2000):
+        for _ in range(200):
+            opt.zero_grad()
+            (0.5 * ((torch.tensor(X) @ w_t - torch.tensor(y)) ** 2).mean()).backward()
+            opt.step()
             w = fn(w, X.T @ (X @ w - y) / 40, 0.05, 0.3)
-        assert np.abs(w - ridge).max() < 1e-9, fn.__name__
+        assert np.abs(w_t.detach().numpy() - w).max() < 1e-12, fn.__name__
+        steps = [np.array([2.0, -2.0])]                  # the notebook stores every step
+        for _ in range(3):
+            steps.append(fn(steps[-1], np.zeros(2), 0.1, 0.5))
+        assert np.allclose(np.array(steps)[:, 0], 2.0 * 0.95 ** np.arange(4)), fn.__name__
+
+
+def test_every_accepted_l2_equilibrium_draws_its_line():
+    for fn in _accepted("check_l2_equilibrium"):
+        assert float(fn(3.0, 0.1, 0.5)) == pytest.approx(2.0, rel=1e-6), fn.__name__
 
 
 def test_every_accepted_dropout_layer_passes_the_notebooks_gradient_check():
@@ -371,11 +491,14 @@ def test_every_accepted_dropout_layer_passes_the_notebooks_gradient_check():
             rng = np.random.default_rng(3)
             x, dout = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
             _, keep = fwd(x, 0.3, np.random.default_rng(4))
-            numeric = numerical_gradient(
-                lambda x_, dout=dout, keep=keep: np.sum(dout * x_ * keep / 0.7), x.copy())
+            numeric = numerical_gradient(    # the same seed at every call: the same mask
+                lambda x_, fwd=fwd, dout=dout: np.sum(dout * fwd(x_, 0.3,
+                                                                 np.random.default_rng(4))[0]),
+                x.copy())
             assert relative_error(bwd(dout, keep, 0.3), numeric) < 1e-9
         x32 = np.random.default_rng(1).normal(size=(3, 5)).astype(np.float32)
-        assert fwd(x32, 0.0, np.random.default_rng(0))[0].tobytes() == x32.tobytes()
+        out = fwd(x32, 0.0, np.random.default_rng(0))[0]      # Going further's bit-for-bit table
+        assert out.dtype == x32.dtype and out.tobytes() == x32.tobytes(), fwd.__name__
 
 
 def test_every_accepted_choice_works_in_the_notebook():
@@ -384,7 +507,8 @@ def test_every_accepted_choice_works_in_the_notebook():
         looked = []
         chosen, acc = fn(val, lambda name, looked=looked: looked.append(name) or 0.827)
         chosen, acc = str(chosen), float(acc)
-        assert chosen == "dropout 0.9" and acc == 0.827 and looked == ["dropout 0.9"]
+        assert chosen == "dropout 0.9" and looked == ["dropout 0.9"]
+        assert acc == pytest.approx(0.827, rel=1e-6)
 
 
 def test_every_accepted_mcnemar_works_in_the_notebook():

@@ -23,7 +23,7 @@ def test_train_mlps_shapes_reproducibility_and_l2_effect():
     predict, hist = experiments.train_mlps(*data, **kw)
     assert torch.get_num_threads() == threads
     assert hist["epoch"].tolist() == [20, 40, 60]
-    for key in ("train_loss", "train_acc", "test_acc", "weight_norm"):
+    for key in ("train_loss", "train_acc", "val_acc", "weight_norm"):
         assert hist[key].shape == (3, 3), key
     proba = predict(data[2])
     assert proba.shape == (3, 20, 2)
@@ -35,13 +35,13 @@ def test_train_mlps_shapes_reproducibility_and_l2_effect():
     assert hist["train_acc"][-1, 0] >= 0.8                            # it does learn
 
 
-def test_train_mlps_single_setting_is_repeated_and_test_data_is_optional():
+def test_train_mlps_single_setting_is_repeated_and_validation_data_is_optional():
     pytest.importorskip("torch")
     X, y, _, _ = _small_problem()
     _, hist = experiments.train_mlps(X, y, l2=[0.0], dropout=[0.0, 0.2], hidden=(4,), epochs=3,
                              record_every=5)
     assert hist["epoch"].tolist() == [3] and hist["train_acc"].shape == (1, 2)
-    assert "test_acc" not in hist
+    assert "val_acc" not in hist
 
 
 def test_train_mlps_bad_input():
@@ -55,9 +55,9 @@ def test_train_mlps_bad_input():
         experiments.train_mlps(X, y, l2=0.1)
     with pytest.raises(ValueError, match="one entry per network"):
         experiments.train_mlps(X, y, l2=[0.0, 0.1], dropout=[0.0, 0.1, 0.2])
-    with pytest.raises(ValueError, match="X_test and y_test"):
+    with pytest.raises(ValueError, match="X_val and y_val"):
         experiments.train_mlps(X, y, Xt)
-    with pytest.raises(ValueError, match="X_test"):
+    with pytest.raises(ValueError, match="X_val"):
         experiments.train_mlps(X, y, Xt[:, :1], yt)
     with pytest.raises(TypeError, match="hidden"):
         experiments.train_mlps(X, y, hidden=16)
@@ -70,13 +70,26 @@ def test_train_mlps_bad_input():
         predict(np.ones((3, 5)))
 
 
+def test_predict_can_select_networks():
+    pytest.importorskip("torch")
+    data = _small_problem()
+    predict, _ = experiments.train_mlps(*data, l2=[0.0, 0.1, 0.0, 0.01], hidden=(6,), epochs=5)
+    every = predict(data[2])
+    np.testing.assert_array_equal(predict(data[2], slice(1, 3)), every[1:3])
+    np.testing.assert_array_equal(predict(data[2], [3, 0]), every[[3, 0]])
+    with pytest.raises(ValueError, match="between 0 and 3"):
+        predict(data[2], [4])
+    with pytest.raises(TypeError, match="slice or a list"):
+        predict(data[2], 1)
+
+
 def test_train_mlps_networks_do_not_interact():
     pytest.importorskip("torch")
     data = _small_problem()
     kw = dict(hidden=(8, 8), epochs=30, record_every=10)
     _, a = experiments.train_mlps(*data, l2=[0.01, 0.0], dropout=[0.3, 0.0], **kw)
     _, b = experiments.train_mlps(*data, l2=[0.01, 0.5], dropout=[0.3, 0.6], **kw)
-    for key in ("train_loss", "train_acc", "test_acc", "weight_norm"):
+    for key in ("train_loss", "train_acc", "val_acc", "weight_norm"):
         np.testing.assert_array_equal(a[key][:, 0], b[key][:, 0])   # network 0 is unaffected
     assert not np.array_equal(a["weight_norm"][:, 1], b["weight_norm"][:, 1])
 

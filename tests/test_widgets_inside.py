@@ -28,8 +28,8 @@ def test_layers_lists_convolutions_and_linear_layers(small):
 def test_update_describes_the_weights(small):
     d = widget.update("0", small)
     w = small[0].weight.detach().double().numpy()
-    assert d["values"].shape == (w.size,) and d["fan_in"] == 27
-    assert math.isclose(d["std"], w.std()) and math.isclose(d["he_std"], math.sqrt(2 / 27))
+    assert d["values"].shape == (w.size,) and d["fan_out"] == 4 * 9
+    assert math.isclose(d["std"], w.std()) and math.isclose(d["init_std"], math.sqrt(2 / 36))
     assert d["dead"] == 1 and d["filter_norms"][1] == 0.0
     assert len(d["images"]) == 4 and d["images"][0].shape == (3, 3, 3) and d["matrix"] is None
     assert np.all(d["images"][1] == 0.5)             # a dead filter is flat grey
@@ -38,9 +38,10 @@ def test_update_describes_the_weights(small):
 
 def test_update_shows_depthwise_filters_grey_and_matrices_for_1x1_and_linear(small):
     depthwise = widget.update("1", small)
-    assert depthwise["images"][0].shape == (5, 5) and depthwise["fan_in"] == 25
+    assert depthwise["images"][0].shape == (5, 5) and depthwise["fan_out"] == 25
     assert widget.update("2", small)["matrix"].shape == (6, 4)
-    assert widget.update("4", small)["matrix"].shape == (2, 6)
+    linear = widget.update("4", small)
+    assert linear["matrix"].shape == (2, 6) and math.isclose(linear["init_std"], 1 / math.sqrt(6))
 
 
 def test_update_refuses_an_unknown_layer(small):

@@ -5,8 +5,9 @@
     python -m tools.setup_cell --check    # exit 1 if a notebook or the README is out of date
 
 The cell is the first code cell of each notebook (right after the title cell), recognised by its
-id and tag ``course-setup``; JupyterLab shows it collapsed (students run it, few need to read it). On a student's own computer it does nothing and prints nothing, so
-the stored outputs do not change. On Colab or Kaggle it installs the course packages the platform
+id and tag ``course-setup``; JupyterLab shows it collapsed (students run it, few need to read
+it). On a student's own computer it does nothing and prints nothing, so the stored outputs do not
+change. On Colab or Kaggle it installs the course packages the platform
 lacks (never torch, TensorFlow, Keras, NumPy or Jupyter: the platform's own builds stay, pinned by
 a constraints file so that no dependency can replace them), then ``coursekit`` itself from the
 course repository, and prints the version report of ``coursekit.doctor``.

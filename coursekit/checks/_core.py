@@ -335,6 +335,30 @@ def _distinct(a: float, b: float) -> tuple[str, str]:
     return repr(a), repr(b)
 
 
+def _scalar_message(name: str, got: float, expected: float, rtol: float) -> str:
+    """How a wrong number is off, without the expected value (a student could paste it back).
+
+    >>> _scalar_message("std", 3.1, 1.0, 1e-6)
+    'std = 3.1 is not right: it is 2 to 10 times too large'
+    """
+    yours = f"{got:.6g}"
+    if expected == 0:
+        return f"{name} = {yours} is not right: it should be 0"
+    ratio = got / expected
+    if ratio <= 0:
+        return f"{name} = {yours} is not right: it has the wrong sign{' (or is 0)' * (ratio == 0)}"
+    word, r = ("large", ratio) if ratio > 1 else ("small", 1 / ratio)
+    if r > 10:
+        size = f"more than 10 times too {word}"
+    elif r > 2:
+        size = f"2 to 10 times too {word}"
+    elif r > 1.1:
+        size = f"too {word}, by less than a factor of 2"
+    else:
+        size = f"a little too {word} (within 10 %; a right answer agrees to {rtol:.0e})"
+    return f"{name} = {yours} is not right: it is {size}"
+
+
 def _mistakes(mistakes) -> list[Mistake]:
     if mistakes is None:
         return []
@@ -392,6 +416,9 @@ def compare(name: str, got, expected, *, mistakes=None, rtol: float = 1e-6,
         if np.any(expected != 0) and np.allclose(got, -expected, rtol=rtol, atol=atol):
             return Problem(f"{name} has the wrong sign: your result is the negative of the "
                            f"expected one (check which term is subtracted from which)", "sign")
+        if expected.size == 1:
+            return Problem(_scalar_message(name, float(got.ravel()[0]),
+                                           float(expected.ravel()[0]), rtol), "values")
         i = np.unravel_index(np.argmax(off), off.shape) if off.ndim else ()
         where = f" at index {tuple(int(k) for k in i)}" if i else ""
         yours, right = _distinct(float(got[i]), float(expected[i]))

@@ -38,7 +38,7 @@ def _is_float32(value) -> bool:
 def _pair(result, what: str):
     """``(first, second)`` from a tuple or list of two, or the message saying what to return."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return None, f"return two things: {what}"
+        return None, Problem(f"return two things: {what}", "return type")
     return tuple(result), None
 
 
@@ -155,7 +155,8 @@ def check_backward(student_fn):
                            f"a copy, `delta3 = probs.copy()`; the later cells read the cache "
                            f"again", "changed cache")
         if any(not np.array_equal(p[k], params[k]) for k in params):
-            return "your function changed params: computing gradients must not update weights"
+            return Problem("your function changed params: computing gradients must not update "
+                           "weights", "changed params")
         if not isinstance(grads, dict):
             return Problem("return the gradients as a dict {'W1': dW1, 'b1': db1, 'W2': dW2, "
                            "'b2': db2, 'W3': dW3, 'b3': db3}", "not a dict")
@@ -346,6 +347,13 @@ def check_gradient_check(student_fn):
             errors, _ = run(fn, net)
             if message := _non_finite(errors):
                 return message
+            found = values(errors)
+            if found.max() > RIGHT and np.allclose(found, found[0], rtol=1e-12, atol=0):
+                return Problem(f"for a network {bug} your check reports the same error, "
+                               f"{found[0]:.1g}, for every parameter: one number for the whole "
+                               "network (as deeplearning.ai's gradient_check_n returns) cannot "
+                               f"say which gradient is wrong. Compute one error per parameter, "
+                               "relative_error(grads[name], numerical) for each name", "one number")
             others = [k for k in PARAM_NAMES if k != name]
             if not float(errors[name]) > 1e-2 or max(float(errors[k]) for k in others) > RIGHT:
                 return Problem(f"for a network {bug} your check should report a large error for "
@@ -662,14 +670,15 @@ def check_sigmoid_bce(student_fn, gradient_check=None):
         loss = _as_scalar(loss)
         expected_loss, expected_dz = ref.sigmoid_bce(big, y_big)
         if not np.isfinite(loss) or not np.all(np.isfinite(_as_array(dz))):
-            return ("for z = 800 with y = 0 your loss or dz is inf or NaN: sigmoid(800) rounds "
-                    "to 1 and log(1 - p) = log(0). Write the logs without forming p: "
-                    "log p = -np.logaddexp(0, -z) and log(1 - p) = -np.logaddexp(0, z)")
+            return Problem("for z = 800 with y = 0 your loss or dz is inf or NaN: sigmoid(800) "
+                           "rounds to 1 and log(1 - p) = log(0). Write the logs without forming "
+                           "p: log p = -np.logaddexp(0, -z) and log(1 - p) = -np.logaddexp(0, z)",
+                           "log of 0")
         if abs(loss - expected_loss) > 1e-6 * expected_loss:
-            return (f"your loss for z = [800, -800, 40, -40], y = [0, 1, 1, 0] is {loss:.4g}, "
-                    f"the exact value {expected_loss:.4g} (each of the first two samples costs "
-                    "800): a small constant inside the log, or a clipped p, caps it. Use "
-                    "np.logaddexp")
+            return Problem(f"your loss for z = [800, -800, 40, -40], y = [0, 1, 1, 0] is "
+                           f"{loss:.4g}, the exact value {expected_loss:.4g} (each of the first "
+                           "two samples costs 800): a small constant inside the log, or a "
+                           "clipped p, caps it. Use np.logaddexp", "capped")
         return compare("dz for large logits", dz, expected_dz, allow_float32=False)
 
     return run_checks("sigmoid_bce", student_fn, [test_values, test_large_logits],
@@ -688,7 +697,7 @@ def check_affine_backward(student_fn):
     def test(fn):
         result = fn(_DOUT.copy(), _X.copy(), _W.copy())
         if not isinstance(result, (tuple, list)) or len(result) != 3:
-            return "return three arrays: dx, dW, db (in that order)"
+            return Problem("return three arrays: dx, dW, db (in that order)", "return type")
         dx, dW, db = ref.affine_backward(_DOUT, _X, _W)
         n = len(_X)
         if np.shape(_as_array(result[2])) == (1, db.size):
@@ -724,21 +733,26 @@ def check_affine_backward(student_fn):
 
 def check_relu_backward(student_fn):
     """Exercise: ``relu_backward(dout, z) -> dz`` for ``a = max(z, 0)``."""
-    z = np.array([[-2.0, -0.5, 0.0, 0.5, 3.0], [1.0, -1.0, 2.0, 0.0, -3.0]])
+    # an entry above 6 (ReLU6 differs from ReLU only there) and exact zeros (the kink)
+    z = np.array([[-2.0, -0.5, 0.0, 0.5, 7.5], [1.0, -1.0, 2.0, 0.0, -3.0]])
     dout = np.array([[0.3, -1.2, 0.7, -0.4, 2.0], [-0.6, 0.9, 1.5, -2.2, 0.1]])
 
     def test(fn):
         expected = ref.relu_backward(dout, z)
-        return compare("dz", fn(dout.copy(), z.copy()), expected, allow_float32=False, mistakes={
-            "you returned the mask (z > 0) alone: multiply it by the upstream gradient dout":
-                (z > 0).astype(float),
-            "multiply dout by the derivative of ReLU (1 where z > 0, else 0), not by z itself":
-                dout * z,
-            "the mask must come from the layer's input z, not from the sign of dout":
-                np.maximum(dout, 0),
-            "at z = 0 use the derivative 0 (z > 0, not z >= 0): PyTorch and TensorFlow do the same":
-                dout * (z >= 0),
-        })
+        return compare("dz", fn(dout.copy(), z.copy()), expected, allow_float32=False, mistakes=[
+            Mistake("mask alone", "you returned the mask (z > 0) alone: multiply it by the "
+                    "upstream gradient dout", (z > 0).astype(float)),
+            Mistake("times z", "multiply dout by the derivative of ReLU (1 where z > 0, else 0), "
+                    "not by z itself", dout * z),
+            Mistake("mask from dout", "the mask must come from the layer's input z, not from "
+                    "the sign of dout", np.maximum(dout, 0)),
+            Mistake("z >= 0", "at z = 0 use the derivative 0 (z > 0, not z >= 0): PyTorch and "
+                    "TensorFlow do the same", dout * (z >= 0)),
+            Mistake("relu6", "that is ReLU6's derivative (0 above 6 as well): ReLU's is 1 for "
+                    "every z > 0", dout * ((z > 0) & (z < 6))),
+            Mistake("leaky", "that is a leaky ReLU's derivative (a small slope below 0): ReLU's "
+                    "is exactly 0 for z <= 0", np.where(z > 0, dout, 0.01 * dout)),
+        ])
 
     return run_checks("relu_backward", student_fn, [test])
 
@@ -748,6 +762,20 @@ def _wrong_column_subtraction(probs, y):
     d = probs.copy()
     d[:, y] -= 1
     return d / len(y)
+
+
+def _column_block_losses(logits, y):
+    """The losses that ``[:, y]`` (an N x N block, every row at every label) gives in the
+    usual ways of writing the loss: from log-probabilities (mean over the block, or its sum over
+    N), and from the logits minus the log-sum-exp (shifted by each row's maximum or not)."""
+    n = len(y)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    lse = np.log(np.exp(logits).sum(axis=1))
+    lse_shifted = np.log(np.exp(shifted).sum(axis=1))
+    return [-log_probs[:, y].mean(), -log_probs[:, y].sum() / n,
+            (-shifted[:, y].sum() + lse_shifted.sum()) / n,
+            (-logits[:, y].sum() + lse.sum()) / n]
 
 
 def check_softmax_cross_entropy(student_fn):
@@ -766,22 +794,23 @@ def check_softmax_cross_entropy(student_fn):
             return Problem("the loss is float32: compute in float64 here (float32 keeps only "
                            "about 7 digits)", "float32")
         return (
-            compare("loss", _as_array(result[0]).reshape(()), loss, mistakes={
-                "loss is N times too large: take the mean over the batch, not the sum":
-                    loss * len(y),
-                "log_probs[:, y] picks an N x N block (every row at every label): index one "
-                "entry per row with log_probs[np.arange(N), y]":
-                    -np.log(probs[:, y]).mean(),
-            })
-            or compare("dlogits", result[1], dlogits, allow_float32=False, mistakes={
-                "dlogits is N times too large: the loss is a mean, so divide by N":
-                    dlogits * len(y),
-                "dlogits is softmax(logits)/N: subtract 1 at the true class of each row first":
-                    probs / len(y),
-                "d[:, y] -= 1 subtracts 1 in whole columns: subtract it at one entry per row "
-                "with d[np.arange(N), y] -= 1":
-                    _wrong_column_subtraction(probs, y),
-            })
+            compare("loss", _as_array(result[0]).reshape(()), loss, mistakes=[
+                Mistake("summed", "loss is N times too large: take the mean over the batch, not "
+                        "the sum", loss * len(y)),
+            ] + [Mistake("[:, y] block", "log_probs[:, y] picks an N x N block (every row at every "
+                         "label): index one entry per row with log_probs[np.arange(N), y]", wrong)
+                 for wrong in _column_block_losses(logits, y)])
+            or compare("dlogits", result[1], dlogits, allow_float32=False, mistakes=[
+                Mistake("no 1/N", "dlogits is N times too large: the loss is a mean, so divide "
+                        "by N", dlogits * len(y)),
+                Mistake("no -1", "dlogits is softmax(logits)/N: subtract 1 at the true class of "
+                        "each row first", probs / len(y)),
+                Mistake("d[:, y]", "d[:, y] -= 1 subtracts 1 in whole columns: subtract it at "
+                        "one entry per row with d[np.arange(N), y] -= 1",
+                        _wrong_column_subtraction(probs, y)),
+                Mistake("sign", "dlogits has the wrong sign: it is (softmax - onehot)/N, the "
+                        "probabilities minus the labels", -dlogits),
+            ])
         )
 
     def test_large_logits(fn):
@@ -790,13 +819,13 @@ def check_softmax_cross_entropy(student_fn):
             loss, dlogits = fn(big.copy(), y_big.copy())
         loss = _as_scalar(loss)
         if not np.all(np.isfinite(_as_array(dlogits))):
-            return ("with logits like 1000 you get NaN or inf: subtract each row's maximum "
-                    "before np.exp (it does not change the softmax)")
+            return Problem("with logits like 1000 you get NaN or inf: subtract each row's "
+                           "maximum before np.exp (it does not change the softmax)", "overflow")
         if not np.isfinite(loss):
-            return ("the loss is inf for the row [0, 800, 10] with label 2: after subtracting "
-                    "the maximum, p[y] = exp(-790) underflows to 0 and -log(0) = inf. Take the "
-                    "log without forming p: log p = shifted - log(sum(exp(shifted))), the "
-                    "log-sum-exp trick")
+            return Problem("the loss is inf for the row [0, 800, 10] with label 2: after "
+                           "subtracting the maximum, p[y] = exp(-790) underflows to 0 and -log(0)"
+                           " = inf. Take the log without forming p: log p = shifted - "
+                           "log(sum(exp(shifted))), the log-sum-exp trick", "log of 0")
         expected = ref.softmax_cross_entropy(big, y_big)[0]
         if loss < expected * (1 - 1e-6):
             return Problem(f"your loss for these logits is {loss:.4g}, the exact value "
@@ -815,7 +844,9 @@ def _wrong_net_grads(params, X, y):
     a1 = np.maximum(z1, 0)
     _, dlogits = ref.softmax_cross_entropy(a1 @ params["W2"] + params["b2"], y)
     da1 = dlogits @ params["W2"].T
+    scores_no_relu = z1 @ params["W2"] + params["b2"]
     return {
+        "loss_no_relu": ref.softmax_cross_entropy(scores_no_relu, y)[0],
         "no_relu": (X.T @ da1, da1.sum(axis=0)),
         "z_not_a": z1.T @ dlogits,
         "mask_from_grad": (X.T @ (da1 * (da1 > 0)), (da1 * (da1 > 0)).sum(axis=0)),
@@ -830,41 +861,56 @@ def check_two_layer_net(student_fn):
         before = _copy(params)
         result = fn(before, X.copy(), y.copy())
         if any(not np.array_equal(before[k], params[k]) for k in params):
-            return "your function changed params: computing gradients must not update weights"
+            return Problem("your function changed params: computing gradients must not update "
+                           "weights", "changed params")
         result, message = _pair(result, "(loss, grads) with grads a dict {'W1': ..., 'b1': ..., "
                                         "'W2': ..., 'b2': ...}")
         if message or not isinstance(result[1], dict):
-            return message or ("return (loss, grads) with grads a dict {'W1': ..., 'b1': ..., "
-                               "'W2': ..., 'b2': ...}")
+            return message or Problem("return (loss, grads) with grads a dict {'W1': ..., "
+                                      "'b1': ..., 'W2': ..., 'b2': ...}", "return type")
         loss, grads = result
         if sorted(grads) != sorted(PARAM_NAMES):
-            return (f"grads must have the keys W1, b1, W2, b2 (one per parameter), "
-                    f"got {sorted(grads)}")
+            return Problem(f"grads must have the keys W1, b1, W2, b2 (one per parameter), "
+                           f"got {sorted(grads)}", "keys")
         ref_loss, ref_grads = ref.two_layer_net(params, X, y)
         wrong = _wrong_net_grads(params, X, y)
         if _is_float32(loss):
             return Problem("the loss is float32: compute in float64 here (float32 keeps only "
                            "about 7 digits)", "float32")
         return (
-            compare("loss", _as_array(loss).reshape(()), ref_loss)
+            compare("loss", _as_array(loss).reshape(()), ref_loss, mistakes=[
+                Mistake("no relu forward", "your loss is that of a network without the ReLU: "
+                        "the scores must come from a1 = relu(z1), not from the pre-activation z1",
+                        wrong["loss_no_relu"]),
+                Mistake("summed", "loss is N times too large: take the mean over the batch, not "
+                        "the sum", ref_loss * len(y)),
+            ])
             or compare("W2's gradient", grads["W2"], ref_grads["W2"], allow_float32=False,
-                       mistakes={
-                "dW2 must use the input of layer 2, a1 = relu(z1), not the pre-activation z1":
-                    wrong["z_not_a"],
-            })
-            or compare("b2's gradient", grads["b2"], ref_grads["b2"], allow_float32=False)
+                       mistakes=[
+                Mistake("z not a", "dW2 must use the input of layer 2, a1 = relu(z1), not the "
+                        "pre-activation z1", wrong["z_not_a"]),
+                Mistake("transposed", "dW2 is transposed: use a1.T @ dscores, which has W2's "
+                        "shape", ref_grads["W2"].T),
+                Mistake("no 1/N", "dW2 is N times too large: the loss is a mean, so dscores "
+                        "carries 1/N", ref_grads["W2"] * len(y)),
+            ])
+            or compare("b2's gradient", grads["b2"], ref_grads["b2"], allow_float32=False,
+                       mistakes=[
+                Mistake("no 1/N", "db2 is N times too large: the loss is a mean, so dscores "
+                        "carries 1/N", ref_grads["b2"] * len(y)),
+            ])
             or compare("W1's gradient", grads["W1"], ref_grads["W1"], allow_float32=False,
-                       mistakes={
-                "dW1 skips the ReLU: pass da1 through relu_backward(da1, z1) before the "
-                "first layer's affine_backward": wrong["no_relu"][0],
-                "the ReLU mask must come from z1 (the forward pass), not from the sign of the "
-                "gradient": wrong["mask_from_grad"][0],
-            })
+                       mistakes=[
+                Mistake("no relu", "dW1 skips the ReLU: pass da1 through relu_backward(da1, z1) "
+                        "before the first layer's affine_backward", wrong["no_relu"][0]),
+                Mistake("mask from grad", "the ReLU mask must come from z1 (the forward pass), "
+                        "not from the sign of the gradient", wrong["mask_from_grad"][0]),
+            ])
             or compare("b1's gradient", grads["b1"], ref_grads["b1"], allow_float32=False,
-                       mistakes={
-                "db1 skips the ReLU: sum dz1 = relu_backward(da1, z1), not da1":
-                    wrong["no_relu"][1],
-            })
+                       mistakes=[
+                Mistake("no relu", "db1 skips the ReLU: sum dz1 = relu_backward(da1, z1), not "
+                        "da1", wrong["no_relu"][1]),
+            ])
         )
 
     return run_checks("two_layer_net", student_fn, [test],

@@ -75,49 +75,66 @@ def check_conv_params(student_fn):
 
 # ------------------------------------------------------------------ exercise 2: memory of training
 def check_training_bytes(student_fn):
-    """Exercise: ``training_bytes(n_params, optimizer, bytes_per_number=4)``, the bytes of
-    weights + gradients + optimizer state for ``optimizer`` in "sgd", "momentum", "adam"."""
-    # momentum first: there "no gradients" and "Adam with one moment" give different numbers
-    cases = [(1000, "momentum", 4), (1000, "sgd", 4), (1000, "adam", 4), (4_652_008, "adam", 4),
-             (500, "adam", 2)]
+    """Exercise: ``training_bytes(n_params, optimizer, mixed_precision=False)``, the bytes of
+    weights + gradients + optimizer state for ``optimizer`` in "sgd", "momentum", "adam", in
+    float32 or in mixed precision (16-bit weights and gradients, float32 master weights and
+    optimizer state)."""
+    # momentum first: there "no gradients" and "Adam with one moment" give different numbers;
+    # in mixed precision too: there "no master copy" and "16-bit state" differ
+    cases = [(1000, "momentum", False), (1000, "sgd", False), (1000, "adam", False),
+             (4_652_008, "adam", False), (700, "momentum", True), (500, "adam", True)]
 
-    def test_case(n, optimizer, size):
+    def test_case(n, optimizer, mixed):
         state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
 
         def test(fn):
-            got = fn(n, optimizer, size)
+            got = fn(n, optimizer, mixed)
             if isinstance(got, torch.Tensor):
                 got = got.item()
-            right = ref.training_bytes(n, optimizer, size)
-            return compare(f"training_bytes({n:_}, {optimizer!r}, bytes_per_number={size})",
+            right = ref.training_bytes(n, optimizer, mixed)
+            float32 = ref.training_bytes(n, optimizer, False)
+            unit = 2 if mixed else 4                      # bytes of the weights and gradients
+            return compare(f"training_bytes({n:_}, {optimizer!r}, mixed_precision={mixed})",
                            got, right, atol=0.5, mistakes=[
                 Mistake("bits", "that is in bits, not bytes: a float32 number takes 4 bytes "
                                 "(32 bits); divide by 8", right * 8),
-                Mistake("bytes per number ignored",
-                        "use bytes_per_number: a float16 or bfloat16 number takes 2 bytes",
-                        right * 4 // size if size != 4 else -1),
+                *(Mistake("megabytes", "return bytes, not megabytes: do not divide by 1e6 "
+                                       "or 2**20", right / mega) for mega in (1e6, 2**20)),
+                Mistake("all 16-bit", "mixed precision does not halve everything: the optimizer "
+                                      "updates a float32 master copy of the weights, and its "
+                                      "state stays in float32 (a 16-bit weight would round "
+                                      "small updates away)",
+                        float32 // 2 if mixed else -1),
+                Mistake("no master copy", "add the float32 master copy of the weights (4 bytes "
+                                          "per parameter): the optimizer updates it, and the "
+                                          "16-bit weights are copied from it",
+                        (4 + 4 * state) * n if mixed else -1),
+                Mistake("16-bit state", "the optimizer state stays in float32 (4 bytes per "
+                                        "number) in mixed precision",
+                        (8 + 2 * state) * n if mixed and state else -1),
                 Mistake("adam one moment", "Adam keeps two numbers per parameter (the moving "
                                            "averages m of the gradient and v of its square), "
                                            "not one",
-                        (3 * n * size) if optimizer == "adam" else -1),
+                        right - 4 * n if optimizer == "adam" else -1),
                 *(Mistake("adam corrected copies", "PyTorch's Adam stores two moments per "
                                                    "parameter; the bias-corrected m̂ and v̂ are "
                                                    "computed on the fly, not kept",
-                          (copies * n * size) if optimizer == "adam" else -1)
-                  for copies in (5, 6)),
+                          right + extra * 4 * n if optimizer == "adam" else -1)
+                  for extra in (1, 2)),
                 Mistake("sgd state", "plain SGD (no momentum) keeps no state: only the weights "
-                                     "and their gradients", 3 * n * size if optimizer == "sgd"
-                        else -1),
-                Mistake("no gradients", "add the gradients: backward() stores one number per "
-                                        "parameter in .grad", (1 + state) * n * size),
-                Mistake("no weights", "count the weights themselves too", (1 + state) * n * size),
+                                     "and their gradients",
+                        right + 4 * n if optimizer == "sgd" else -1),
+                Mistake("weights or gradients missing",
+                        "count both the weights and their gradients (backward() stores one "
+                        "number per parameter in .grad): one of them is missing",
+                        right - unit * n),
                 Mistake("state only", "the optimizer state is not all: add the weights and the "
-                                      "gradients", state * n * size if state else -1),
+                                      "gradients", 4 * state * n if state and not mixed else -1),
             ])
         return test
 
     return run_checks("training_bytes", student_fn, [test_case(*case) for case in cases],
-                      hint='optimizer is one of "sgd", "momentum", "adam"')
+                      hint='optimizer is one of "sgd", "momentum", "adam"; mixed_precision a bool')
 
 
 # ------------------------------------------------------------------ exercise 3: diagnose four runs
@@ -263,6 +280,11 @@ class _DefinedOutOfOrder(nn.Module):
         return self.head(self.log(self.body(x)))
 
 
+class _Fails(nn.Module):
+    def forward(self, x):
+        raise RuntimeError("this layer fails on purpose (the check tests that hooks are removed)")
+
+
 def _fixed(module: nn.Linear, weight, bias):
     with torch.no_grad():
         module.weight.copy_(torch.tensor(weight, dtype=torch.float64))
@@ -281,13 +303,23 @@ def _cases():
     _fixed(swapped.body, [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -1]], [0, 0, 0, 0])
     x = torch.tensor([[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]], dtype=torch.float64)
     finite = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
-    return chain, swapped, finite, x
+    nested = nn.Sequential(OrderedDict([
+        ("block", nn.Sequential(OrderedDict([
+            ("fc", _fixed(nn.Linear(3, 4), [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -1]],
+                          [0, 0, 0, 0])),
+            ("log", _Log())]))),
+        ("out", nn.Linear(4, 2))])).double()
+    failing = nn.Sequential(nn.Linear(3, 4), _Fails()).double()
+    return chain, swapped, finite, nested, failing, x
 
 
 def check_first_nonfinite(student_fn):
     """Exercise: ``first_nonfinite(model, x)`` -> the name of the first module, in the order the
     forward pass runs them, whose output holds a NaN or an inf; None if there is none."""
-    chain, swapped, finite, x = _cases()
+    chain, swapped, finite, nested, failing, x = _cases()
+    late = ("every hook reported the name of the last module in named_modules(): a lambda made "
+            "in a loop reads `name` when it runs, not when it was made. Bind it when the hook "
+            "is made: `lambda m, i, o, name=name: ...`, or a function that returns the hook")
 
     def named(got, right, mistakes, where):
         if isinstance(got, nn.Module):
@@ -309,8 +341,11 @@ def check_first_nonfinite(student_fn):
                            "(in a `finally:` block, so it happens even if the forward pass fails)",
                            "hooks left")
         return named(got, "log", [
-            ("diff", "isnan only", "log(0) is -inf, which is not a NaN but is not finite either: "
-                                   "test with torch.isfinite, which catches NaN and ±inf"),
+            ("diff", "isnan only", "`diff` is where the first NaN appears, but `log` already "
+                                   "output -inf (log of 0), which is not finite either: test "
+                                   "each module's *output* (a forward hook, not a pre-hook on "
+                                   "its input) with torch.isfinite, which catches NaN and ±inf"),
+            ("clean", "late binding", late),
             ("out", "last", "that is the last module with a non-finite output: keep the first "
                             "one (the place the NaN or inf is born), not the last"),
             ("", "root", "that is the whole model (name ''): look at the modules inside it"),
@@ -320,8 +355,33 @@ def check_first_nonfinite(student_fn):
         return named(fn(swapped, x.clone()), "log", [
             ("head", "definition order", "`head` is defined first but runs last: record the "
                                          "modules in the order the forward pass calls them "
-                                         "(forward hooks fire in that order)"),
+                                         "(forward hooks fire in that order), and test each "
+                                         "module's output, not its input"),
+            ("body", "late binding", late),
         ], "a model whose modules are defined in another order than they run")
+
+    def test_nested(fn):
+        return named(fn(nested, x.clone()), "block.log", [
+            ("block", "children only", "`block` contains the module where it is born: hook "
+                                       "every module of model.named_modules(), which goes "
+                                       "inside blocks (named_children() does not)"),
+            ("out", "late binding", late),
+        ], "a model with a block inside it")
+
+    def test_failing(fn):
+        try:
+            fn(failing, x.clone())
+        except Exception:  # noqa: BLE001, S110 - the forward pass fails on purpose
+            pass
+        hooked = [n for n, m in failing.named_modules() if m._forward_hooks or m._forward_pre_hooks]
+        for _, module in failing.named_modules():   # clean up for the next run of the check
+            module._forward_hooks.clear()
+            module._forward_pre_hooks.clear()
+        if hooked:
+            return Problem("when the forward pass raises an error your hooks stay on the model: "
+                           "remove them in a `finally:` block (try: model(x) finally: "
+                           "handle.remove() for each handle)", "hooks left on failure")
+        return None
 
     def test_finite(fn):
         got = fn(finite, x.clone())
@@ -330,6 +390,7 @@ def check_first_nonfinite(student_fn):
                            "not none")
         return None
 
-    return run_checks("first_nonfinite", student_fn, [test_chain, test_order, test_finite],
+    return run_checks("first_nonfinite", student_fn,
+                      [test_chain, test_order, test_nested, test_finite, test_failing],
                       hint="register a forward hook on every module, run model(x) once, and "
                            "remove the hooks")

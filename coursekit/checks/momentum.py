@@ -41,7 +41,8 @@ _TUNED_CASES = [(0.01, 1.0), (0.0025, 1.0), (0.5, 8.0)]
 # (x, m, v, grad, t, lr, beta1, beta2, eps, weight_decay, decoupled) for one Adam step. Case 0
 # has a squared gradient below v (AMSGrad's maximum differs from v there), case 3 gradients so
 # small that sqrt(v_hat) is as small as eps (where eps sits shows), cases 4-7 weight decay with
-# a coordinate the data gradient leaves alone.
+# a coordinate the data gradient leaves alone, case 8 an eps as large as sqrt(v_hat) (an eps of
+# one's own shows).
 _ADAM_CASES = [
     (np.array([1.0, -2.0, 0.5]), np.array([0.05, -0.2, 0.1]), np.array([0.01, 0.3, 0.02]),
      np.array([0.2, -0.1, 0.6]), 3, 0.1, 0.9, 0.95, 1e-8, 0.0, False),
@@ -59,6 +60,8 @@ _ADAM_CASES = [
      1e-8, 0.2, False),
     (np.array([1.0, 3.0]), np.zeros(2), np.zeros(2), np.array([0.0, 0.6]), 1, 0.05, 0.8, 0.99,
      1e-8, 0.2, True),
+    (np.array([1.0, -0.5]), np.array([0.01, -0.02]), np.array([1e-4, 4e-4]),
+     np.array([0.05, -0.1]), 2, 0.1, 0.9, 0.99, 0.1, 0.0, False),
 ]
 
 
@@ -204,12 +207,29 @@ def check_corrected_velocity_step(student_fn):
                             ratio * (beta * v - lr * grad)),
                     Mistake("beta dropped", "beta is missing: the old velocity still decays by "
                             "beta at every step, as well as being rescaled", ratio * v - lr * grad),
+                    Mistake("EWA form", "that is the EWA form's average, beta*v + (1 - beta)*grad "
+                            "(deeplearning.ai's update_parameters_with_momentum), not Keras's "
+                            "velocity: here v = beta*(lr/prev_lr)*v - lr*grad carries the "
+                            "learning rate and new_x = x + new_v", beta * v + (1 - beta) * grad),
+                    Mistake("EWA form corrected", "that is the EWA form's average, beta*v + "
+                            "(1 - beta)*grad, with the rate ratio: this exercise uses Keras's "
+                            "velocity, v = beta*(lr/prev_lr)*v - lr*grad",
+                            beta * ratio * v + (1 - beta) * grad),
+                    Mistake("buffer form", "that is PyTorch's buffer update beta*b + grad applied "
+                            "to Keras's velocity v: the velocity carries the learning rate, "
+                            "v = beta*(lr/prev_lr)*v - lr*grad", beta * v + grad),
+                    Mistake("positive velocity", "your velocity points uphill (v = beta*v + "
+                            "lr*grad, then x - v): in Keras's form v = beta*(lr/prev_lr)*v - "
+                            "lr*grad and new_x = x + new_v", beta * v + lr * grad),
                 ])
                 or compare("new_x", got_x, new_x, allow_float32=False, mistakes=[
                     Mistake("x minus v", "in Keras's form the velocity already points downhill: "
                             "new_x = x + new_v, not x - new_v", x - new_v),
                     Mistake("old v", "x moved with the old velocity: update v first, then "
                             "new_x = x + new_v", x + v),
+                    Mistake("nesterov", "that is Nesterov's look-ahead step, x + beta*new_v - "
+                            "lr*grad: this exercise is plain momentum, new_x = x + new_v",
+                            x + beta * new_v - lr * grad),
                 ])
             )
             if problem:
@@ -371,6 +391,8 @@ def _adam_variant(x, m, v, grad, t, lr, b1, b2, eps, wd, decoupled, **bug):
     """One Adam step as written with the slips named in ``bug`` (none: the right step)."""
     if bug.get("defaults"):
         b1, b2, eps = 0.9, 0.999, 1e-8
+    if "own eps" in bug:
+        eps = bug["own eps"]
     if bug.get("swap"):
         decoupled = not decoupled
     if bug.get("always coupled"):
@@ -398,14 +420,26 @@ def _adam_variant(x, m, v, grad, t, lr, b1, b2, eps, wd, decoupled, **bug):
     step_m, step_v = (m, v) if bug.get("old state") else (new_m, new_v)
     if bug.get("amsgrad step"):
         step_v = np.maximum(v, new_v)
+    s_m = bug.get("power", s) if bug.get("fixed power m", bug.get("fixed power")) else s
+    s_v = bug.get("power", s) if bug.get("fixed power v", bug.get("fixed power")) else s
+
+    def corrector(beta, power):
+        if bug.get("beta power"):              # divided by beta**t, not 1 - beta**t
+            return beta**power
+        return 1 - (beta if bug.get("no power") else beta**power)
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        m_hat = step_m if bug.get("no correction") or bug.get("only v") else step_m / (1 - b1**s)
-        v_hat = step_v if bug.get("no correction") or bug.get("only m") else step_v / (1 - b2**s)
+        m_hat = (step_m if bug.get("no correction") or bug.get("only v")
+                 else step_m / corrector(b1, s_m))
+        v_hat = (step_v if bug.get("no correction") or bug.get("only m")
+                 else step_v / corrector(b2, s_v))
         eps_at = bug.get("eps at", "outside")
         if eps_at == "inside":
             step = m_hat / np.sqrt(v_hat + eps)
         elif eps_at == "keras":
             step = np.sqrt(1 - b2**s) / (1 - b1**s) * step_m / (np.sqrt(step_v) + eps)
+        elif eps_at == "keras inside":
+            step = np.sqrt(1 - b2**s) / (1 - b1**s) * step_m / np.sqrt(step_v + eps)
         elif eps_at == "none":
             step = m_hat / np.sqrt(v_hat)
         elif eps_at == "no sqrt":
@@ -439,6 +473,14 @@ ADAM_MISTAKES = [
      "are 1 - beta**t", {"shift": -1}),
     ("no correction", f"no bias correction: {_CORRECT_BOTH} before the step",
      {"no correction": True}),
+    ("fixed power", "v's bias correction uses a fixed power (1 - beta2**2): the power is the "
+     "step count, 1 - beta2**t", {"fixed power v": True, "power": 2}),
+    ("fixed powers", "the bias corrections use a fixed power (1 - beta**2): the power is the "
+     "step count, 1 - beta1**t and 1 - beta2**t", {"fixed power": True, "power": 2}),
+    ("beta power", f"you divided by beta**t: the correction divides by 1 - beta**t; "
+     f"{_CORRECT_BOTH}", {"beta power": True}),
+    ("no power", f"you divided by (1 - beta): the correction is 1 - beta**t, with the power t "
+     f"(it tends to 1 as t grows); {_CORRECT_BOTH}", {"no power": True}),
     ("only m corrected", "only m is bias-corrected: v needs its own correction (1 - beta2**t)",
      {"only m": True}),
     ("only v corrected", "only v is bias-corrected: m needs its own correction (1 - beta1**t)",
@@ -453,6 +495,11 @@ ADAM_MISTAKES = [
      "m_hat / (sqrt(v_hat) + eps)", {"eps at": "inside"}),
     ("eps keras", "eps is added to the uncorrected sqrt(v) (Keras's placement): in PyTorch's "
      "form add it to sqrt(v_hat)", {"eps at": "keras"}),
+    ("eps keras inside", "eps is inside the square root of the uncorrected v (the form with "
+     "the corrections folded into the step size): in PyTorch's form add eps outside, to "
+     "sqrt(v_hat)", {"eps at": "keras inside"}),
+    ("own eps", "eps was ignored (you used 1e-7, a common default): use the eps passed in",
+     {"own eps": 1e-7}),
     ("eps missing", "eps is missing: divide by sqrt(v_hat) + eps (it matters when the gradients "
      "are tiny)", {"eps at": "none"}),
     ("no sqrt", "take the square root of v_hat: the step is m_hat / (sqrt(v_hat) + eps)",
@@ -497,6 +544,26 @@ def _close(got, want, float32: bool) -> bool:
     rtol, atol = (1e-4, 1e-6) if float32 else (1e-6, 1e-9)
     return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol,
                                                         equal_nan=True))
+
+
+def _explaining_pair(answers, expected):
+    """``(id, message)`` of two declared slips that together give the student's results on every
+    test vector (all three outputs), or None."""
+    for (id1, msg1, bug1), (id2, msg2, bug2) in itertools.combinations(ADAM_MISTAKES, 2):
+        if set(bug1) & set(bug2):
+            continue                               # two versions of one line
+        bug = {**bug1, **bug2}
+        explains = True
+        for (got, f32), case in zip(answers, _ADAM_CASES, strict=True):
+            variant = _adam_variant(*case, **bug)
+            if not all(_close(g, w, f32) for g, w in zip(got, variant, strict=True)):
+                explains = False
+                break
+        if explains and any(not _close(np.asarray(a, dtype=float), w, False)
+                            for case, want in zip(_ADAM_CASES, expected, strict=True)
+                            for a, w in zip(_adam_variant(*case, **bug), want, strict=True)):
+            return f"{id1} + {id2}", f"two slips: {msg1}; and {msg2}"
+    return None
 
 
 def check_adam_step(student_fn):
@@ -560,6 +627,11 @@ def check_adam_step(student_fn):
                                for (answer, f32_i), var, _ in pairs for k in outputs)
                 if differs and explains:
                     return Problem(message + describe(_ADAM_CASES[shown]), mistake_id)
+        # Two slips at once (real code often has two, e.g. a fixed power and no square root):
+        # named only if the pair explains every output on every test vector.
+        pair = _explaining_pair(answers, expected)
+        if pair is not None:
+            return Problem(pair[1] + describe(_ADAM_CASES[first]), pair[0])
         for name, g, w in zip(("new_m", "new_v", "new_x"), (got[1], got[2], got[0]),
                               (expected[first][1], expected[first][2], expected[first][0]),
                               strict=True):

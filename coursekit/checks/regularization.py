@@ -18,8 +18,9 @@ import numpy as np
 from ..solutions import regularization as ref
 from ._core import Mistake, Problem, compare, run_checks
 
-__all__ = ["check_l2_update", "check_dropout_forward", "check_dropout_backward",
-           "check_choose_and_test", "check_mcnemar", "check_vanilla_dropout"]
+__all__ = ["check_l2_update", "check_l2_equilibrium", "check_dropout_forward",
+           "check_dropout_backward", "check_choose_and_test", "check_mcnemar",
+           "check_vanilla_dropout"]
 
 # A weight vector with both signs, and a data gradient that is not parallel to it.
 _W = np.array([2.0, -1.5, 0.5, -0.25, 0.0, 3.0])
@@ -32,7 +33,14 @@ def check_l2_update(student_fn):
 
     def test(fn):
         w, g, lr, lam = _W, _G, _LR, _LAM
-        got = fn(w.copy(), g.copy(), lr, lam)
+        w_in, g_in = w.copy(), g.copy()
+        got = fn(w_in, g_in, lr, lam)
+        if _torch(got):                     # a NumPy exercise
+            return _torch(got)
+        if not (np.array_equal(w_in, w) and np.array_equal(g_in, g)):
+            return Problem("w or grad was changed in place (w -= ...): return the new weights as "
+                           "a new array, e.g. w - lr * (...), so that the caller keeps the old "
+                           "ones (a later cell stores every step)", "in place")
         return compare("the updated w", got, ref.l2_update(w, g, lr, lam), mistakes=[
             Mistake("decay sign", "the decay has the wrong sign: the penalty's gradient lam·w is "
                     "*subtracted* (times lr), so the weight is multiplied by (1 - lr·lam), a "
@@ -53,10 +61,60 @@ def check_l2_update(student_fn):
                     (1 - lr * lam) * w + lr * g),
             Mistake("L1", "that is the L1 update (lam·sign(w)); here the penalty is "
                     "(lam/2)·w², whose gradient is lam·w", w - lr * lam * np.sign(w) - lr * g),
-        ], allow_float32=False)            # the notebook compares 2,000 steps with 1e-9
+            Mistake("penalty instead of gradient", "you added the penalty (lam/2)·w² itself to "
+                    "the gradient; the step needs its derivative, lam·w",
+                    w - lr * (g + 0.5 * lam * w**2)),
+            Mistake("penalty sum instead of gradient", "you added the penalty's value "
+                    "(lam/2)·‖w‖², one number, to every entry of the gradient; the step needs "
+                    "the penalty's gradient, lam·w, entry by entry",
+                    w - lr * (g + 0.5 * lam * np.sum(w**2))),
+        ], allow_float32=False)            # the notebook compares 200 steps with 1e-12
 
     return run_checks("l2_update", student_fn, [test],
                       hint="w and grad are arrays of the same shape; lr and lam are floats")
+
+
+# (a, lr, lam) with the data loss ½(w - a)²: both signs, and lr·lam far from lam
+_EQUILIBRIUM_CASES = [(3.0, 0.1, 0.4), (-2.0, 0.05, 0.3), (1.5, 0.2, 2.0)]
+
+
+def check_l2_equilibrium(student_fn):
+    """Exercise: ``l2_equilibrium(a, lr, lam)``, where the L2 step settles on ``½(w - a)²``."""
+
+    def test(fn):
+        for a, lr, lam in _EQUILIBRIUM_CASES:
+            got = fn(a, lr, lam)
+            problem = compare("the weight at which the steps stop", got, a / (1 + lam), mistakes=[
+                Mistake("lr in the answer", "your answer depends on the learning rate: at the "
+                        "fixed point the whole step is zero, lr·(data gradient + lam·w) = 0, so "
+                        "lr cancels. Solve (w - a) + lam·w = 0", a / (1 + lr * lam)),
+                Mistake("one step", "that is where one step takes w = a, not where the steps "
+                        "stop moving w: set w_next = w in your step and solve for w",
+                        (1 - lr * lam) * a),
+                Mistake("first order", "a·(1 - lam) is only the first-order approximation for "
+                        "small lam: solve (w - a) + lam·w = 0 exactly", (1 - lam) * a),
+                Mistake("no penalty", "that is where the data loss alone is smallest; the penalty "
+                        "pulls w towards 0 as well: solve (w - a) + lam·w = 0", a),
+                Mistake("zero", "the penalty alone would take w to 0, but the data loss pulls it "
+                        "towards a: the steps stop where the two gradients cancel, "
+                        "(w - a) + lam·w = 0", 0.0),
+                Mistake("decay sign", "the penalty's gradient lam·w is added to the data "
+                        "gradient (w - a): solve (w - a) + lam·w = 0", a / (1 - lam)),
+                Mistake("2 lam", "the gradient of (lam/2)·w² is lam·w, not 2·lam·w",
+                        a / (1 + 2 * lam)),
+                Mistake("lam/2", "the gradient of (lam/2)·w² is lam·w: the ½ cancels the 2 of "
+                        "the square", a / (1 + lam / 2)),
+                Mistake("L1 shift", "moving a towards 0 by lam is what an L1 penalty would do; "
+                        "with L2 the gradient lam·w grows with w: solve (w - a) + lam·w = 0",
+                        a - np.sign(a) * lam),
+            ])
+            if problem:
+                return Problem(f"with a = {a}, lr = {lr}, lam = {lam}: {problem}", problem.mistake)
+        return None
+
+    return run_checks("l2_equilibrium", student_fn, [test],
+                      hint="a, lr and lam are floats; return one number, the weight w at which "
+                           "the step leaves w unchanged")
 
 
 # ------------------------------------------------------------------------------ dropout
@@ -97,6 +155,15 @@ def _uses_rng(fn, x, param):
 
 
 _X = 1.0 + np.random.default_rng(11).random((200, 500))    # all entries nonzero
+_X32 = np.random.default_rng(12).normal(size=(3, 5)).astype(np.float32)   # a float32 input
+
+
+def _torch(*values):
+    """A Problem if any of ``values`` is a torch tensor (these exercises are NumPy), else None."""
+    if any(hasattr(v, "detach") and hasattr(v, "numpy") for v in values):
+        return Problem("return NumPy arrays: x is a NumPy array, and the later cells use your "
+                       "result with NumPy (torch.Tensor.numpy() converts one)", "torch")
+    return None
 
 
 class _Feedback(Exception):
@@ -112,6 +179,9 @@ def check_dropout_forward(student_fn):
             return None, None, Problem("return a pair (out, keep): the output and the mask you "
                                        "used", "return type")
         out, keep = result
+        problem = _torch(out, keep)
+        if problem:
+            return None, None, problem
         try:
             keep = np.asarray(keep)
         except (TypeError, ValueError):
@@ -180,16 +250,22 @@ def check_dropout_forward(student_fn):
 
     def test_eval_and_rate_zero(fn):
         for training, r, what in [(False, rate, "in evaluation mode"), (True, 0.0, "with rate 0")]:
-            out, keep, problem = split(fn(_X.copy(), r, np.random.default_rng(0),
-                                          training=training))
-            if problem:
-                return problem
-            if not np.array_equal(np.asarray(out), _X):
-                return Problem(f"{what} nothing is dropped and nothing scaled: out must be x "
-                               "exactly", "eval changes x")
-            if keep.shape != _X.shape or not np.all(keep):
-                return Problem(f"{what} every entry survives: keep must be all True "
-                               "(np.ones(x.shape, dtype=bool))", "eval mask")
+            for x in (_X, _X32):
+                out, keep, problem = split(fn(x.copy(), r, np.random.default_rng(0),
+                                              training=training))
+                if problem:
+                    return problem
+                if not np.array_equal(np.asarray(out), x):
+                    return Problem(f"{what} nothing is dropped and nothing scaled: out must be x "
+                                   "exactly", "eval changes x")
+                if np.asarray(out).dtype != x.dtype:
+                    return Problem(f"{what} out must be x itself, but your float32 input came "
+                                   f"back as {np.asarray(out).dtype}: an integer or float64 "
+                                   "mask (rng.binomial, .astype(float)) promotes it. Return x "
+                                   "unchanged there, or use a boolean mask", "dtype changed")
+                if keep.shape != x.shape or not np.all(keep):
+                    return Problem(f"{what} every entry survives: keep must be all True "
+                                   "(np.ones(x.shape, dtype=bool))", "eval mask")
         return None
 
     def test_rng(fn):
@@ -215,6 +291,8 @@ def check_dropout_backward(student_fn):
     def test(fn):
         dout_in, keep_in = dout.copy(), keep.copy()
         got = fn(dout_in, keep_in, rate)
+        if _torch(got):                     # a NumPy exercise
+            return _torch(got)
         if not (np.array_equal(dout_in, dout) and np.array_equal(keep_in, keep)):
             return Problem("dout or keep was changed in place: return a new array", "in place")
         # the forward pass with this mask held fixed is linear in x: differentiate it numerically
@@ -238,6 +316,11 @@ def check_dropout_backward(student_fn):
         ], rtol=1e-6, atol=1e-8)
         if problem and problem.mistake == "values":
             got = np.asarray(got, dtype=float)
+            if np.all(got != 0):                 # no zeros at all: the mask was not applied
+                return Problem("your gradient is not zero where keep is False: a dropped entry "
+                               "did not influence the output, so its gradient is 0. Multiply "
+                               "dout by keep and by 1/(1 - rate), nothing else (no subtraction)",
+                               "dropped entries")
             if np.any(got[~keep] != 0) or np.any(got[keep] == 0):
                 return Problem("your gradient is zero in other places than the mask says: reuse "
                                "the keep mask you are given, never draw a new one in the "
@@ -251,19 +334,20 @@ def check_dropout_backward(student_fn):
 
 # ------------------------------------------------------------------------------ choosing honestly
 # Made-up results with known traps: {setting: validation accuracies of 3 seeds} and the mean
-# test accuracy of each setting. In each case the setting with the best mean validation
-# accuracy (also the best median and the best worst seed) differs from the one with the best
-# single seed, the one with the best first seed and the one with the best test accuracy, and no
-# test accuracy equals a validation figure.
+# test accuracy of each setting (k/1500, the mean of 3 accuracies on 500 points, so that a
+# rounded answer shows). In each case the setting with the best mean validation accuracy (also
+# the best median and the best worst seed) differs from the one with the best single seed, the
+# one with the best first seed and the one with the best test accuracy, and no test accuracy
+# equals a validation figure.
 _CHOICE_CASES = [
     ({"none": [0.78, 0.80, 0.76], "L2 λ=0.01": [0.81, 0.80, 0.82], "L2 λ=0.1": [0.83, 0.77, 0.77],
       "dropout 0.5": [0.74, 0.86, 0.76], "dropout 0.8": [0.80, 0.81, 0.79]},
-     {"none": 0.771, "L2 λ=0.01": 0.797, "L2 λ=0.1": 0.788, "dropout 0.5": 0.823,
-      "dropout 0.8": 0.803}),
+     {"none": 1157 / 1500, "L2 λ=0.01": 1196 / 1500, "L2 λ=0.1": 1183 / 1500,
+      "dropout 0.5": 1235 / 1500, "dropout 0.8": 1205 / 1500}),
     ({"none": [0.70, 0.72, 0.71], "L2 λ=0.003": [0.78, 0.69, 0.70], "L2 λ=0.03": [0.75, 0.74, 0.73],
       "dropout 0.3": [0.72, 0.80, 0.71], "dropout 0.7": [0.77, 0.76, 0.75]},
-     {"none": 0.694, "L2 λ=0.003": 0.707, "L2 λ=0.03": 0.761, "dropout 0.3": 0.716,
-      "dropout 0.7": 0.742}),
+     {"none": 1042 / 1500, "L2 λ=0.003": 1061 / 1500, "L2 λ=0.03": 1142 / 1500,
+      "dropout 0.3": 1075 / 1500, "dropout 0.7": 1114 / 1500}),
 ]
 
 
@@ -324,6 +408,14 @@ def _judge_choice(out, val, test_acc, sealed):
     except (TypeError, ValueError):
         return Problem(f"the second item must be a number (the test accuracy), got "
                        f"{type(reported).__name__}", "return type")
+    true = test_acc[name]
+    if opened and np.isclose(reported, true, rtol=1e-6, atol=0):     # float32 is fine
+        return None
+    rounded = [k for k in range(1, 5) if np.isclose(reported, round(true, k), rtol=0, atol=1e-9)]
+    if opened and rounded:
+        return Problem(f"you rounded the test accuracy ({reported:g} instead of {true:.6g}): "
+                       "return the number test_accuracy gave you, and round only when you print it",
+                       "rounded")
     figures = np.asarray(val[name], dtype=float)
     if any(np.isclose(reported, v, rtol=0, atol=1e-9)
            for v in (figures.mean(), figures.max(), figures.min())):
@@ -334,10 +426,8 @@ def _judge_choice(out, val, test_acc, sealed):
     if not opened:
         return Problem("call test_accuracy(chosen) once and report what it returns",
                        "no test")
-    if not np.isclose(reported, test_acc[name], rtol=0, atol=1e-9):
-        return Problem(f"report exactly what test_accuracy({name!r}) returned "
-                       f"({test_acc[name]}), got {reported}", "values")
-    return None
+    return Problem(f"report exactly what test_accuracy({name!r}) returned ({true:.6g}), got "
+                   f"{reported:.6g}", "values")
 
 
 def check_choose_and_test(student_fn):
@@ -413,6 +503,10 @@ def _p_mistakes(b, c, both_right, wrong_same, wrong_apart):
         Mistake("point probability", "the p-value sums the whole tail, P(X ≤ min(b, c)), not "
                 "the probability of the one count observed",
                 min(1.0, 2 * math.comb(n, low) / 2**n)),
+        Mistake("mid-p", "that is the mid-p value, which counts the observed count only half "
+                "(less conservative than the exact test). Compute the exact p-value here: "
+                "p = min(1, 2·P(X ≤ min(b, c)))",
+                min(1.0, 2 * _binom_cdf(low, n) - math.comb(n, low) / 2**n)),
         Mistake("chi-square", "that is the chi-square approximation of McNemar's test; compute "
                 "the exact binomial p-value here, which stays right for small b + c",
                 float(stats.chi2.sf((b - c) ** 2 / n, 1)) if n else 1.0),
@@ -433,8 +527,10 @@ def _p_mistakes(b, c, both_right, wrong_same, wrong_apart):
 
 def _judge_mcnemar(out, case, seed):
     both_right, b, c, wrong_same, wrong_apart = case
+    if isinstance(out, np.ndarray) and out.shape == (3,):
+        out = tuple(out.tolist())                    # np.array([b, c, p]) is fine too
     if isinstance(out, dict) or not isinstance(out, (tuple, list)) or len(out) != 3:
-        return Problem("return the three numbers (b, c, p)", "return type")
+        return Problem("return the three numbers (b, c, p), e.g. as a tuple", "return type")
     got_b, got_c, p = out
     try:
         got_b, got_c = float(got_b), float(got_c)

@@ -14,14 +14,18 @@ def conv_params(c_in, c_out, k, groups=1, bias=True):
     return c_out * (c_in // groups) * k * k + (c_out if bias else 0)
 
 
-def training_bytes(n_params, optimizer, bytes_per_number=4):
+def training_bytes(n_params, optimizer, mixed_precision=False):
     """Bytes of weights + gradients + optimizer state for ``n_params`` parameters.
 
     Plain SGD keeps no state, SGD with momentum one buffer per parameter, Adam two (the
-    moving averages of the gradient and of its square).
+    moving averages of the gradient and of its square). In float32 each number takes 4 bytes.
+    Mixed precision (Micikevicius et al. 2018) keeps 16-bit weights and gradients (2 + 2 bytes)
+    for the arithmetic, a float32 master copy of the weights (4) that the optimizer updates,
+    and the optimizer state in float32 (4 per buffer).
     """
-    copies = {"sgd": 2, "momentum": 3, "adam": 4}[optimizer]
-    return copies * n_params * bytes_per_number
+    state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
+    per_parameter = 2 + 2 + 4 + 4 * state if mixed_precision else 4 * (2 + state)
+    return per_parameter * n_params
 
 
 def diagnosis():

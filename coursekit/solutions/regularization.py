@@ -16,6 +16,15 @@ def l2_update(w, grad, lr, lam):
     return (1 - lr * lam) * w - lr * grad
 
 
+def l2_equilibrium(a, lr, lam):
+    """Where the L2 step settles for the data loss ``½(w - a)²``.
+
+    The step ``w ← (1 - lr·lam)·w - lr·(w - a)`` leaves ``w`` unchanged when
+    ``lr·((w - a) + lam·w) = 0``, that is at ``w = a / (1 + lam)``: the learning rate cancels.
+    """
+    return a / (1 + lam)
+
+
 def dropout_forward(x, rate, rng, training=True):
     """Inverted dropout, forward pass, keeping what the backward pass needs.
 

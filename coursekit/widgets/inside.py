@@ -39,7 +39,9 @@ def update(layer: str = "_conv_stem", model=None) -> dict:
     """What the explorer shows for one layer of ``model`` (default: the pretrained network).
 
     Returns a dict with ``values`` (every weight, flat), ``std`` (their standard deviation),
-    ``he_std`` (√(2 / fan_in), He initialisation's, for scale), ``fan_in``, ``shape``,
+    ``init_std`` (the standard deviation EfficientNet's reference code initialises the layer
+    with: √(2 / fan_out) for a convolution, fan_out = k² · c_out / groups; 1/√(3 · n_out) for a
+    linear layer, uniform in ±1/√n_out), ``fan_out``, ``shape``,
     ``filter_norms`` (one per output channel), ``dead`` (filters whose norm is below 1e-6 of the
     largest), and either ``images`` (spatial filters as pictures in [0, 1], grey level 0.5 = 0;
     RGB for a filter on 3 input channels; a dead filter is flat grey) or ``matrix`` (a 1×1
@@ -50,11 +52,16 @@ def update(layer: str = "_conv_stem", model=None) -> dict:
     if layer not in names:
         raise ValueError(f"layer must be one of {', '.join(names[:3])}, ..., {names[-1]}; "
                          f"got {layer!r}")
-    w = model.get_submodule(layer).weight.detach().double().numpy()
-    fan_in = int(np.prod(w.shape[1:]))
+    module = model.get_submodule(layer)
+    w = module.weight.detach().double().numpy()
+    if w.ndim == 2:                                   # Linear (n_out, n_in)
+        fan_out, init_std = len(w), 1.0 / math.sqrt(3.0 * len(w))
+    else:                                             # Conv2d (c_out, c_in / groups, k, k)
+        fan_out = len(w) // module.groups * int(np.prod(w.shape[2:]))
+        init_std = math.sqrt(2.0 / fan_out)
     norms = np.sqrt((w.reshape(len(w), -1) ** 2).sum(axis=1))
-    result = {"values": w.ravel(), "std": float(w.std()), "he_std": math.sqrt(2.0 / fan_in),
-              "fan_in": fan_in, "shape": w.shape, "filter_norms": norms,
+    result = {"values": w.ravel(), "std": float(w.std()), "init_std": init_std,
+              "fan_out": fan_out, "shape": w.shape, "filter_norms": norms,
               "dead": int(np.sum(norms < DEAD * norms.max())), "images": None, "matrix": None}
     if w.ndim == 4 and w.shape[-1] > 1 and w.shape[1] in (1, 3):
         shown = w[:MAX_IMAGES]
@@ -82,8 +89,8 @@ def draw(layer: str = "_conv_stem", model=None):
     ax = left.subplots()
     ax.hist(result["values"], bins=80, color=PALETTE[0], log=True)
     for sign in (-1, 1):
-        ax.axvline(sign * result["he_std"], color=PALETTE[3], ls="--",
-                   label="± He init std √(2/fan_in)" if sign > 0 else None)
+        ax.axvline(sign * result["init_std"], color=PALETTE[3], ls="--",
+                   label="± initial std (reference code)" if sign > 0 else None)
         ax.axvline(sign * result["std"], color="k", ls=":",
                    label=f"± std of these weights ({result['std']:.2g})" if sign > 0 else None)
     ax.set(xlabel="weight value", ylabel="count (log scale)", title="weights")

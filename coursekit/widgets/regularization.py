@@ -49,22 +49,22 @@ def update(lam: float, rate: float, *, hidden=(64, 64), epochs: int = 1000, seed
 
 @functools.lru_cache(maxsize=64)
 def _cached(lam, rate, hidden, epochs, seed, n_grid):
-    X_train, y_train, X_test, y_test = blobs()
+    X_train, y_train, X_held, y_held = blobs()
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)     # standardise with training stats
-    X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
-    X_val, y_val = X_test[:500], y_test[:500]                 # the rest is the test set
+    X_train, X_held = (X_train - mean) / std, (X_held - mean) / std
+    X_val, y_val = X_held[:500], y_held[:500]                 # the rest is the test set
     predict, hist = train_mlps(X_train, y_train, X_val, y_val, l2=[lam], dropout=[rate],
                                hidden=hidden, epochs=epochs, lr=_LR, momentum=0.0, seed=seed)
-    X_all = np.vstack([X_train, X_test])
+    X_all = np.vstack([X_train, X_held])
     lo, hi = X_all.min(axis=0) - 1.0, X_all.max(axis=0) + 1.0
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], n_grid), np.linspace(lo[1], hi[1], n_grid))
     region = predict(np.column_stack([xx.ravel(), yy.ravel()]))[0].argmax(axis=1)
     result = {
         "xx": xx, "yy": yy, "region": region.reshape(xx.shape),
         "X_train": X_train, "y_train": y_train, "epoch": hist["epoch"],
-        "train_acc": hist["train_acc"][:, 0], "val_acc": hist["test_acc"][:, 0],
+        "train_acc": hist["train_acc"][:, 0], "val_acc": hist["val_acc"][:, 0],
         "final_train": float(hist["train_acc"][-1, 0]),
-        "final_val": float(hist["test_acc"][-1, 0]),
+        "final_val": float(hist["val_acc"][-1, 0]),
         "weight_norm": float(hist["weight_norm"][-1, 0]),
     }
     for value in result.values():          # the cache hands out the same arrays: protect them

@@ -13,8 +13,9 @@ full picture the notebook quotes:
 2. the std of z_20 in the notebook's 30-layer network (64 -> 128 ... -> 10, N(0, 1) input, zero
    biases) over 10 seeds, with He weights and with PyTorch's default weights, relative to theory;
 3. that network trained on the digits for 1200 steps, seeds 0-3, in float64 as in the notebook:
-   He and Xavier with SGD (momentum 0.9, lr 0.001, batches of 64), Xavier with Adam (lr 0.0003), PyTorch's default weights with zero biases and
-   PyTorch's default layer as it comes (its biases drawn from U(±1/sqrt(fan_in))), and LSUV
+   He and Xavier with SGD (momentum 0.9, lr 0.001, batches of 64), Xavier with Adam
+   (lr 0.0003), PyTorch's default weights with zero biases and PyTorch's default layer as it
+   comes (its biases drawn from U(±1/sqrt(fan_in))), and LSUV
    (orthogonal weights rescaled layer by layer to unit variance on 256 training images), with
    SGD. The notebook's 300-step runs are the first 300 steps of seed 0 here.
 
