@@ -100,7 +100,8 @@ def _inspect(page) -> dict:
       math_errors: document.querySelectorAll('.MathJax_Error, .mjx-merror').length,
       views: document.querySelectorAll(
         'script[type="application/vnd.jupyter.widget-view+json"]').length,
-      controls: document.querySelectorAll('.jupyter-widgets [role=slider], .jupyter-widgets input')
+      controls: document.querySelectorAll(
+        '.jupyter-widgets [role=slider], .jupyter-widgets input, .jupyter-widgets select')
                         .length,
       widget_alts: Array.from(document.querySelectorAll('script[data-alt]'))
                         .map(s => s.parentElement.querySelector('img').alt),
