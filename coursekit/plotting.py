@@ -35,7 +35,26 @@ STYLE = {
 
 def use_style() -> None:
     """Apply the course's matplotlib style."""
+    _ensure_bundled_fonts()
     mpl.rcParams.update(STYLE)
+
+
+def _ensure_bundled_fonts() -> None:
+    """Register matplotlib's own fonts if its font cache does not list them.
+
+    A cache written by another matplotlib installation (a deleted virtual environment, another
+    user's) can list only the system's fonts; every label then prints "findfont: ... not found"
+    on stderr, which a notebook's stored outputs do not have.
+    """
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    if {"DejaVu Sans", "cmr10", "STIXGeneral"} <= known:
+        return
+    for path in sorted(Path(mpl.get_data_path(), "fonts", "ttf").glob("*.ttf")):
+        font_manager.fontManager.addfont(str(path))
 
 
 def line_plot(curves: dict, *, title: str, xlabel: str, ylabel: str, logy: bool = False,
