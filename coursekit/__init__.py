@@ -82,6 +82,32 @@ def _seed_everything(seed: int) -> None:
         sys.modules["tensorflow"].random.set_seed(seed)
 
 
+class _TritonBeforeTensorFlow(importlib.abc.MetaPathFinder):
+    """An import hook: load Triton (if installed) before TensorFlow, once.
+
+    CUDA builds of PyTorch (the default wheels for Python 3.12 and 3.13, and Colab's) bring
+    Triton, which PyTorch loads the first time an optimizer is built. Loaded after TensorFlow,
+    Triton's compiler library crashes the interpreter (a segmentation fault); loaded before, both
+    work (measured with TensorFlow 2.21, Triton 3.7.1, Python 3.12). Where Triton is absent (the
+    CPU wheel) this hook does nothing.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        if "triton" not in sys.modules and importlib.util.find_spec("triton") is not None:
+            try:
+                import triton  # noqa: F401
+            except ImportError:  # a broken Triton: PyTorch will not use it either
+                pass
+        return None
+
+
+if "tensorflow" not in sys.modules:
+    sys.meta_path.insert(0, _TritonBeforeTensorFlow())
+
+
 class _SeedOnImport(importlib.abc.MetaPathFinder):
     """An import hook: when ``keras`` or ``tensorflow`` has just been imported, seed everything."""
 

@@ -14,6 +14,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # unit tests only; nbval runs must n
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import coursekit  # noqa: E402, F401 - its import hook loads Triton before any test imports TensorFlow
+
 
 @pytest.fixture
 def rng():
