@@ -399,19 +399,19 @@ def _judge_choice(out, val, test_acc, sealed):
     right = _best(val, np.mean)
     if name != right:
         if name == _best(val, np.max):
-            return Problem(f"you chose {name!r} for its best seed: one lucky network is not the "
-                           "setting. Compare the settings by their validation accuracy "
-                           "averaged over the seeds", "best seed")
+            return Problem(f"you chose {name!r} for its best network: one lucky network is "
+                           "not the setting. Compare the settings by their validation accuracy "
+                           "averaged over their networks", "best seed")
         if name == _best(val, lambda a: a[0]) or name == _best(val, lambda a: a[-1]):
-            return Problem(f"you chose {name!r} on a single seed: one network's accuracy is "
-                           "noisy. Average each setting's validation accuracies over the seeds",
+            return Problem(f"you chose {name!r} on a single network: its accuracy is "
+                           "noisy. Average each setting's validation accuracies over its networks",
                            "one seed")
         if name == _best(val, lambda a: -np.mean(a)):
             return Problem(f"you chose {name!r}, the lowest validation accuracy: take the "
                            "highest (max, not min)", "lowest")
         return Problem(f"you chose {name!r}; the setting with the highest mean validation "
                        f"accuracy is another one. Average each setting's accuracies over the "
-                       f"seeds and take the largest", "wrong choice")
+                       f"networks and take the largest", "wrong choice")
     if opened and opened[0] != name:
         return Problem(f"you chose {name!r} but looked up the test accuracy of {opened[0]!r}: "
                        "call test_accuracy with the setting you chose", "tested another")
@@ -444,7 +444,8 @@ def _judge_choice(out, val, test_acc, sealed):
 
 def check_choose_and_test(student_fn):
     """Exercise: ``choose_and_test(val_acc, test_accuracy)`` -> ``(name, test accuracy)``:
-    choose on validation accuracies averaged over seeds, then look at the test set once."""
+    choose on validation accuracies averaged over a setting's networks, then look at the test
+    set once."""
 
     def test(fn):
         for val, test_acc in _CHOICE_CASES:
@@ -457,7 +458,7 @@ def check_choose_and_test(student_fn):
 
     return run_checks("choose_and_test", student_fn, [test],
                       hint="val_acc is a dict {setting name: array of accuracies, one per "
-                           "seed}; test_accuracy(name) returns a float; return (name, accuracy)")
+                           "network}; test_accuracy(name) returns a float; return (name, accuracy)")
 
 
 # ------------------------------------------------------------------------------ McNemar's test
