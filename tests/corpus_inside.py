@@ -61,61 +61,70 @@ def conv_params_expected_formula(c_in, c_out, k, groups=1, bias=True):
 STATE = {"sgd": 0, "momentum": 1, "adam": 2}
 
 
+def _parts(weights, gradients, state, master=0):
+    return {"weights": weights, "gradients": gradients, "optimizer state": state,
+            "master copy": master}
+
+
 def training_bytes_per_parameter(n_params, optimizer, mixed_precision=False):
     state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
     if mixed_precision:                      # 16-bit weights and gradients, float32 master + state
-        return (2 + 2 + 4 + 4 * state) * n_params
-    return (2 + state) * n_params * 4
+        return _parts(2 * n_params, 2 * n_params, 4 * state * n_params, 4 * n_params)
+    return _parts(4 * n_params, 4 * n_params, 4 * state * n_params)
 
 
 def training_bytes_if_chain(n_params, optimizer, mixed_precision=False):
     size = 2 if mixed_precision else 4
-    total = 2 * n_params * size                                # weights and gradients
+    parts = {"weights": float(n_params * size), "gradients": float(n_params * size),
+             "optimizer state": 0.0, "master copy": 0.0}
     if mixed_precision:
-        total += 4 * n_params                                  # the float32 master weights
+        parts["master copy"] = 4.0 * n_params                 # the float32 master weights
     if optimizer == "momentum":
-        total += 4 * n_params
+        parts["optimizer state"] = 4.0 * n_params
     elif optimizer == "adam":
-        total += 8 * n_params
-    return float(total)
+        parts["optimizer state"] = 8.0 * n_params
+    return parts
 
 
 def training_bytes_flag_ignored(n_params, optimizer, mixed_precision=False):
-    # the same total: the master copy costs what the 16-bit weights and gradients save
-    return (2 + {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]) * n_params * 4
-
-
-def training_bytes_bits(n_params, optimizer, mixed_precision=False):
-    return (2 + STATE[optimizer]) * n_params * 4 * 8
+    # the same total as the right answer: the master copy costs what 16 bits save
+    return _parts(4 * n_params, 4 * n_params, 4 * STATE[optimizer] * n_params)
 
 
 def training_bytes_no_gradients(n_params, optimizer, mixed_precision=False):
-    return (1 + STATE[optimizer]) * n_params * 4
+    return _parts(4 * n_params, 0, 4 * STATE[optimizer] * n_params)
+
+
+def training_bytes_no_weights(n_params, optimizer, mixed_precision=False):
+    size = 2 if mixed_precision else 4
+    return _parts(0, size * n_params, 4 * STATE[optimizer] * n_params,
+                  4 * n_params if mixed_precision else 0)
 
 
 def training_bytes_adam_one_moment(n_params, optimizer, mixed_precision=False):
-    copies = {"sgd": 2, "momentum": 3, "adam": 3}[optimizer]
-    return copies * n_params * 4
+    buffers = {"sgd": 0, "momentum": 1, "adam": 1}[optimizer]
+    return _parts(4 * n_params, 4 * n_params, 4 * buffers * n_params)
 
 
 def training_bytes_adam_four_buffers(n_params, optimizer, mixed_precision=False):
     # m, v and the bias-corrected m_hat, v_hat all stored
-    copies = {"sgd": 2, "momentum": 3, "adam": 6}[optimizer]
-    return copies * n_params * 4
+    buffers = {"sgd": 0, "momentum": 1, "adam": 4}[optimizer]
+    return _parts(4 * n_params, 4 * n_params, 4 * buffers * n_params)
 
 
 def training_bytes_all_half(n_params, optimizer, mixed_precision=False):
-    return (2 + STATE[optimizer]) * n_params * (2 if mixed_precision else 4)
+    size = 2 if mixed_precision else 4
+    return _parts(size * n_params, size * n_params, size * STATE[optimizer] * n_params)
 
 
 def training_bytes_no_master(n_params, optimizer, mixed_precision=False):
-    if mixed_precision:
-        return (2 + 2 + 4 * STATE[optimizer]) * n_params
-    return (2 + STATE[optimizer]) * n_params * 4
+    size = 2 if mixed_precision else 4
+    return _parts(size * n_params, size * n_params, 4 * STATE[optimizer] * n_params)
 
 
 def training_bytes_megabytes(n_params, optimizer, mixed_precision=False):
-    return (2 + STATE[optimizer]) * n_params * 4 / 2**20
+    parts = training_bytes_per_parameter(n_params, optimizer, mixed_precision)
+    return {k: v / 2**20 for k, v in parts.items()}
 
 
 def training_bytes_trainable_dtype(n_params, optimizer, mixed_precision=False):
@@ -123,16 +132,17 @@ def training_bytes_trainable_dtype(n_params, optimizer, mixed_precision=False):
     # (2 in bf16/fp16), optimizer state at 4 bytes per number, no float32 master copy
     per_number = 2 if mixed_precision else 4
     state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
-    return n_params * per_number * 2 + n_params * state * 4
+    return _parts(n_params * per_number, n_params * per_number, n_params * state * 4)
 
 
-def training_bytes_state_only(n_params, optimizer, mixed_precision=False):
-    return STATE[optimizer] * n_params * 4
+def training_bytes_total_only(n_params, optimizer, mixed_precision=False):
+    return (2 + STATE[optimizer]) * n_params * 4
 
 
 # ---- exercise 3: diagnosis (the answer itself)
 
-RIGHT_DIAGNOSIS = {"A": "zero_grad", "B": "eval", "C": "lr", "D": "init"}
+RIGHT_DIAGNOSIS = {"A": ("zero_grad", "grad_norm"), "B": ("eval", "bn_var"),
+                   "C": ("lr", "update_ratio"), "D": ("init", "loss")}
 
 # ---- exercise 4: first_nonfinite
 
@@ -345,7 +355,7 @@ def training_bytes_real_sgd_class_no_state(n_params, optimizer, mixed_precision=
     moments = {"adam": 2, "sgd": 0, "momentum": 0}[optimizer]
     model_memory = 4 * n_params
     gradient_memory = model_memory
-    return model_memory + gradient_memory + moments * gradient_memory
+    return _parts(model_memory, gradient_memory, moments * gradient_memory)
 
 
 def first_nonfinite_real_detector_context(model, x):
@@ -423,41 +433,44 @@ ENTRIES = [
     Answer("check_training_bytes", training_bytes_trainable_dtype, "no float32 master copy",
            "real: KCaverly/axolotl_memory src/axolotl_memory/optimizer.py",
            names=r"master copy of the weights \(4 bytes"),
+    Answer("check_training_bytes", training_bytes_total_only, "a total, not the parts",
+           "variant", names=r"return a dict with one entry per part"),
+    Answer("check_training_bytes", training_bytes_no_weights, "no weights", "variant",
+           names=r"count the weights themselves"),
     Answer("check_training_bytes", training_bytes_if_chain, RIGHT, "variant"),
-    Answer("check_training_bytes", training_bytes_flag_ignored, RIGHT, "variant"),
-    Answer("check_training_bytes", training_bytes_bits, "bits", "variant", names=r"in bits"),
+    Answer("check_training_bytes", training_bytes_flag_ignored, "mixed precision flag ignored",
+           "variant", names=r"16-bit weights \(2 bytes each\)"),
     Answer("check_training_bytes", training_bytes_no_gradients, "no gradients", "variant",
-           names=r"count both the weights and their gradients"),
+           names=r"count the gradients"),
     Answer("check_training_bytes", training_bytes_adam_one_moment, "Adam with one moment",
            "variant", names=r"two numbers per parameter"),
     Answer("check_training_bytes", training_bytes_adam_four_buffers, "Adam keeps m̂ and v̂",
            "variant", names=r"computed on the fly"),
     Answer("check_training_bytes", training_bytes_all_half, "everything in 16 bits", "variant",
-           names=r"does not halve everything"),
+           names=r"state stays in float32"),
     Answer("check_training_bytes", training_bytes_no_master, "no float32 master copy",
            "variant", names=r"master copy of the weights \(4 bytes"),
     Answer("check_training_bytes", training_bytes_megabytes, "megabytes", "variant",
            names=r"not megabytes"),
-    Answer("check_training_bytes", training_bytes_state_only, "state only", "variant",
-           names=r"add the weights and the gradients"),
     Answer("check_diagnosis", RIGHT_DIAGNOSIS, RIGHT, "variant"),
-    Answer("check_diagnosis", {"A": "optimizer.zero_grad() missing", "B": "EVAL",
-                               "C": "learning rate too high", "D": "bad initialisation"},
+    Answer("check_diagnosis", {"A": ["optimizer.zero_grad() missing", "gradient norm"],
+                               "B": ("EVAL", "BatchNorm running variance"),
+                               "C": ("learning rate too high", "update/weight ratio"),
+                               "D": ("bad initialisation", "Loss")},
            RIGHT, "variant"),
-    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "A": "lr"}, "zero_grad as lr", "variant",
-           names=r"run A .*exactly the healthy run's first step"),
-    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "B": "healthy"}, "eval as healthy", "variant",
-           names=r"running variance never leaves"),
-    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "C": "zero_grad"}, "lr as zero_grad",
-           "variant", names=r"before any gradient could pile up"),
-    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "C": "init"}, "lr as init", "variant",
-           names=r"well-initialised"),
-    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": "lr"}, "init as lr", "variant",
-           names=r"loss at step 0"),
-    Answer("check_diagnosis", {"A": "lr", "B": "init", "C": "zero_grad", "D": "eval"},
-           "every run wrong", "variant", names=r"run A"),
-    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": "overfitting"}, "not a listed cause",
-           "variant", names=r"not one of the diagnoses"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("init", "grad_norm")}, RIGHT, "variant"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("init", "update_ratio")},
+           "init read from the update ratio", "variant", names=r"small learning rate"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "A": ("lr", "grad_norm")}, "zero_grad as lr",
+           "variant", names=r"run A .*exactly the healthy run's first step"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "B": ("healthy", None)}, "eval as healthy",
+           "variant", names=r"running variance never leaves"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "C": ("zero_grad", "grad_norm")},
+           "lr as zero_grad", "variant", names=r"before any gradient could pile up"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("overfitting", "loss")},
+           "not a listed cause", "variant", names=r"not one of the causes"),
+    Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "C": ("lr", "dead")}, "lr read from dead ReLUs",
+           "variant", names=r"does not single it out"),
     Answer("check_first_nonfinite", first_nonfinite_list, RIGHT, "variant"),
     Answer("check_first_nonfinite", first_nonfinite_isnan, "isnan only", "variant",
            names=r"torch\.isfinite"),

@@ -53,56 +53,101 @@ def test_conv_params_accepts_floats_and_tensors():
 STATE = {"sgd": 0, "momentum": 1, "adam": 2}
 
 
-def _mixed(per_parameter_mixed):
-    """A training_bytes that is right in float32 and uses ``per_parameter_mixed(state)`` bytes per
-    parameter in mixed precision."""
-    return lambda n, o, m=False: (per_parameter_mixed(STATE[o]) if m else 4 * (2 + STATE[o])) * n
+def _parts(weights=None, gradients=None, state=None, master=None):
+    """A training_bytes built from per-part rules ``rule(n, buffers, mixed)``; a rule left out is
+    the right one."""
+    def fn(n, optimizer, mixed_precision=False):
+        right = ref.training_bytes(n, optimizer, mixed_precision)
+        s, m = STATE[optimizer], mixed_precision
+        rules = {"weights": weights, "gradients": gradients, "optimizer state": state,
+                 "master copy": master}
+        return {part: rule(n, s, m) if rule else right[part] for part, rule in rules.items()}
+    return fn
 
 
 @pytest.mark.parametrize(("wrong", "mistake"), [
-    (lambda n, o, m=False: (2 + STATE[o]) * n * 4 * 8, "bits"),
-    (lambda n, o, m=False: ref.training_bytes(n, o, m) / 1e6, "megabytes"),
-    (lambda n, o, m=False: (2 + min(STATE[o], 1)) * n * 4, "adam one moment"),
-    (lambda n, o, m=False: (2 + STATE[o] + (o == "adam")) * n * 4, "adam corrected copies"),
-    (lambda n, o, m=False: (1 + STATE[o]) * n * 4, "weights or gradients missing"),
-    (lambda n, o, m=False: STATE[o] * n * 4, "state only"),
-    (lambda n, o, m=False: (3 + STATE[o]) * n * 4 if o == "sgd" else (2 + STATE[o]) * n * 4,
-     "sgd state"),
-    (_mixed(lambda s: 2 * (2 + s)), "all 16-bit"),
-    (_mixed(lambda s: 4 + 4 * s), "no master copy"),
-    (_mixed(lambda s: 8 + 2 * s), "16-bit state"),
-    # momentum counted as stateless, as torch.optim.SGD's class suggests (a real estimator did)
-    (lambda n, o, m=False: (2 + 2 * (o == "adam")) * n * 4, "momentum state"),
+    (lambda n, o, m=False: {k: 8 * v for k, v in ref.training_bytes(n, o, m).items()}, "bits"),
+    (lambda n, o, m=False: {k: v / 1e6 for k, v in ref.training_bytes(n, o, m).items()},
+     "megabytes"),
+    (lambda n, o, m=False: sum(ref.training_bytes(n, o, m).values()), "not a dict"),
+    (lambda n, o, m=False: {k: v for k, v in ref.training_bytes(n, o, m).items()
+                            if k != "master copy"}, "missing part"),
+    (_parts(weights=lambda n, s, m: 0), "weights missing"),
+    (_parts(gradients=lambda n, s, m: 0), "gradients missing"),
+    (_parts(state=lambda n, s, m: 4 * min(s, 1) * n), "adam one moment"),
+    (_parts(state=lambda n, s, m: 4 * (s + (s == 2) * 2) * n), "adam corrected copies"),
+    (_parts(state=lambda n, s, m: 4 * (s or 1) * n), "sgd state"),
+    (_parts(state=lambda n, s, m: 4 * (s == 2) * 2 * n), "momentum state"),
+    # the flag ignored: float32 sizes in mixed precision, no master copy
+    (_parts(weights=lambda n, s, m: 4 * n, gradients=lambda n, s, m: 4 * n,
+            master=lambda n, s, m: 0), "32-bit weights in mixed"),
+    (_parts(master=lambda n, s, m: 0), "no master copy"),
+    (_parts(master=lambda n, s, m: 4 * n), "master copy in float32"),
+    (_parts(state=lambda n, s, m: (2 if m else 4) * s * n), "16-bit state"),
 ])
 def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_training_bytes(wrong)
     assert not result.passed and result.mistake == mistake, result.message
 
 
-def test_training_bytes_in_mixed_precision_equals_float32():
+def test_training_bytes_accepts_floats_and_tensors(capsys):
+    assert checks.check_training_bytes(lambda n, o, m=False: {
+        k: float(v) for k, v in ref.training_bytes(n, o, m).items()}).passed
+    assert checks.check_training_bytes(lambda n, o, m=False: {
+        k: torch.tensor(v) for k, v in ref.training_bytes(n, o, m).items()}).passed
+
+
+def test_training_bytes_in_mixed_precision_totals_float32_but_not_its_parts():
     # the float32 master copy costs what the 16-bit weights and gradients save
     for optimizer in STATE:
-        assert ref.training_bytes(10, optimizer, True) == ref.training_bytes(10, optimizer)
+        mixed, float32 = ref.training_bytes(10, optimizer, True), ref.training_bytes(10, optimizer)
+        assert sum(mixed.values()) == sum(float32.values()) and mixed != float32
+
+
+def _answer(**changes):
+    return {**ref.diagnosis(), **changes}
 
 
 @pytest.mark.parametrize("run", checks.RUNS)
 @pytest.mark.parametrize("cause", list(checks.CAUSES))
 def test_every_wrong_diagnosis_is_named(run, cause, capsys):
-    answer = {**ref.diagnosis(), run: cause}
-    result = checks.check_diagnosis(answer)
-    if cause == ref.diagnosis()[run]:
+    panel = ref.diagnosis()[run][1]
+    result = checks.check_diagnosis(_answer(**{run: (cause, panel)}))
+    if cause == ref.diagnosis()[run][0]:
         assert result.passed
     else:
-        assert not result.passed and result.mistake == f"{ref.diagnosis()[run]} as {cause}"
+        bug = ref.diagnosis()[run][0]
+        assert not result.passed and result.mistake == f"{bug} as {cause}"
         assert f"run {run} is not '{checks.CAUSES[cause]}'" in result.message
+        assert "Look at" not in result.message and "panel" not in result.message
+
+
+@pytest.mark.parametrize("run", checks.RUNS)
+@pytest.mark.parametrize("panel", list(checks.PANELS))
+def test_every_wrong_panel_is_named(run, panel, capsys):
+    cause, right = ref.diagnosis()[run]
+    result = checks.check_diagnosis(_answer(**{run: (cause, panel)}))
+    assert right in checks.EVIDENCE[cause]
+    assert result.passed == (panel in checks.EVIDENCE[cause])
+    if not result.passed:
+        assert result.mistake == f"{cause} from {panel}" and "does not single it out" in \
+            result.message
+
+
+def test_diagnosis_says_nothing_until_every_run_is_answered(capsys):
+    partial = _answer(B=None, C=("init", "loss"))        # C is wrong, but B is missing
+    result = checks.check_diagnosis(partial)
+    assert result.mistake == "missing" and "run B" in result.message and "run C" not in \
+        result.message
+    assert checks.check_diagnosis(_answer(D="init")).mistake == "no panel"
 
 
 def test_diagnosis_accepts_long_names_and_refuses_unknown_ones(capsys):
-    long = {run: checks.CAUSES[cause].upper() for run, cause in ref.diagnosis().items()}
+    long = {run: (checks.CAUSES[cause].upper(), checks.PANELS[panel])
+            for run, (cause, panel) in ref.diagnosis().items()}
     assert checks.check_diagnosis(long).passed
-    assert checks.check_diagnosis({**ref.diagnosis(), "C": "overfitting"}).mistake == "unknown"
-    partial = {"A": "zero_grad", "B": None, "C": None, "D": None}
-    assert checks.check_diagnosis(partial).mistake == "missing"
+    assert checks.check_diagnosis(_answer(C=("overfitting", "loss"))).mistake == "unknown"
+    assert checks.check_diagnosis(_answer(C=("lr", "accuracy"))).mistake == "unknown panel"
     with pytest.raises(TypeError, match="diagnosis must be a dict"):
         checks.check_diagnosis(["zero_grad", "eval", "lr", "init"])
 
@@ -110,7 +155,7 @@ def test_diagnosis_accepts_long_names_and_refuses_unknown_ones(capsys):
 def test_the_right_diagnosis_fixes_every_run_and_a_wrong_one_does_not():
     right = checks.mystery_runs(ref.diagnosis())
     assert all(h["loss"][-10:].mean() < 0.1 for h in right.values())
-    wrong = checks.mystery_runs({**ref.diagnosis(), "C": "init"})
+    wrong = checks.mystery_runs(_answer(C=("init", "loss")))
     assert wrong["C"]["loss"][-10:].mean() > 1.0 and wrong["A"]["loss"][-10:].mean() < 0.1
 
 

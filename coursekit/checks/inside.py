@@ -1,7 +1,7 @@
 """Exercise checks of notebook 08 (looking inside a network), lesson key ``inside``.
 
 Each ``check_<exercise>`` prints PASS, TODO or FAIL with a message that names the mistake.
-:func:`mystery_runs` trains the four broken runs that exercise 3 diagnoses (reading its code
+:func:`mystery_runs` trains the four broken runs that exercise 2 diagnoses (reading its code
 gives the answer away: diagnose from the monitors first).
 """
 
@@ -17,7 +17,7 @@ from .. import data, inspection
 from ..solutions import inside as ref
 from ._core import Mistake, Problem, compare, run_checks
 
-#: the diagnoses exercise 3 accepts: short name -> what it means
+#: the diagnoses exercise 2 accepts: short name -> what it means
 CAUSES = {
     "lr": "learning rate too high",
     "init": "bad initialisation",
@@ -29,7 +29,7 @@ RUNS = ("A", "B", "C", "D")
 HEALTHY_LR = 0.02
 
 
-# ------------------------------------------------------------------ exercise 1: count parameters
+# ---------------------------------------------- Going further exercise: count parameters
 def check_conv_params(student_fn):
     """Exercise: ``conv_params(c_in, c_out, k, groups=1, bias=True)``, the parameter count of a
     k×k convolution (a linear layer is the case k = 1)."""
@@ -74,7 +74,7 @@ def check_conv_params(student_fn):
                       hint="the weight of nn.Conv2d has shape (c_out, c_in // groups, k, k)")
 
 
-# ------------------------------------------------------------------ exercise 2: memory of training
+# ------------------------------------------------------------------ exercise 1: memory of training
 def _near(value, target, atol=0.5):
     """Whether ``value`` is a number within ``atol`` of ``target`` (False for anything else)."""
     try:
@@ -83,18 +83,20 @@ def _near(value, target, atol=0.5):
         return False
 
 
+PARTS = ("weights", "gradients", "optimizer state", "master copy")
+
+
 def check_training_bytes(student_fn):
-    """Exercise: ``training_bytes(n_params, optimizer, mixed_precision=False)``, the bytes of
-    weights + gradients + optimizer state for ``optimizer`` in "sgd", "momentum", "adam", in
-    float32 or in mixed precision (16-bit weights and gradients, float32 master weights and
-    optimizer state)."""
-    # momentum first: there "no gradients" and "Adam with one moment" give different numbers;
-    # in mixed precision too: there "no master copy" and "16-bit state" differ
+    """Exercise: ``training_bytes(n_params, optimizer, mixed_precision=False)``, a dict of the
+    bytes of the weights, gradients, optimizer state and master copy for ``optimizer`` in "sgd",
+    "momentum", "adam", in float32 or in mixed precision (16-bit weights and gradients, float32
+    master weights and optimizer state)."""
     cases = [(1000, "momentum", False), (1000, "sgd", False), (1000, "adam", False),
              (4_652_008, "adam", False), (700, "momentum", True), (500, "adam", True)]
 
     def test_case(n, optimizer, mixed):
         state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
+        call = f"training_bytes({n:_}, {optimizer!r}, mixed_precision={mixed})"
 
         def test(fn):
             params = list(inspect.signature(fn).parameters.values())
@@ -105,63 +107,88 @@ def check_training_bytes(student_fn):
                                f"training_bytes(n_params, optimizer, mixed_precision=False)",
                                "signature")
             got = fn(n, optimizer, mixed)
-            if isinstance(got, torch.Tensor):
-                got = got.item()
+            if not isinstance(got, dict):
+                return Problem(f"{call} returned {type(got).__name__} {got!r:.40}: return a "
+                               f"dict with one entry per part, {{'weights': ..., 'gradients': "
+                               f"..., 'optimizer state': ..., 'master copy': ...}} (0 for a "
+                               f"part that is not kept)", "not a dict")
+            missing = [part for part in PARTS if part not in got]
+            if missing:
+                return Problem(f"{call} has no entry {missing[0]!r}: give all four parts, "
+                               f"{', '.join(map(repr, PARTS))} (0 for a part that is not kept)",
+                               "missing part")
+            got = {part: got[part].item() if isinstance(got[part], torch.Tensor) else got[part]
+                   for part in PARTS}
             right = ref.training_bytes(n, optimizer, mixed)
-            float32 = ref.training_bytes(n, optimizer, False)
+            total = sum(right.values())
+            try:
+                got_total = sum(float(v) for v in got.values())
+            except (TypeError, ValueError):
+                return Problem(f"{call}: every part must be a number of bytes", "type")
+            if _near(got_total, 8 * total, 4):
+                return Problem("that is in bits, not bytes: a float32 number takes 4 bytes "
+                               "(32 bits); divide by 8", "bits")
+            if any(_near(got_total, total / mega, 1e-3 * total / mega) for mega in (1e6, 2**20)):
+                return Problem("return bytes, not megabytes: do not divide by 1e6 or 2**20",
+                               "megabytes")
             unit = 2 if mixed else 4                      # bytes of the weights and gradients
-            if optimizer == "momentum" and _near(got, right - 4 * n) and _near(
-                    fn(n, "sgd", mixed), ref.training_bytes(n, "sgd", mixed)):
-                # (weights + gradients only): in float32 that is also what "no gradients"
-                # gives; plain SGD right tells the two apart
-                return Problem("SGD with momentum keeps one buffer per parameter, the velocity "
-                               "(4 bytes each, in float32 also in mixed precision): you counted "
-                               "no optimizer state for it, as for plain SGD (torch.optim.SGD "
-                               "with momentum > 0 stores momentum_buffer)", "momentum state")
-            return compare(f"training_bytes({n:_}, {optimizer!r}, mixed_precision={mixed})",
-                           got, right, atol=0.5, mistakes=[
-                Mistake("bits", "that is in bits, not bytes: a float32 number takes 4 bytes "
-                                "(32 bits); divide by 8", right * 8),
-                *(Mistake("megabytes", "return bytes, not megabytes: do not divide by 1e6 "
-                                       "or 2**20", right / mega) for mega in (1e6, 2**20)),
-                Mistake("all 16-bit", "mixed precision does not halve everything: the optimizer "
-                                      "updates a float32 master copy of the weights, and its "
-                                      "state stays in float32 (a 16-bit weight would round "
-                                      "small updates away)",
-                        float32 // 2 if mixed else -1),
-                Mistake("no master copy", "add the float32 master copy of the weights (4 bytes "
-                                          "per parameter): the optimizer updates it, and the "
-                                          "16-bit weights are copied from it",
-                        (4 + 4 * state) * n if mixed else -1),
-                Mistake("16-bit state", "the optimizer state stays in float32 (4 bytes per "
-                                        "number) in mixed precision",
-                        (8 + 2 * state) * n if mixed and state else -1),
-                Mistake("adam one moment", "Adam keeps two numbers per parameter (the moving "
-                                           "averages m of the gradient and v of its square), "
-                                           "not one",
-                        right - 4 * n if optimizer == "adam" else -1),
-                *(Mistake("adam corrected copies", "PyTorch's Adam stores two moments per "
-                                                   "parameter; the bias-corrected m̂ and v̂ are "
-                                                   "computed on the fly, not kept",
-                          right + extra * 4 * n if optimizer == "adam" else -1)
-                  for extra in (1, 2)),
-                Mistake("sgd state", "plain SGD (no momentum) keeps no state: only the weights "
-                                     "and their gradients",
-                        right + 4 * n if optimizer == "sgd" else -1),
-                Mistake("weights or gradients missing",
-                        "count both the weights and their gradients (backward() stores one "
-                        "number per parameter in .grad): one of them is missing",
-                        right - unit * n),
-                Mistake("state only", "the optimizer state is not all: add the weights and the "
-                                      "gradients", 4 * state * n if state and not mixed else -1),
-            ])
+            per_part = {
+                "weights": [
+                    Mistake("weights missing", "count the weights themselves: the model keeps "
+                                               "them while it trains", 0),
+                    Mistake("32-bit weights in mixed", "in mixed precision the forward and "
+                            "backward passes use 16-bit weights (2 bytes each); the float32 "
+                            "copy is the master copy", 4 * n if mixed else -1)],
+                "gradients": [
+                    Mistake("gradients missing", "count the gradients: backward() stores one "
+                                                 "number per parameter in .grad", 0),
+                    Mistake("32-bit gradients in mixed", "in mixed precision the backward pass "
+                            "computes 16-bit gradients (2 bytes each)", 4 * n if mixed else -1)],
+                "optimizer state": [
+                    Mistake("momentum state", "SGD with momentum keeps one buffer per "
+                            "parameter, the velocity (4 bytes each; torch.optim.SGD with "
+                            "momentum > 0 stores momentum_buffer)",
+                            0 if optimizer == "momentum" else -1),
+                    Mistake("sgd state", "plain SGD (no momentum) keeps no state: 0 bytes",
+                            4 * n if optimizer == "sgd" else -1),
+                    Mistake("adam one moment", "Adam keeps two numbers per parameter (the moving "
+                            "averages m of the gradient and v of its square), not one",
+                            4 * n if optimizer == "adam" else -1),
+                    *(Mistake("adam corrected copies", "PyTorch's Adam stores two moments per "
+                              "parameter; the bias-corrected m̂ and v̂ are computed on the fly, "
+                              "not kept", extra * 4 * n if optimizer == "adam" else -1)
+                      for extra in (3, 4)),
+                    Mistake("16-bit state", "the optimizer state stays in float32 (4 bytes per "
+                            "number) in mixed precision: its small updates would round away "
+                            "in 16 bits", 2 * state * n if mixed and state else -1),
+                    Mistake("state with weights", "the optimizer state is only the optimizer's "
+                            "own buffers, the weights and gradients are counted apart",
+                            (4 * state + 2 * unit) * n if state else -1)],
+                "master copy": [
+                    Mistake("no master copy", "in mixed precision add the float32 master copy of "
+                            "the weights (4 bytes per parameter): the optimizer updates it, and "
+                            "the 16-bit weights are copied from it", 0 if mixed else -1),
+                    Mistake("master copy in float32", "in float32 the weights are their own "
+                            "master copy: 0 bytes for it when mixed_precision is False",
+                            4 * n if not mixed else -1),
+                    Mistake("16-bit master copy", "the master copy is float32, 4 bytes per "
+                            "parameter", 2 * n if mixed else -1)],
+            }
+            for part in PARTS:
+                problem = compare(f"{call}[{part!r}]", got[part], right[part], atol=0.5,
+                                  mistakes=per_part[part])
+                if problem:
+                    return problem
+            return None
         return test
 
     return run_checks("training_bytes", student_fn, [test_case(*case) for case in cases],
-                      hint='optimizer is one of "sgd", "momentum", "adam"; mixed_precision a bool')
+                      hint='optimizer is one of "sgd", "momentum", "adam"; mixed_precision a bool;'
+                           ' return {"weights": ..., "gradients": ..., "optimizer state": ...,'
+                           ' "master copy": ...}')
 
 
-# ------------------------------------------------------------------ exercise 3: diagnose four runs
+# ------------------------------------------------------------------ exercise 2: diagnose four runs
 def _bad_init(net, seed):
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -177,13 +204,13 @@ _BUGS = {"A": "zero_grad", "B": "eval", "C": "lr", "D": "init"}
 def mystery_runs(diagnosis=None, seed: int = 0) -> dict:
     """Train the four mystery runs on the digits and return their monitor histories.
 
-    Each run has one bug. With a ``diagnosis`` (run -> cause), a run whose cause is named
-    right is trained again without its bug; the others stay as they are.
+    Each run has one bug. With a ``diagnosis`` (run -> (cause, panel), or run -> cause), a run
+    whose cause is named right is trained again without its bug; the others stay as they are.
     """
     X, y, _, _ = data.digits()
     runs = {}
     for run, bug in _BUGS.items():
-        if diagnosis is not None and diagnosis.get(run) == bug:
+        if diagnosis is not None and _cause(_pair(diagnosis.get(run))[0]) == bug:
             bug = None
         net = inspection.digits_net(seed)
         if bug == "init":
@@ -195,42 +222,60 @@ def mystery_runs(diagnosis=None, seed: int = 0) -> dict:
 
 
 _WRONG = {  # (the run's real cause, the diagnosis given) -> what the monitors say against it
-    ("lr", "init"): "starts at a loss of ln 10 ≈ 2.30, as a well-initialised network does. Look at "
-                    "its update/weight ratio at the very first step",
+    ("lr", "init"): "starts at a loss of ln 10 ≈ 2.30, as a well-initialised network does",
     ("lr", "zero_grad"): "has an update/weight ratio far above 1e-2 at its very first step, before "
                          "any gradient could pile up (a run without zero_grad starts exactly like "
                          "the healthy one and degrades as gradients add up)",
-    ("lr", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training mode. Look "
-                    "at the update/weight ratio at the first step",
-    ("lr", "healthy"): "is not healthy: its loss stays near ln 10 and its ReLUs die. Compare its "
-                       "update/weight ratio with the rule of thumb",
-    ("init", "lr"): "has an update/weight ratio mostly below the healthy run's (its weights are "
-                    "large), so the step size is not what is wrong. Look at the loss at step 0",
+    ("lr", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training mode",
+    ("lr", "healthy"): "is not healthy: its loss ends near ln 10 and its ReLUs die",
+    ("init", "lr"): "has an update/weight ratio mostly below the healthy run's, so its steps "
+                    "are not too large",
     ("init", "zero_grad"): "has its largest gradient norm at the first step, and it falls from "
-                           "there; gradients that are never reset grow step after step. Look at "
-                           "the loss at step 0",
-    ("init", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training mode. "
-                      "Look at the loss at step 0",
+                           "there; gradients that are never reset grow step after step",
+    ("init", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training mode",
     ("init", "healthy"): "starts at a loss near 40, far above ln 10 ≈ 2.30, what a network whose "
                          "outputs start small gives for 10 classes; it recovers, slowly",
     ("zero_grad", "lr"): "takes exactly the healthy run's first step (the same update/weight "
                          "ratio), so the step size is fine; then its gradient norm grows a "
                          "hundredfold, step after step",
     ("zero_grad", "init"): "starts at ln 10 exactly like the healthy run: its initialisation is "
-                           "fine. Watch its gradient norm grow step after step",
+                           "fine",
     ("zero_grad", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training "
-                           "mode. Watch its gradient norm grow step after step",
+                           "mode",
     ("zero_grad", "healthy"): "is not healthy: after a good start its loss climbs and its "
                               "gradient norm grows a hundredfold",
     ("eval", "lr"): "keeps its update/weight ratio in the healthy run's range and its loss falls: "
-                    "the step size is fine. Look at the BatchNorm panel",
-    ("eval", "init"): "starts at ln 10 like the healthy run: its initialisation is fine. Look at "
-                      "the BatchNorm panel",
-    ("eval", "zero_grad"): "keeps its gradient norm flat: its gradients are reset. Look at the "
-                           "BatchNorm panel",
+                    "the step size is fine",
+    ("eval", "init"): "starts at ln 10 like the healthy run: its initialisation is fine",
+    ("eval", "zero_grad"): "keeps its gradient norm flat: its gradients are reset",
     ("eval", "healthy"): "trains, but its BatchNorm running variance never leaves its initial "
                          "value 1.0: the layer never updates its statistics, which is what "
                          "BatchNorm does in eval mode",
+}
+
+
+#: the monitors of the mystery grid, by the names exercise 2 uses for them
+PANELS = {
+    "loss": "loss",
+    "grad_norm": "gradient norm",
+    "update_ratio": "update/weight ratio",
+    "dead": "dead ReLUs",
+    "bn_var": "BatchNorm running variance",
+}
+#: for each bug, the panels where it, and no other bug of the list, leaves its mark (a bad
+#: initialisation shows at step 0 in the loss and in the gradient norm alike)
+EVIDENCE = {"zero_grad": {"grad_norm"}, "eval": {"bn_var"}, "lr": {"update_ratio"},
+            "init": {"loss", "grad_norm"}}
+_WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not single it out
+    "loss": "a loss that climbs or stalls says that the run is broken, not which bug broke it",
+    "dead": "dying ReLUs say that units stopped, not what stopped them: a bad start or steps "
+            "that are too large can both do it",
+    "grad_norm": "a gradient norm that is large or falls to 0 follows from several of these bugs",
+    "update_ratio": "an update/weight ratio that drifts away from the healthy run's follows from "
+                    "several of these bugs",
+    "bn_var": "a BatchNorm variance that swings follows from several of these bugs",
+    ("init", "update_ratio"): "steps that are small for these weights would also come from a "
+                              "small learning rate; the start itself shows elsewhere",
 }
 
 
@@ -243,41 +288,76 @@ def _cause(value):
     return value
 
 
+def _panel(value):
+    if isinstance(value, str):
+        text = value.strip().lower()
+        for key, meaning in PANELS.items():
+            if text in (key, meaning.lower()):
+                return key
+    return value
+
+
+def _pair(value):
+    """A run's answer as (cause, panel); a bare cause gives (cause, None)."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return value[0], value[1]
+    return value, None
+
+
 def check_diagnosis(diagnosis):
-    """Exercise: ``diagnosis`` maps each run "A"-"D" to one of :data:`CAUSES`."""
+    """Exercise: ``diagnosis`` maps each run "A"-"D" to a pair (cause, panel): one of
+    :data:`CAUSES` and the panel of :data:`PANELS` that shows it. Nothing is said about any run
+    until all four are answered."""
     if diagnosis is not None and not isinstance(diagnosis, dict):
-        raise TypeError(f"diagnosis must be a dict such as {{'A': 'lr', 'B': ..., 'C': ..., "
-                        f"'D': ...}}, got {type(diagnosis).__name__}")
+        raise TypeError(f"diagnosis must be a dict such as {{'A': ('lr', 'loss'), 'B': ..., "
+                        f"'C': ..., 'D': ...}}, got {type(diagnosis).__name__}")
     choices = ", ".join(f'"{k}"' for k in CAUSES)
+    panels = ", ".join(f'"{k}"' for k in PANELS)
 
-    def test_run(run):
-        def test(answer):
-            if answer is None or all(answer.get(r) is None for r in RUNS):
-                raise NotImplementedError
-            given = _cause(answer.get(run))
-            if given is None:
-                return Problem(f"diagnose run {run} too: one of {choices}", "missing")
+    def test_all(answer):
+        if answer is None or all(answer.get(r) is None for r in RUNS):
+            raise NotImplementedError
+        missing = [run for run in RUNS if answer.get(run) is None]
+        if missing:
+            return Problem(f"diagnose run {missing[0]} too: the check says nothing about any run "
+                           f"until all four have a cause and a panel", "missing")
+        for run in RUNS:
+            given, panel = _pair(answer[run])
+            given, panel = _cause(given), _panel(panel)
             if given not in CAUSES:
-                return Problem(f"run {run}: {given!r} is not one of the diagnoses {choices}",
-                               "unknown")
-            if given != _BUGS[run]:
-                return Problem(f"run {run} is not '{CAUSES[given]}': it "
-                               f"{_WRONG[(_BUGS[run], given)]}", f"{_BUGS[run]} as {given}")
-            return None
-        return test
+                return Problem(f"run {run}: {given!r} is not one of the causes {choices}; give "
+                               f"each run a pair (cause, panel)", "unknown")
+            if panel is None and given != "healthy":
+                return Problem(f"run {run}: give the panel that shows it too, a pair such as "
+                               f"({given!r}, \"loss\"); panels: {panels}", "no panel")
+            if panel is not None and panel not in PANELS:
+                return Problem(f"run {run}: {panel!r} is not one of the panels {panels}",
+                               "unknown panel")
+        for run in RUNS:                      # all answered: now say what is wrong, run by run
+            given, panel = _pair(answer[run])
+            given, panel = _cause(given), _panel(panel)
+            bug = _BUGS[run]
+            if given != bug:
+                return Problem(f"run {run} is not '{CAUSES[given]}': it {_WRONG[(bug, given)]}",
+                               f"{bug} as {given}")
+            if panel not in EVIDENCE[bug]:
+                why = _WEAK.get((bug, panel), _WEAK[panel])
+                return Problem(f"run {run}: the cause is right, but the {PANELS[panel]} panel "
+                               f"does not single it out ({why}): which panel shows this bug "
+                               f"and no other?", f"{bug} from {panel}")
+        return None
 
-    tests = [test_run(run) for run in RUNS]
-    result = run_checks("diagnosis", lambda: diagnosis,
-                        [lambda fn, t=t: t(fn()) for t in tests],
-                        todo='not attempted yet: fill in a diagnosis for each run (one of '
-                             f'{choices}), then run this check again.')
+    result = run_checks("diagnosis", lambda: diagnosis, [lambda fn: test_all(fn())],
+                        todo='not attempted yet: give each run a pair (cause, panel): a cause '
+                             f'among {choices} and the panel that shows it among {panels}; then '
+                             'run this check again.')
     if result.passed:
         print("  Right: each bug leaves its own fingerprint. Step 0 tells the loss at "
               "initialisation and the first update apart from everything that comes later.")
     return result
 
 
-# ------------------------------------------------------------------ exercise 4: where a NaN is born
+# ------------------------------------------------------------------ exercise 3: where a NaN is born
 class _Log(nn.Module):
     def forward(self, x):
         return torch.log(x)

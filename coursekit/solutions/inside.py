@@ -15,22 +15,28 @@ def conv_params(c_in, c_out, k, groups=1, bias=True):
 
 
 def training_bytes(n_params, optimizer, mixed_precision=False):
-    """Bytes of weights + gradients + optimizer state for ``n_params`` parameters.
+    """Bytes that training keeps per part for ``n_params`` parameters (activations left out).
 
-    Plain SGD keeps no state, SGD with momentum one buffer per parameter, Adam two (the
-    moving averages of the gradient and of its square). In float32 each number takes 4 bytes.
-    Mixed precision (Micikevicius et al. 2018) keeps 16-bit weights and gradients (2 + 2 bytes)
-    for the arithmetic, a float32 master copy of the weights (4) that the optimizer updates,
-    and the optimizer state in float32 (4 per buffer).
+    Returns ``{"weights", "gradients", "optimizer state", "master copy"}`` in bytes. Plain SGD
+    keeps no state, SGD with momentum one buffer per parameter, Adam two (the moving averages
+    of the gradient and of its square). In float32 each number takes 4 bytes and the weights
+    are their own master copy (0 bytes). Mixed precision (Micikevicius et al. 2018) keeps
+    16-bit weights and gradients (2 + 2 bytes) for the arithmetic, a float32 master copy of
+    the weights (4) that the optimizer updates, and the optimizer state in float32 (4 per
+    buffer).
     """
-    state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
-    per_parameter = 2 + 2 + 4 + 4 * state if mixed_precision else 4 * (2 + state)
-    return per_parameter * n_params
+    buffers = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
+    size = 2 if mixed_precision else 4
+    return {"weights": size * n_params, "gradients": size * n_params,
+            "optimizer state": 4 * buffers * n_params,
+            "master copy": 4 * n_params if mixed_precision else 0}
 
 
 def diagnosis():
-    """Which bug broke each of the four mystery runs (see ``checks.mystery_runs``)."""
-    return {"A": "zero_grad", "B": "eval", "C": "lr", "D": "init"}
+    """Which bug broke each of the four mystery runs (see ``checks.mystery_runs``), and the
+    monitor that shows it: the one where this bug, and no other of the list, leaves its mark."""
+    return {"A": ("zero_grad", "grad_norm"), "B": ("eval", "bn_var"),
+            "C": ("lr", "update_ratio"), "D": ("init", "loss")}
 
 
 def first_nonfinite(model, x):
