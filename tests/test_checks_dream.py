@@ -365,3 +365,15 @@ def test_dream_steps_names_each_part_of_a_tensorflow_tutorial_port():
     assert result.mistake == "combined", result.message
     for part in ("3 mistakes", "*square*", "standard deviation", "not [-1, 1]"):
         assert part in result.message, result.message
+
+
+def test_total_variation_names_the_notebook_draft_handed_in_unchanged():
+    import torch
+
+    def draft(x):  # the draft that exercise 3 asks the student to debug
+        down = torch.roll(x, -1, dims=2) - x
+        right = torch.roll(x, -1, dims=3) - x
+        return down.square().mean() + right.square().mean()
+
+    result = checks.check_total_variation(draft)
+    assert not result.passed and "both of its bugs" in result.message

@@ -617,6 +617,10 @@ def _tv_expected():
                 v(reduce="numel")),
         Mistake("double", "you doubled the total (2 · (...), a factor from super-resolution "
                 "TV losses): total variation here is mean |dv| + mean |dh|", v(combine="double")),
+        Mistake("draft", "that is the draft's value: both of its bugs are still there. (1) "
+                "torch.roll wraps around, comparing the last row with the first: slice instead, "
+                "x[..., 1:, :] - x[..., :-1, :]; (2) it squares the differences: take .abs()",
+                v(wrap=True, power=2)),
     ]
     said = {  # the parts of a combined mistake, each with what to do instead
         "power": {0: "take the absolute value of each difference (.abs())",
