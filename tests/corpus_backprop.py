@@ -332,8 +332,9 @@ def two_layer_net_as_list(params, X, y):
             {"W1": X.T @ dz1, "b1": dz1.sum(axis=0), "W2": a1.T @ d, "b2": d.sum(axis=0)}]
 
 
-def _planted(answer, evidence, bug, name, names=None, params=None):
-    args = (evidence, bug, params if params is not None else _PARAMS, _X, _Y)
+def _planted(answer, evidence, bug, name, names=None, params=None, fix=""):
+    fix = checks.BACKWARD_STEPS[bug._wrong[0]][0] if fix == "" else fix   # "": the right line
+    args = (evidence, bug, params if params is not None else _PARAMS, _X, _Y, fix)
     return Answer("check_planted_bug", answer, name, "variant", names=names, args=args)
 
 

@@ -25,6 +25,9 @@ def _bug(step, expression=None):
     raise AssertionError(f"no seed plants {step} = {expression}")
 
 
+_RIGHT1 = checks.BACKWARD_STEPS["delta1"][0]      # the fix of a planted delta1 bug
+
+
 def _bug_case(step):
     buggy = _bug(step)
     params, X, y = checks._three_layer_data()
@@ -42,7 +45,7 @@ def test_every_check_accepts_its_reference_solution(capsys):
     assert checks.check_softmax_cross_entropy(ref.softmax_cross_entropy).passed
     assert checks.check_two_layer_net(ref.two_layer_net).passed
     buggy, params, X, y, errors = _bug_case("delta1")
-    assert checks.check_planted_bug("delta1", errors, buggy, params, X, y).passed
+    assert checks.check_planted_bug("delta1", errors, buggy, params, X, y, _RIGHT1).passed
     assert capsys.readouterr().out.count("[PASS]") == 10
 
 
@@ -292,6 +295,7 @@ def test_the_bug_is_drawn_once_per_session_and_from_a_seed():
 @pytest.mark.parametrize("answer, mark, phrase", [
     ("delta1", "[PASS]", "The bug: delta1 = "),
     ("δ_1", "[PASS]", "The bug: delta1 = "),
+    ("delta1 no fix", "[TODO]", "buggy_net computes it as"),
     ("db1", "[FAIL]", "db1 feeds only b1, but your errors show W1 wrong too"),
     ("delta2", "[FAIL]", "would spoil W2, b2, W1, b1, but your errors show only W1, b1"),
     ("dW3", "[FAIL]", "dW3 feeds W3, but your errors show W1, b1 wrong"),
@@ -300,10 +304,12 @@ def test_the_bug_is_drawn_once_per_session_and_from_a_seed():
 ])
 def test_planted_bug_answers_print_the_students_errors(answer, mark, phrase, capsys):
     buggy, params, X, y, errors = _bug_case("delta1")
-    checks.check_planted_bug(answer, errors, buggy, params, X, y)
+    fix = None if answer is None or answer.endswith("no fix") else _RIGHT1
+    answer = answer.removesuffix(" no fix") if answer else answer
+    checks.check_planted_bug(answer, errors, buggy, params, X, y, fix)
     out = capsys.readouterr().out
     assert mark in out and phrase in out, out
-    if mark != "[PASS]":
+    if mark != "[PASS]" and "computes it as" not in phrase:
         assert "W1 " in out and "(wrong)" in out and "W3 below 1e-7" in out, out
 
 
@@ -329,14 +335,44 @@ def test_planted_bug_compares_the_pattern_not_the_numbers(capsys):
             _gradient_check(error=lambda a, n: float((np.abs(a - n) / np.maximum(
                 np.maximum(np.abs(a), np.abs(n)), 1e-12)).max()))):
         evidence = honest(buggy, checks._copy(params), X, y)
-        assert checks.check_planted_bug("delta1", evidence, buggy, params, X, y).passed
+        assert checks.check_planted_bug("delta1", evidence, buggy, params, X, y, _RIGHT1).passed
     scaled = {k: 10 * v for k, v in errors.items()}              # other numbers, same pattern
-    assert checks.check_planted_bug("delta1", scaled, buggy, params, X, y).passed
+    assert checks.check_planted_bug("delta1", scaled, buggy, params, X, y, _RIGHT1).passed
     stale = _bug_case("dW2")[4]                                   # another draw's errors
     result = checks.check_planted_bug("dW2", stale, buggy, params, X, y)
     assert not result.passed and result.mistake == "other evidence"
     assert "your errors mark W2 wrong, but" in result.message and "compute errors3 again" in \
         result.message
+    capsys.readouterr()
+
+
+def test_planted_bug_draws_mostly_deltas():
+    drawn = [checks.network_with_a_bug(seed)._wrong[0] for seed in range(600)]
+    assert 0.55 < np.mean([step.startswith("delta") for step in drawn]) < 0.8
+
+
+@pytest.mark.parametrize("step", list(checks._PLANTED))
+def test_planted_bug_fix_names_each_wrong_expression_and_accepts_the_right_one(step, capsys):
+    buggy, params, X, y, errors = _bug_case(step)
+    right = checks.BACKWARD_STEPS[step][0]
+    assert checks.check_planted_bug(step, errors, buggy, params, X, y, right).passed
+    for expression, what in checks._PLANTED[step]:
+        result = checks.check_planted_bug(step, errors, buggy, params, X, y, expression)
+        assert not result.passed and what in result.message, result.message
+    capsys.readouterr()
+
+
+def test_planted_bug_fix_other_forms(capsys):
+    buggy, params, X, y, errors = _bug_case("delta2")
+    for right in ("(delta3 @ W3.T) * (1 - np.tanh(z2)**2)", " delta3.dot(W3.T) * (1 - a2 * a2) "):
+        assert checks.check_planted_bug("delta2", errors, buggy, params, X, y, right).passed
+    result = checks.check_planted_bug("delta2", errors, buggy, params, X, y, "delta3 @ W3.T * 2")
+    assert result.mistake == "fix still wrong" and "still marks W1, b1, W2, b2 wrong" in \
+        result.message
+    result = checks.check_planted_bug("delta2", errors, buggy, params, X, y, "(delta3 @ W3.T")
+    assert result.mistake == "fix error" and "could not be computed" in result.message
+    result = checks.check_planted_bug("delta2", errors, buggy, params, X, y, 0.5)
+    assert result.mistake == "fix type"
     capsys.readouterr()
 
 

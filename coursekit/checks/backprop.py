@@ -437,13 +437,18 @@ def check_gradient_check(student_fn):
 
 
 # ---- Exercise 3: a planted bug, found by gradient-checking layer by layer -----------------------
+#: A delta step is drawn this many times as often as a weight or bias step: a wrong delta spoils
+#: several gradients, the pattern the exercise teaches to read (2/3 of the draws are deltas).
+DELTA_WEIGHT = 4.0
 class _NetworkWithABug:
     """Section 1's network with one wrong line in its backward pass, drawn from ``seed``."""
 
     def __init__(self, seed):
         rng = np.random.default_rng(seed)
         self.seed = seed
-        step = list(_PLANTED)[rng.integers(len(_PLANTED))]
+        steps = list(_PLANTED)
+        weights = np.array([DELTA_WEIGHT if s.startswith("delta") else 1.0 for s in steps])
+        step = steps[rng.choice(len(steps), p=weights / weights.sum())]
         expression, self._what = _PLANTED[step][rng.integers(len(_PLANTED[step]))]
         self._wrong = (step, expression)
 
@@ -497,13 +502,49 @@ def _table(errors):
     return ", ".join(parts)
 
 
-def check_planted_bug(suspect, errors, net_fn, params, X, y):
-    """Exercise: the first wrong quantity of ``net_fn``'s backward pass, with the evidence.
+_FIX_NAMES = "p, onehot, N, X, z1, a1, z2, a2, W2, W3, delta3, delta2, delta1 and np"
+
+
+def _fix_problem(step, fix, net_fn, params, X, y):
+    """None if ``fix`` (an expression for ``step``) repairs ``net_fn``, else what is wrong."""
+    if not isinstance(fix, str) or not fix.strip():
+        return Problem("fix must be a string: the right-hand side of the line, e.g. "
+                       "fix = \"...\" with the expression that computes " + step, "fix type")
+    arrays = {k: np.array(v, dtype=float) for k, v in params.items()}
+
+    def errors_with(expression):
+        return ref.gradient_check(
+            lambda p, X_, y_: _three_layer_net(p, X_, y_, (step, expression)),
+            _copy(arrays), X, y)
+
+    try:
+        errors = errors_with(fix.strip())
+    except Exception as err:  # noqa: BLE001 - the student's expression is feedback
+        return Problem(f"your fix {fix.strip()!r} could not be computed ({type(err).__name__}: "
+                       f"{err}); write one expression with the names {_FIX_NAMES}", "fix error")
+    still = [k for k in THREE_LAYER_PARAMS if not float(errors[k]) < RIGHT]
+    if not still:
+        return None
+    _, grads = _three_layer_net(arrays, X, y, (step, fix.strip()))
+    for expression, what in _PLANTED[step]:
+        _, wrong = _three_layer_net(arrays, X, y, (step, expression))
+        if all(np.allclose(grads[k], wrong[k], rtol=1e-9, atol=1e-14) for k in grads):
+            return Problem(f"with your fix, {step} = {fix.strip()}: {what}",
+                           "fix " + expression)
+    return Problem(f"with your fix, a gradient check still marks {_listing(still)} wrong: "
+                   f"compare your expression for {step} with rules 1-3 of section 2",
+                   "fix still wrong")
+
+
+def check_planted_bug(suspect, errors, net_fn, params, X, y, fix=None):
+    """Exercise: locate the wrong quantity of ``net_fn``'s backward pass, then repair it.
 
     ``errors`` is what the student's ``gradient_check(net_fn, params, X, y)`` returned; the
     check prints it as a table. It must show the same gradients wrong (error above 1e-3) as a
     gradient check of ``net_fn`` on those arrays; ``suspect`` names one of
-    :data:`BACKWARD_STEPS` and must be the step whose wrong value spoils exactly those.
+    :data:`BACKWARD_STEPS` and must be the step whose wrong value spoils exactly those. Then
+    the check shows that step's line and ``fix``, the right-hand side that repairs it (a string),
+    must make every gradient pass a gradient check; a known wrong expression is named.
     """
     if suspect is not None and not isinstance(suspect, str):
         raise TypeError(f"suspect must be the name of a quantity of the backward pass, a string "
@@ -547,7 +588,9 @@ def check_planted_bug(suspect, errors, net_fn, params, X, y):
                            "X, y), a dict with one relative error per parameter", "no evidence")
         feeds = BACKWARD_STEPS[step][1]
         if set(feeds) == set(wrong):
-            return None
+            if fix is None:
+                raise NotImplementedError
+            return _fix_problem(step, fix, net_fn, params, X, y)
         if set(feeds) < set(wrong):
             return Problem(f"{step} feeds only {_listing(feeds)}, but your errors show "
                            f"{_listing([k for k in wrong if k not in feeds])} wrong too. A wrong "
@@ -565,6 +608,8 @@ def check_planted_bug(suspect, errors, net_fn, params, X, y):
         problem = test(answer)
         if problem is None and answer is None:          # evidence in, no suspect yet
             raise NotImplementedError
+        if problem and problem.mistake and problem.mistake.startswith("fix"):
+            return problem
         return Problem(f"{problem}.{table}", problem.mistake) if problem else None
 
     todo = ("not attempted yet: set errors3 to what your gradient_check returns for buggy_net "
@@ -573,6 +618,13 @@ def check_planted_bug(suspect, errors, net_fn, params, X, y):
         todo = (f"your errors: {_table(errors)}. Which single quantity of the backward pass, "
                 f"computed wrongly, spoils exactly the gradients marked wrong? Set suspect to "
                 f"its name and run this cell again.")
+        found = _step_name(suspect) if isinstance(suspect, str) else None
+        if found is not None and found == net_fn._wrong[0]:
+            todo = (f"right: a wrong {found} spoils exactly "
+                    f"{_listing(BACKWARD_STEPS[found][1])}. buggy_net computes it as\n"
+                    f"      {found} = {net_fn._wrong[1]}\n"
+                    f"  What is wrong with this line? Set fix to the right-hand side that "
+                    f"repairs it, as a string, and run this cell again.")
     result = run_checks("planted bug", lambda: suspect, [lambda fn: with_table(fn())],
                         todo=todo)
     if result.passed:
