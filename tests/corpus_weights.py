@@ -326,11 +326,6 @@ def gray_float64(weight):
     return torch.einsum("oihw->ohw", weight.double()).unsqueeze(1)
 
 
-def gray_float32_list(weight):
-    # summed in float32 and handed back as nested Python lists
-    return weight.float().sum(dim=1, keepdim=True).tolist()
-
-
 def gray_mean(weight):
     # the average of the three filters: a third of the response
     return weight.mean(dim=1, keepdim=True)
@@ -555,7 +550,6 @@ ENTRIES = [
     Answer("check_gray_stem", gray_numpy, RIGHT, "variant"),
     Answer("check_gray_stem", gray_add_channels, RIGHT, "variant"),
     Answer("check_gray_stem", gray_float64, RIGHT, "variant"),
-    Answer("check_gray_stem", gray_float32_list, RIGHT, "variant"),
     Answer("check_gray_stem", gray_mean, "averaged", "variant", names=r"averaged"),
     Answer("check_gray_stem", gray_wrong_axis, "wrong axis", "variant", names=r"axis 0"),
     Answer("check_gray_stem", gray_no_keepdim, "channel axis dropped", "variant",
