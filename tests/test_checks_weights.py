@@ -457,6 +457,7 @@ GRAY_RIGHT = [
     lambda w: np.asarray(w).sum(axis=1, keepdims=True),                  # NumPy
     lambda w: w.double().sum(1, keepdim=True),                            # float64
     lambda w: torch.einsum("oihw->ohw", w).unsqueeze(1),
+    lambda w: w.float().sum(1, keepdim=True).tolist(),                   # float32, as a list
 ]
 
 
