@@ -92,8 +92,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check coursekit tools tests notebooks
 
 # Unit tests; tests/test_docstring_examples.py runs the >>> examples of coursekit and tools.
+# Notebooks the tests run write to build/unit-outputs, so `make test` can run nbval beside them.
 unit: $(STAMP)
-	$(BIN)/pytest tests
+	COURSE_OUTPUT_DIR=$(CURDIR)/build/unit-outputs $(BIN)/pytest tests
 
 # The stored outputs are compared with a run in another configuration than the one they were
 # recorded in (tools/portability.py: SSE4.2 kernels and one thread), so an output that only holds
@@ -109,9 +110,14 @@ test-portability: $(STAMP)
 	$(BIN)/python -m tools.portability $(if $(CONFIGS),--configs $(CONFIGS)) --notebooks $(NB)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
+# The unit tests and nbval run side by side (nbval's kernels use one thread each); each one's
+# output is printed when it ends. TEST_JOBS=1 runs them one after the other.
+TEST_JOBS ?= 2
 test: $(STAMP)
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
-	$(MAKE) --no-print-directory lint unit nbval browser-test || exit 1; \
+	$(MAKE) --no-print-directory lint || exit 1; \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target unit nbval || exit 1; \
+	$(MAKE) --no-print-directory browser-test || exit 1; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "make test changed the work tree (git status --porcelain before / after):"; \
