@@ -127,6 +127,12 @@ def velocity_list(x, v, grad, lr, prev_lr, beta):
     return [x + new_v, new_v]
 
 
+def velocity_ewa_factor(x, v, grad, lr, prev_lr, beta):
+    # the (1 - beta) of the EWA form kept on the gradient term
+    v = beta * (lr / prev_lr) * v - (1 - beta) * lr * grad
+    return x + v, v
+
+
 def velocity_float32(x, v, grad, lr, prev_lr, beta):
     v = np.float32(beta * lr / prev_lr) * v.astype(np.float32) - np.float32(lr) * grad
     return (x + v).astype(np.float32), v
@@ -506,6 +512,8 @@ ENTRIES = [
            "variant", names=r"rescaled the whole new velocity"),
     Answer("check_corrected_velocity_step", velocity_beta_dropped, "beta dropped", "variant",
            names=r"beta is missing"),
+    Answer("check_corrected_velocity_step", velocity_ewa_factor, "(1 - beta) on the gradient",
+           "variant", names=r"factor \(1 - beta\)"),
     Answer("check_corrected_velocity_step", velocity_float32, "float32 (the next cell compares "
            "to 1e-12)", "variant", names=r"compute in float64"),
     Answer("check_corrected_velocity_step", velocity_plain_keras, "no momentum correction",
