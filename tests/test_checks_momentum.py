@@ -557,3 +557,17 @@ def test_adam_check_names_the_state_slip_its_other_outputs_agree_with(first, sec
     result = checks.check_adam_step(_declared({**bugs[first], **bugs[second]}))
     assert result.passed is False
     assert result.mistake in (named, f"{first} + {second}", f"{second} + {first}"), result.message
+
+
+def test_ewa_check_names_an_answer_that_includes_the_start_value():
+    def with_m0(values, beta):
+        out = [0.0]
+        m = 0.0
+        for t, x in enumerate(values, start=1):
+            m = beta * m + (1 - beta) * x
+            out.append(m / (1 - beta**t))
+        return np.array(out)
+
+    result = checks.check_ewa_corrected(with_m0)
+    assert result.passed is False and result.mistake == "m0 included", result.message
+    assert "leave out the start value" in result.message

@@ -103,6 +103,10 @@ def check_ewa_corrected(student_fn):
             if (shaped is not None and len(shaped) == len(seq) and not np.isfinite(shaped[0])
                     and np.all(np.isfinite(shaped[1:]))):
                 return _T_FROM_ZERO
+            if shaped is not None and len(shaped) == len(seq) + 1:
+                return Problem(f"you returned {len(seq) + 1} values for {len(seq)} inputs: leave "
+                               "out the start value m_0 = 0 and return one value per step, "
+                               "m_hat_1 ... m_hat_T", "m0 included")
             same = dict(new_weight=1 - beta, old_weight=beta)
             swapped = dict(new_weight=beta, old_weight=1 - beta)
             right = _power()(beta)
