@@ -469,6 +469,14 @@ def eigenvalues(values) -> np.ndarray:
     return lam.astype(np.float64)
 
 
+def framework_run(eigenvalues_, x0, steps, make=None, what=""):
+    """The quadratic, start and step count of a framework run (and its factory, if any)."""
+    lam = eigenvalues(eigenvalues_)
+    if make is not None:
+        function(make, "make_optimizer", what)
+    return lam, vector(x0, lam.shape, "x0"), positive_int(steps, "steps")
+
+
 def vector(x, shape, name: str = "x") -> np.ndarray:
     """A 1-D float array of the given shape."""
     x = float_array(x, name, ndim=1)

@@ -19,6 +19,7 @@ momentum that are optimal on it, and helpers to measure convergence.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -27,7 +28,7 @@ from . import _validate
 
 __all__ = [
     "sgd_momentum", "adam", "quadratic", "optimal_gd", "optimal_momentum",
-    "relative_errors", "iterations_to", "measured_rate",
+    "relative_errors", "iterations_to", "measured_rate", "torch_iterates", "keras_iterates",
 ]
 
 FORMS = ("torch", "keras", "ewa")
@@ -223,3 +224,62 @@ def measured_rate(errors, start: int, stop: int) -> float:
     """
     errors, start, stop = _validate.rate_window(errors, start, stop)
     return float((errors[stop] / errors[start]) ** (1.0 / (stop - start)))
+
+
+def torch_iterates(make_optimizer: Callable, eigenvalues, x0, steps: int,
+                   make_scheduler: Callable | None = None) -> np.ndarray:
+    """All iterates of a PyTorch optimizer on the quadratic ``f(x) = 1/2 * sum_i lam_i x_i**2``.
+
+    At each step autograd computes the gradient ``lam * x`` (float64), the optimizer steps, then
+    the learning-rate scheduler (if any) steps.
+
+    Inputs: ``make_optimizer`` (list of parameters -> ``torch.optim`` optimizer),
+    ``eigenvalues`` (d,) positive, ``x0`` (d,), ``steps`` >= 1, ``make_scheduler`` (optimizer ->
+    ``torch.optim.lr_scheduler`` object, optional).
+    Returns an array ``(steps + 1, d)``: row 0 is ``x0``, row t the parameters after step t.
+
+    >>> import torch
+    >>> torch_iterates(lambda ps: torch.optim.SGD(ps, lr=0.5), [1.0], [1.0], 2)[:, 0]
+    array([1.  , 0.5 , 0.25])
+    """
+    lam, x0, steps = _validate.framework_run(eigenvalues, x0, steps, make_optimizer,
+                                             "a function: list of parameters -> torch optimizer")
+    import torch
+
+    p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    opt = make_optimizer([p])
+    scheduler = make_scheduler(opt) if make_scheduler else None
+    out = [x0.copy()]
+    for _ in range(steps):
+        opt.zero_grad()
+        (0.5 * (torch.as_tensor(lam) * p**2).sum()).backward()
+        opt.step()
+        if scheduler:
+            scheduler.step()
+        out.append(p.detach().numpy().copy())
+    return np.array(out)
+
+
+def keras_iterates(optimizer, eigenvalues, x0, steps: int) -> np.ndarray:
+    """All iterates of a Keras 3 optimizer on the same quadratic, with a float64 variable.
+
+    Inputs: ``optimizer`` (a ``keras.optimizers`` object, used once), ``eigenvalues`` (d,)
+    positive, ``x0`` (d,), ``steps`` >= 1.
+    Returns an array ``(steps + 1, d)``: row 0 is ``x0``, row t the variable after step t.
+    (Keras keeps its hyperparameters, momentum included, in float32.)
+
+    >>> import keras
+    >>> keras_iterates(keras.optimizers.SGD(learning_rate=0.5), [1.0], [1.0], 2)[:, 0]
+    array([1.  , 0.5 , 0.25])
+    """
+    lam, x0, steps = _validate.framework_run(eigenvalues, x0, steps)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")    # TensorFlow's start-up log lines off
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import keras
+
+    var = keras.Variable(x0, dtype="float64")
+    out = [x0.copy()]
+    for _ in range(steps):
+        optimizer.apply_gradients([(lam * np.array(var.numpy()), var)])
+        out.append(np.array(var.numpy()))
+    return np.array(out)

@@ -111,6 +111,15 @@ def ewa_start_at_first_and_correct(values, beta):
 
 
 # ---- corrected_velocity_step(x, v, grad, lr, prev_lr, beta) --------------------------------
+def ewa_with_start_value(values, beta):
+    # keeps m_0 = 0 at the front of the list it returns
+    m, out = 0.0, [0.0]
+    for t in range(1, len(values) + 1):
+        m = beta * m + (1 - beta) * values[t - 1]
+        out.append(m / (1 - beta**t))
+    return np.array(out)
+
+
 def velocity_direct(x, v, grad, lr, prev_lr, beta):
     v = beta * (lr / prev_lr) * v - lr * grad
     return x + v, v
@@ -125,6 +134,12 @@ def velocity_through_buffer(x, v, grad, lr, prev_lr, beta):
 def velocity_list(x, v, grad, lr, prev_lr, beta):
     new_v = v * beta * lr / prev_lr - grad * lr
     return [x + new_v, new_v]
+
+
+def velocity_ewa_factor(x, v, grad, lr, prev_lr, beta):
+    # the (1 - beta) of the EWA form kept on the gradient term
+    v = beta * (lr / prev_lr) * v - (1 - beta) * lr * grad
+    return x + v, v
 
 
 def velocity_float32(x, v, grad, lr, prev_lr, beta):
@@ -497,6 +512,8 @@ ENTRIES = [
            names=r"divided by \(1 - beta\)\*\*t"),
     Answer("check_ewa_corrected", ewa_start_at_first_and_correct, "started at x1 and corrected",
            "variant", names=r"and corrected it as well"),
+    Answer("check_ewa_corrected", ewa_with_start_value, "m_0 included", "variant",
+           names=r"leave out the start value"),
     Answer("check_corrected_velocity_step", velocity_direct, RIGHT, "variant"),
     Answer("check_corrected_velocity_step", velocity_through_buffer, RIGHT, "variant"),
     Answer("check_corrected_velocity_step", velocity_list, RIGHT, "variant"),
@@ -506,6 +523,8 @@ ENTRIES = [
            "variant", names=r"rescaled the whole new velocity"),
     Answer("check_corrected_velocity_step", velocity_beta_dropped, "beta dropped", "variant",
            names=r"beta is missing"),
+    Answer("check_corrected_velocity_step", velocity_ewa_factor, "(1 - beta) on the gradient",
+           "variant", names=r"factor \(1 - beta\)"),
     Answer("check_corrected_velocity_step", velocity_float32, "float32 (the next cell compares "
            "to 1e-12)", "variant", names=r"compute in float64"),
     Answer("check_corrected_velocity_step", velocity_plain_keras, "no momentum correction",

@@ -198,6 +198,9 @@ CONTRACT = [
     bad(optim.optimal_momentum, [[1.0]], match="eigenvalues must have 1 dimensions"),
     bad(optim.relative_errors, np.ones((3, 2)), np.ones(2), match="iterates\\[0\\] is already"),
     bad(optim.iterations_to, [1.0, 0.5], 0.1, match="errors never reach tol"),
+    bad(optim.torch_iterates, "SGD", [1.0], [1.0], 3, error=TypeError,
+        match="make_optimizer must be a function"),
+    bad(optim.keras_iterates, None, [1.0, 2.0], [1.0], 3, match=r"x0 must have shape \(2,\)"),
     bad(optim.measured_rate, [1.0, 0.5], 0, 2, match=r"stop must be < len\(errors\)"),
     # ---- averaging
     bad(averaging.scheme_weights, 3, "exponential", match="decay is required"),

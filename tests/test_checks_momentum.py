@@ -436,7 +436,7 @@ def _downstream_namespace():
     EIGS = np.array([0.01, 0.1, 1.0])
     _, grad = optim.quadratic(EIGS)
     theta0, beta, steps = np.array([1.0, -2.0, 0.5]), 0.9, 60
-    schedule = [0.5] * 30 + [0.05] * 30
+    schedule = [0.5] * 21 + [0.05] * 39
     sched = {form: optim.sgd_momentum(grad, theta0, lr=schedule, beta=beta, steps=steps,
                                       form=form) for form in ("torch", "keras")}
     x = momentum_widget.signal()
@@ -459,7 +459,7 @@ def _cells(*ids):
 _DOWNSTREAM = {  # exercise: (its result's name, the cells that use it, then their verify cells)
     "check_ewa_corrected": ("exercise_1", ("be6c84e9",)),
     "check_corrected_velocity_step": ("exercise_2", ("velocity-run", "v-ex2-use")),
-    "check_predict_decay": ("exercise_3", ("decay-momentum", "8ddf918f", "v-decay")),
+    "check_predict_decay": ("exercise_4", ("decay-momentum", "8ddf918f", "v-decay")),
     "check_adam_step": ("exercise_5", ("decay-momentum", "ex5-use", "v-ex5-use")),
 }
 
@@ -530,3 +530,44 @@ def test_velocity_check_names_nesterovs_step():
 
     result = checks.check_corrected_velocity_step(nesterov)
     assert result.passed is False and result.mistake == "nesterov"
+
+
+@pytest.mark.parametrize("new_v,mistake", [
+    (lambda v, g, lr, plr, b: b * (lr / plr) * v - (1 - b) * lr * g, "EWA scaling"),
+    (lambda v, g, lr, plr, b: b * v - (1 - b) * lr * g, "EWA scaling uncorrected"),
+])
+def test_velocity_check_names_the_ewa_factor_on_the_gradient(new_v, mistake):
+    def student(x, v, g, lr, prev_lr, beta):
+        nv = new_v(v, g, lr, prev_lr, beta)
+        return x + nv, nv
+
+    result = checks.check_corrected_velocity_step(student)
+    assert result.passed is False and result.mistake == mistake, result.message
+    assert "(1 - beta)" in result.message and "is expected" not in result.message
+
+
+@pytest.mark.parametrize("first,second,named", [
+    ("L2 only in m", "eps inside sqrt", "L2 only in m"),
+    ("v_hat stored", "eps inside sqrt", "v_hat stored"),
+])
+def test_adam_check_names_the_state_slip_its_other_outputs_agree_with(first, second, named):
+    """Review 04 B: a mistake is named from one wrong output only if the rest of the state it
+    predicts is the student's too (not 'L2 after division' when new_m is right)."""
+    bugs = {mistake_id: bug for mistake_id, _, bug in checks.ADAM_MISTAKES}
+    result = checks.check_adam_step(_declared({**bugs[first], **bugs[second]}))
+    assert result.passed is False
+    assert result.mistake in (named, f"{first} + {second}", f"{second} + {first}"), result.message
+
+
+def test_ewa_check_names_an_answer_that_includes_the_start_value():
+    def with_m0(values, beta):
+        out = [0.0]
+        m = 0.0
+        for t, x in enumerate(values, start=1):
+            m = beta * m + (1 - beta) * x
+            out.append(m / (1 - beta**t))
+        return np.array(out)
+
+    result = checks.check_ewa_corrected(with_m0)
+    assert result.passed is False and result.mistake == "m0 included", result.message
+    assert "leave out the start value" in result.message

@@ -344,3 +344,32 @@ def test_relative_errors_iterations_to_and_measured_rate_reject_bad_input():
     with pytest.raises(ValueError, match="positive"):
         optim.measured_rate([1.0, 0.0, 0.25], 0, 1)
     assert optim.measured_rate([1.0, 0.5, 0.25], 0, 2) == pytest.approx(0.5)
+
+
+def test_framework_runs_match_the_numpy_forms():
+    import keras
+    import torch
+
+    lam, x0 = [0.01, 0.1, 1.0], [1.0, -2.0, 0.5]
+    ours = optim.sgd_momentum(optim.quadratic(lam)[1], x0, lr=0.5, beta=0.9, steps=20)
+    theirs = optim.torch_iterates(lambda ps: torch.optim.SGD(ps, lr=0.5, momentum=0.9), lam, x0, 20)
+    assert theirs.shape == (21, 3) and np.abs(theirs - ours).max() < 1e-12
+    k = optim.keras_iterates(keras.optimizers.SGD(learning_rate=0.5, momentum=0.9), lam, x0, 20)
+    assert 0 < np.abs(k - ours).max() < 1e-6          # Keras keeps beta in float32
+
+
+def test_keras_sgd_weight_decay_is_the_decoupled_keras_form():
+    """Notebook 04 says Keras 3's SGD(momentum, weight_decay) is decoupled."""
+    import keras
+
+    lam, x0 = [0.5, 2.0], [1.0, -1.0]
+    grad_fn = optim.quadratic(lam)[1]
+    opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, weight_decay=0.1)
+    var = keras.Variable(np.array(x0), dtype="float64")
+    for _ in range(50):
+        opt.apply_gradients([(grad_fn(np.array(var.numpy())), var)])
+    ours = optim.sgd_momentum(grad_fn, x0, lr=0.05, beta=float(np.float32(0.9)), steps=50,
+                              form="keras", weight_decay=0.1, decoupled=True)[-1]
+    coupled = optim.sgd_momentum(grad_fn, x0, lr=0.05, beta=0.9, steps=50, weight_decay=0.1)[-1]
+    assert np.abs(np.array(var.numpy()) - ours).max() < 1e-6
+    assert np.abs(np.array(var.numpy()) - coupled).max() > 1e-3

@@ -103,6 +103,10 @@ def check_ewa_corrected(student_fn):
             if (shaped is not None and len(shaped) == len(seq) and not np.isfinite(shaped[0])
                     and np.all(np.isfinite(shaped[1:]))):
                 return _T_FROM_ZERO
+            if shaped is not None and len(shaped) == len(seq) + 1:
+                return Problem(f"you returned {len(seq) + 1} values for {len(seq)} inputs: leave "
+                               "out the start value m_0 = 0 and return one value per step, "
+                               "m_hat_1 ... m_hat_T", "m0 included")
             same = dict(new_weight=1 - beta, old_weight=beta)
             swapped = dict(new_weight=beta, old_weight=1 - beta)
             right = _power()(beta)
@@ -209,18 +213,26 @@ def check_corrected_velocity_step(student_fn):
                             "beta at every step, as well as being rescaled", ratio * v - lr * grad),
                     Mistake("EWA form", "that is the EWA form's average, beta*v + (1 - beta)*grad "
                             "(deeplearning.ai's update_parameters_with_momentum), not Keras's "
-                            "velocity: here v = beta*(lr/prev_lr)*v - lr*grad carries the "
-                            "learning rate and new_x = x + new_v", beta * v + (1 - beta) * grad),
+                            "velocity: Keras's velocity carries the learning rate (section 5's "
+                            "table)", beta * v + (1 - beta) * grad),
                     Mistake("EWA form corrected", "that is the EWA form's average, beta*v + "
                             "(1 - beta)*grad, with the rate ratio: this exercise uses Keras's "
-                            "velocity, v = beta*(lr/prev_lr)*v - lr*grad",
+                            "velocity, which carries the learning rate (section 5's table)",
                             beta * ratio * v + (1 - beta) * grad),
+                    Mistake("EWA scaling", "the gradient term carries a factor (1 - beta), as "
+                            "in the EWA form: Keras's velocity adds the gradient times the "
+                            "learning rate alone (section 5's table)",
+                            beta * ratio * v - (1 - beta) * lr * grad),
+                    Mistake("EWA scaling uncorrected", "two slips: the gradient term carries "
+                            "the EWA form's factor (1 - beta), and the old velocity is not "
+                            "rescaled for the new learning rate",
+                            beta * v - (1 - beta) * lr * grad),
                     Mistake("buffer form", "that is PyTorch's buffer update beta*b + grad applied "
-                            "to Keras's velocity v: the velocity carries the learning rate, "
-                            "v = beta*(lr/prev_lr)*v - lr*grad", beta * v + grad),
+                            "to Keras's velocity v: the velocity carries the learning rate "
+                            "(v = -lr*b)", beta * v + grad),
                     Mistake("positive velocity", "your velocity points uphill (v = beta*v + "
-                            "lr*grad, then x - v): in Keras's form v = beta*(lr/prev_lr)*v - "
-                            "lr*grad and new_x = x + new_v", beta * v + lr * grad),
+                            "lr*grad, then x - v): in Keras's form the velocity points "
+                            "downhill and new_x = x + new_v", beta * v + lr * grad),
                 ])
                 or compare("new_x", got_x, new_x, allow_float32=False, mistakes=[
                     Mistake("x minus v", "in Keras's form the velocity already points downhill: "
@@ -352,7 +364,7 @@ def check_predict_decay(student_fn):
                             "about lr, whatever weight_decay is", sgd),
                     Mistake("L2 as AdamW", "that is AdamW's shrink: Adam + L2 puts "
                             "weight_decay*w into the gradient, and Adam divides it by "
-                            "sqrt(v_hat) (section 10)", adamw),
+                            "sqrt(v_hat) (section 9)", adamw),
                     Mistake("lr times decay", "the factor weight_decay cancels in Adam's "
                             "division m_hat/sqrt(v_hat): what is left per step is about lr",
                             steps * lr * wd),
@@ -610,8 +622,9 @@ def check_adam_step(student_fn):
                 return Problem(f"you returned ({names}): return (new_x, new_m, new_v) in that "
                                f"order", "order")
         # A mistake is named only if it explains the answers to every test vector: all three
-        # outputs, or else one wrong output (new_m, new_v, then new_x) on every vector, so that
-        # of two slips made at once the one that shows first in the state is named.
+        # outputs, or else one wrong output (new_m, new_v, then new_x) on every vector with the
+        # rest of the state as the mistake predicts, so that of two slips made at once the one
+        # that shows first in the state is named.
         variants = {mistake_id: [_adam_variant(*case, **bug) for case in _ADAM_CASES]
                     for mistake_id, _, bug in ADAM_MISTAKES}
         wrong_at = {k: [i for i, ((got_i, f32_i), want) in enumerate(zip(answers, expected,
@@ -625,7 +638,11 @@ def check_adam_step(student_fn):
                               for _, var, want in pairs for k in outputs)
                 explains = all(_close(answer[k], var[k], f32_i)
                                for (answer, f32_i), var, _ in pairs for k in outputs)
-                if differs and explains:
+                # named from one output only if the state it predicts (new_m, new_v) is the
+                # student's too: new_x may carry a second slip, the state may not contradict
+                agrees = all(_close(answer[j], var[j], f32_i) for (answer, f32_i), var, _ in pairs
+                             for j in (1, 2) if j not in outputs)
+                if differs and explains and agrees:
                     return Problem(message + describe(_ADAM_CASES[shown]), mistake_id)
         # Two slips at once (real code often has two, e.g. a fixed power and no square root):
         # named only if the pair explains every output on every test vector.
