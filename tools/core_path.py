@@ -22,7 +22,7 @@ from .paths import notebooks
 
 __all__ = ["GOING_FURTHER", "defined_and_read", "needs_skipped", "main"]
 
-GOING_FURTHER = re.compile(r"^going further", re.IGNORECASE)
+GOING_FURTHER = re.compile(r"^(\d+\.\s*)?going further", re.IGNORECASE)
 _MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
 
 

@@ -35,7 +35,8 @@ MAX_NOTES_WORDS = 80
 VERIFY_TAG = "verify"
 # Headings that start material outside the core path (any level; the region ends at the next
 # heading of the same or a higher level).
-OUTSIDE_CORE = re.compile(r"^(going further|answers to common questions)", re.IGNORECASE)
+OUTSIDE_CORE = re.compile(r"^(\d+\.\s*)?(going further|answers to common questions)",
+                          re.IGNORECASE)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
