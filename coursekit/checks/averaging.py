@@ -352,7 +352,8 @@ def _ema_coefficient_problem(c, right, d):
     T = len(c)
     total = float(np.sum(c))
     window = np.flatnonzero(np.abs(c) > 1e-12)
-    if 1 < len(window) == round(1 / (1 - d)) < T and window[-1] == T - 1 and np.allclose(c[window], 1 / len(window)):
+    if (1 < len(window) == round(1 / (1 - d)) < T and window[-1] == T - 1
+            and np.allclose(c[window], 1 / len(window))):
         return Problem(f"for decay {d:g} your EMA is the plain mean of the last {len(window)} "
                        f"rows: an equal average "
                        f"over a window, but 1/(1 - decay) is only the rough length of an EMA's "
