@@ -1081,3 +1081,13 @@ def state_dicts(before, after):
             raise ValueError(f"{key!r} has shape {tuple(value.shape)} before and "
                              f"{tuple(after[key].shape)} after")
     return before, after
+
+
+def train_noisy(X, y, lr, batch, epochs, decay):
+    """``(X, y, lr, batch, epochs, decay)`` for averaging.train_noisy: 2-D float inputs, one
+    integer label per row, a positive learning rate, batch size and epoch count, a decay in
+    [0, 1)."""
+    X = float_array(X, "X", ndim=2).astype(np.float64)
+    y = labels(y, "y", n_classes=int(np.max(y)) + 1 if np.size(y) else 1, n_samples=len(X))
+    return (X, y, positive(lr, "lr"), positive_int(batch, "batch"),
+            positive_int(epochs, "epochs"), unit_interval(decay, "decay"))

@@ -27,7 +27,7 @@ import numpy as np
 from . import _frameworks, _validate
 
 __all__ = ["SCHEMES", "scheme_weights", "ema_coefficients", "average_weights", "keras_float64",
-           "restart", "keras_layout"]
+           "restart", "keras_layout", "train_noisy"]
 
 SCHEMES = ("equal", "linear", "exponential")
 
@@ -204,3 +204,49 @@ def keras_layout(vector, sizes=(2, 25, 3)) -> list[np.ndarray]:
     w, (n_in, hidden, n_out) = _validate.keras_layout(vector, sizes)
     a, b, c = hidden * n_in, hidden * (n_in + 1), hidden * (n_in + 1 + n_out)
     return [w[:a].reshape(hidden, n_in).T, w[a:b], w[b:c].reshape(n_out, hidden).T, w[c:]]
+
+
+def train_noisy(X, y, seed, *, lr=0.05, batch=10, epochs=40, decay=0.99, cosine=False, hidden=25):
+    """Train ``Linear(d, hidden) -> ReLU -> Linear(hidden, classes)`` with SGD and keep an EMA.
+
+    Each step: ``w <- w - lr * v`` with momentum 0.9 on the cross-entropy of one mini-batch, then
+    ``ema <- decay * ema + (1 - decay) * w`` (PyTorch's ``AveragedModel`` with
+    ``get_ema_multi_avg_fn(decay)``; its first update copies ``w``). With ``cosine=True`` the
+    learning rate falls from ``lr`` to 0 along a cosine over all steps (``CosineAnnealingLR``).
+    float64, one permutation of the points per epoch drawn from ``torch.manual_seed(seed)``.
+
+    Inputs: ``X`` (n, d) floats, ``y`` (n,) class indices, ``seed`` (int); ``lr``, ``batch``,
+    ``epochs``, ``decay``, ``cosine``, ``hidden``. Returns ``(ema, trajectory)``: the
+    ``AveragedModel`` and a float64 array (steps, weights), one row per step (the weights after
+    that step, in ``parameters_to_vector`` order; :func:`keras_layout` turns a row into Keras'
+    ``[W1, b1, W2, b2]``).
+
+    >>> ema, traj = train_noisy(np.eye(2), [0, 1], seed=0, batch=1, epochs=3, hidden=4)
+    >>> traj.shape, int(ema.n_averaged)
+    ((6, 22), 6)
+    """
+    import torch
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    X, y, lr, batch, epochs, decay = _validate.train_noisy(X, y, lr, batch, epochs, decay)
+    torch.manual_seed(seed)
+    net = torch.nn.Sequential(torch.nn.Linear(X.shape[1], hidden), torch.nn.ReLU(),
+                              torch.nn.Linear(hidden, int(y.max()) + 1)).double()
+    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+    ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    steps = epochs * -(-len(X) // batch)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps) if cosine else None
+    trajectory = []
+    for _ in range(epochs):
+        for idx in torch.randperm(len(X)).split(batch):
+            loss = torch.nn.functional.cross_entropy(net(Xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if schedule:
+                schedule.step()
+            ema.update_parameters(net)
+            trajectory.append(torch.nn.utils.parameters_to_vector(net.parameters())
+                              .detach().numpy().copy())
+    return ema, np.array(trajectory)

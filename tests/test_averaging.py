@@ -373,3 +373,20 @@ def test_keras_layout_is_what_keras_computes_from_a_torch_network():
     x = np.random.default_rng(0).normal(size=(5, 2))
     ours = np.maximum(x @ W1 + b1, 0) @ W2 + b2
     np.testing.assert_allclose(ours, net(torch.tensor(x)).detach().numpy(), rtol=0, atol=1e-12)
+
+
+def test_train_noisy_ema_is_the_copy_start_ema_of_its_trajectory():
+    import torch
+
+    from coursekit.averaging import ema_coefficients, train_noisy
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(int)
+    ema, traj = train_noisy(X, y, seed=1, batch=5, epochs=2, decay=0.9, hidden=3)
+    got = torch.nn.utils.parameters_to_vector(ema.module.parameters()).detach().numpy()
+    assert traj.shape == (8, 3 * 3 + 3 * 2 + 2)
+    assert np.allclose(ema_coefficients(len(traj), 0.9) @ traj, got, rtol=0, atol=1e-12)
+    _, again = train_noisy(X, y, seed=1, batch=5, epochs=2, decay=0.9, hidden=3)
+    assert np.array_equal(traj, again)
+    _, cos = train_noisy(X, y, seed=1, batch=5, epochs=2, decay=0.9, hidden=3, cosine=True)
+    assert np.array_equal(cos[0], traj[0]) and not np.array_equal(cos[-1], traj[-1])

@@ -206,6 +206,8 @@ CONTRACT = [
     bad(averaging.scheme_weights, 3, "exponential", match="decay is required"),
     bad(averaging.scheme_weights, 3, "linear", decay=0.5, match="decay is only used"),
     bad(averaging.ema_coefficients, 0, 0.9, match="n must be"),
+    bad(averaging.train_noisy, np.ones((3, 2)), [0, 1], 0, match="2 labels but"),
+    bad(averaging.train_noisy, np.ones((2, 2)), [0, 1], 0, decay=1.0, match="decay must"),
     bad(averaging.ema_coefficients, 3, 1.5, match="decay must"),
     bad(averaging.average_weights, [[np.ones(2)], [np.ones(3)]],
         match=r"snapshots do not match at array 0: shape \(2,\)"),

@@ -345,6 +345,7 @@ def _ema_steps(decay_at, start=None, rows=slice(1, None)):
 @pytest.mark.parametrize("ema_fn, mistake", [
     (_ema_steps(lambda t, d: min(d, (1 + t) / (10 + t))), "warm-up"),
     (_ema_steps(lambda t, d: min(1 - 1 / (t + 1), d)), "warm-up"),
+    (lambda t, d: t[-round(1 / (1 - d)):].mean(axis=0), "window"),
     (_ema_steps(lambda t, d: d, rows=slice(1, None, 2)), "skipped rows"),
     (_ema_steps(lambda t, d: d ** 2), "other decay"),
     (_ema_steps(lambda t, d: d, start=lambda t: 0.5 * t[0]), "start"),

@@ -278,6 +278,12 @@ def _ema_variants(trajectory, decay):
                 "computes without an avg_fn or multi_avg_fn: SWA): an EMA weights the row k "
                 "steps back from the newest by (1 - decay)·decay**k",
                 trajectory.mean(axis=0)),
+        *([Mistake("window", f"that is the plain mean of the last {k} rows: an equal average "
+                   "over a window, but 1/(1 - decay) is only the rough length of an EMA's "
+                   "memory. AveragedModel weights every row, the newest by 1 - decay and each "
+                   "step back a factor decay less, from a copy of row 0 on",
+                   trajectory[-k:].mean(axis=0))]
+          if 1 < (k := round(1 / (1 - decay))) < T else []),
         Mistake("last iterate", "that is the last row of the trajectory, the final weights "
                 "unchanged: return the EMA of the rows", trajectory[-1].copy()),
         Mistake("never updated", "that is row 0, the first weights: your EMA was never "
@@ -345,6 +351,15 @@ def _ema_coefficient_problem(c, right, d):
     from AveragedModel's (``right``)."""
     T = len(c)
     total = float(np.sum(c))
+    window = np.flatnonzero(np.abs(c) > 1e-12)
+    if (1 < len(window) == round(1 / (1 - d)) < T and window[-1] == T - 1
+            and np.allclose(c[window], 1 / len(window))):
+        return Problem(f"for decay {d:g} your EMA is the plain mean of the last {len(window)} "
+                       f"rows: an equal average "
+                       f"over a window, but 1/(1 - decay) is only the rough length of an EMA's "
+                       f"memory. "
+                       f"AveragedModel weights every row, the newest by 1 - decay and each step "
+                       f"back a factor decay less, from a copy of row 0 on", "window")
     implied = _implied_decays(c)
     if implied is not None:
         decays, kept = implied
