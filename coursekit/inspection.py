@@ -273,6 +273,7 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
     2 × 3 figure).
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     from .plotting import PALETTE
 
@@ -305,6 +306,8 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
         if key == "dead":
             ax.set_ylim(-0.03, 1.03)
         ax.set(yscale=scale, title=label, xlabel="step", ylabel=ylabel)
+        if scale == "log":                             # no labels on minor ticks: less clutter
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.legend(fontsize=8)
     return axes[0].figure
 
