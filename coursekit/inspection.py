@@ -273,6 +273,7 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
     2 × 3 figure).
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator, NullFormatter
 
     from .plotting import PALETTE
 
@@ -305,6 +306,12 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
         if key == "dead":
             ax.set_ylim(-0.03, 1.03)
         ax.set(yscale=scale, title=label, xlabel="step", ylabel=ylabel)
+        if scale == "log":                       # few tick labels: decades, or 2 and 5 within one
+            low, high = ax.get_ylim()
+            if high / low >= 10:
+                ax.yaxis.set_minor_formatter(NullFormatter())
+            else:
+                ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
         ax.legend(fontsize=8)
     return axes[0].figure
 

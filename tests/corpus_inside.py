@@ -439,7 +439,7 @@ ENTRIES = [
            names=r"count the weights themselves"),
     Answer("check_training_bytes", training_bytes_if_chain, RIGHT, "variant"),
     Answer("check_training_bytes", training_bytes_flag_ignored, "mixed precision flag ignored",
-           "variant", names=r"16-bit weights \(2 bytes each\)"),
+           "variant", names=r"torch\.autocast's layout, right for autocast"),
     Answer("check_training_bytes", training_bytes_no_gradients, "no gradients", "variant",
            names=r"count the gradients"),
     Answer("check_training_bytes", training_bytes_adam_one_moment, "Adam with one moment",

@@ -90,6 +90,16 @@ def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     assert not result.passed and result.mistake == mistake, result.message
 
 
+def test_training_bytes_autocast_layout_is_called_right_for_autocast(capsys):
+    # float32 weights and gradients in mixed precision are what torch.autocast keeps: the
+    # message must not call them wrong, only say which layout the exercise asks for
+    result = checks.check_training_bytes(_parts(weights=lambda n, s, m: 4 * n,
+                                                gradients=lambda n, s, m: 4 * n,
+                                                master=lambda n, s, m: 0))
+    assert not result.passed and "right for autocast" in result.message
+    assert "Apex O2" in result.message
+
+
 def test_training_bytes_accepts_floats_and_tensors(capsys):
     assert checks.check_training_bytes(lambda n, o, m=False: {
         k: float(v) for k, v in ref.training_bytes(n, o, m).items()}).passed

@@ -86,11 +86,17 @@ def _near(value, target, atol=0.5):
 PARTS = ("weights", "gradients", "optimizer state", "master copy")
 
 
+AUTOCAST = ("float32 weights and gradients are torch.autocast's layout, right for autocast (it "
+            "makes 16-bit copies per operation); mixed_precision=True asks for the other layout "
+            "of section 3 (Apex O2, DeepSpeed): 16-bit weights and gradients (2 bytes each) "
+            "plus a float32 master copy")
+
+
 def check_training_bytes(student_fn):
     """Exercise: ``training_bytes(n_params, optimizer, mixed_precision=False)``, a dict of the
     bytes of the weights, gradients, optimizer state and master copy for ``optimizer`` in "sgd",
-    "momentum", "adam", in float32 or in mixed precision (16-bit weights and gradients, float32
-    master weights and optimizer state)."""
+    "momentum", "adam", in float32 or in the 16-bit-weights layout of mixed precision (Apex O2,
+    DeepSpeed: 16-bit weights and gradients, float32 master weights and optimizer state)."""
     cases = [(1000, "momentum", False), (1000, "sgd", False), (1000, "adam", False),
              (4_652_008, "adam", False), (700, "momentum", True), (500, "adam", True)]
 
@@ -136,14 +142,11 @@ def check_training_bytes(student_fn):
                 "weights": [
                     Mistake("weights missing", "count the weights themselves: the model keeps "
                                                "them while it trains", 0),
-                    Mistake("32-bit weights in mixed", "in mixed precision the forward and "
-                            "backward passes use 16-bit weights (2 bytes each); the float32 "
-                            "copy is the master copy", 4 * n if mixed else -1)],
+                    Mistake("32-bit weights in mixed", AUTOCAST, 4 * n if mixed else -1)],
                 "gradients": [
                     Mistake("gradients missing", "count the gradients: backward() stores one "
                                                  "number per parameter in .grad", 0),
-                    Mistake("32-bit gradients in mixed", "in mixed precision the backward pass "
-                            "computes 16-bit gradients (2 bytes each)", 4 * n if mixed else -1)],
+                    Mistake("32-bit gradients in mixed", AUTOCAST, 4 * n if mixed else -1)],
                 "optimizer state": [
                     Mistake("momentum state", "SGD with momentum keeps one buffer per "
                             "parameter, the velocity (4 bytes each; torch.optim.SGD with "
@@ -274,6 +277,11 @@ _WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not 
     "update_ratio": "an update/weight ratio that drifts away from the healthy run's follows from "
                     "several of these bugs",
     "bn_var": "a BatchNorm variance that swings follows from several of these bugs",
+    ("eval", "loss"): "this run's loss falls much like the healthy run's: the loss does not show "
+                      "this bug",
+    ("zero_grad", "update_ratio"): "the update/weight ratio shows a healthy first step, which "
+                                   "rules out the learning rate, but a later rise could also come "
+                                   "from steps too large; look for what grows step after step",
     ("init", "update_ratio"): "steps that are small for these weights would also come from a "
                               "small learning rate; the start itself shows elsewhere",
 }

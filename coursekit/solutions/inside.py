@@ -20,10 +20,11 @@ def training_bytes(n_params, optimizer, mixed_precision=False):
     Returns ``{"weights", "gradients", "optimizer state", "master copy"}`` in bytes. Plain SGD
     keeps no state, SGD with momentum one buffer per parameter, Adam two (the moving averages
     of the gradient and of its square). In float32 each number takes 4 bytes and the weights
-    are their own master copy (0 bytes). Mixed precision (Micikevicius et al. 2018) keeps
-    16-bit weights and gradients (2 + 2 bytes) for the arithmetic, a float32 master copy of
-    the weights (4) that the optimizer updates, and the optimizer state in float32 (4 per
-    buffer).
+    are their own master copy (0 bytes). The 16-bit-weights layout of mixed precision
+    (Micikevicius et al. 2018; Apex O2, DeepSpeed) keeps 16-bit weights and gradients (2 + 2
+    bytes) for the arithmetic, a float32 master copy of the weights (4) that the optimizer
+    updates, and the optimizer state in float32 (4 per buffer). (torch.autocast instead keeps
+    float32 weights and gradients, as in float32, and makes 16-bit copies per operation.)
     """
     buffers = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
     size = 2 if mixed_precision else 4
