@@ -1091,3 +1091,29 @@ def train_noisy(X, y, lr, batch, epochs, decay):
     y = labels(y, "y", n_classes=int(np.max(y)) + 1 if np.size(y) else 1, n_samples=len(X))
     return (X, y, positive(lr, "lr"), positive_int(batch, "batch"),
             positive_int(epochs, "epochs"), unit_interval(decay, "decay"))
+
+
+def accuracy_grid(train_acc, val_acc, lines):
+    for value, name in ((train_acc, "train_acc"), (val_acc, "val_acc"), (lines, "lines")):
+        if not isinstance(value, dict):
+            raise TypeError(f"{name} must be a dict, got {_describe(value)}")
+    if set(train_acc) != set(val_acc):
+        raise ValueError("train_acc and val_acc must name the same settings")
+    as_arrays = [{k: float_array(v, f"{name}[{k!r}]", ndim=(0, 1)).ravel() for k, v in d.items()}
+                 for d, name in ((train_acc, "train_acc"), (val_acc, "val_acc"))]
+    lines = {str(k): real(v, f"lines[{k!r}]") for k, v in lines.items()}
+    return as_arrays[0], as_arrays[1], lines
+
+
+def regions(classifiers, X, y, reference, resolution):
+    if not isinstance(classifiers, dict) or not classifiers:
+        raise TypeError(f"classifiers must be a non-empty dict {{title: function}}, got "
+                        f"{_describe(classifiers)}")
+    for title, f in [*classifiers.items(), ("reference", reference)]:
+        function(f, f"classifiers[{title!r}]" if title != "reference" else "reference",
+                 "points (n, 2) to classes (n,)")
+    X = float_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (points in the plane), got shape {X.shape}")
+    return X, labels(y, "y", n_classes=10, n_samples=len(X)), \
+        positive_int(resolution, "resolution", minimum=2)

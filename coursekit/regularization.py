@@ -11,7 +11,8 @@ import numpy as np
 
 from . import _validate
 
-__all__ = ["l2_penalty", "l2_gradient", "l1_penalty", "l1_gradient", "max_norm", "dropout"]
+__all__ = ["l2_penalty", "l2_gradient", "l1_penalty", "l1_gradient", "max_norm", "dropout",
+           "plot_accuracy_grid", "plot_regions"]
 
 
 def l2_penalty(params, lam: float) -> float:
@@ -83,3 +84,97 @@ def dropout(x, rate: float, *, training: bool = True, rng=None) -> np.ndarray:
         return x
     keep = rng.random(x.shape) >= rate
     return np.where(keep, x / (1.0 - rate), 0.0).astype(x.dtype, copy=False)
+
+
+def plot_accuracy_grid(train_acc: dict, val_acc: dict, lines: dict):
+    """Accuracy against the strength of L2 (left panel) and of dropout (right panel).
+
+    Inputs: ``train_acc``, ``val_acc``: {setting name: accuracies of its networks}; the settings
+    named ``"L2 λ=<value>"`` go to the left panel, ``"dropout <value>"`` to the right one, at
+    x = value (others are ignored). ``lines``: {label: accuracy} drawn as horizontal lines in
+    both panels (dotted, dash-dotted, dashed, in that order).
+    Returns the figure: training mean (dashed squares), validation mean (solid) and each
+    network's validation accuracy (dots).
+
+    >>> acc = {"L2 λ=0.1": [0.8, 0.9], "dropout 0.5": [0.7, 0.7]}
+    >>> fig = plot_accuracy_grid(acc, acc, {"baseline": 0.75})
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['λ (L2 strength)', 'dropout rate']
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import PALETTE
+
+    train_acc, val_acc, lines = _validate.accuracy_grid(train_acc, val_acc, lines)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)
+    panels = [("L2 λ=", "log", "λ (L2 strength)", "L2"), ("dropout ", "linear", "dropout rate",
+                                                          "dropout")]
+    for ax, (prefix, scale, xlabel, title) in zip(axes, panels, strict=True):
+        names = [name for name in val_acc if name.startswith(prefix)]
+        x = [float(name[len(prefix):]) for name in names]
+        ax.plot(x, [np.mean(train_acc[name]) for name in names], "s--", color=PALETTE[0], lw=2,
+                label="training, mean")
+        ax.plot(x, [np.mean(val_acc[name]) for name in names], "o-", color=PALETTE[1], lw=2.5,
+                label="validation, mean")
+        ax.plot(np.repeat(x, [len(val_acc[name]) for name in names]),
+                np.concatenate([val_acc[name] for name in names]), ".", color=PALETTE[1], ms=9,
+                label="validation, each network")
+        for (label, value), ls, color in zip(lines.items(), [":", "-.", "--"],
+                                             ["k", PALETTE[2], "k"], strict=False):
+            ax.axhline(value, color=color, ls=ls, lw=1.5, label=label)
+        ax.set(xscale=scale, xticks=x, xticklabels=[f"{v:g}" for v in x], xlabel=xlabel,
+               title=f"{title}: accuracy at the end of training")
+    axes[0].set_ylabel("accuracy")
+    fig.legend(*axes[1].get_legend_handles_labels(), loc="lower center", ncols=3, fontsize=10,
+               bbox_to_anchor=(0.5, -0.13))
+    return fig
+
+
+def plot_regions(classifiers: dict, X, y, reference, *, resolution: int = 250):
+    """Decision regions of classifiers of 2-D points, beside a reference rule's boundaries.
+
+    Inputs: ``classifiers``: {panel title: f}, f mapping points (n, 2) to classes (n,) ints;
+    ``X`` (N, 2), ``y`` (N,): the points drawn on every panel (coloured by class); ``reference``:
+    a function like f (the Bayes rule), whose boundaries are drawn dashed. The regions cover
+    ``X``'s bounding box plus 0.5 on each side, on a ``resolution`` × ``resolution`` grid.
+    Returns ``(fig, agreement)``: agreement = {title: share of the grid where f = reference}.
+
+    >>> X, y = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1])
+    >>> rule = lambda P: (P[:, 0] > 0.5).astype(int)
+    >>> fig, agreement = plot_regions({"rule": rule, "all 0": lambda P: 0 * rule(P)}, X, y, rule)
+    >>> agreement["rule"], round(agreement["all 0"], 2)
+    (1.0, 0.5)
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import PALETTE
+
+    X, y, resolution = _validate.regions(classifiers, X, y, reference, resolution)
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([g0.ravel(), g1.ravel()])
+    ref = np.asarray(reference(grid))
+    n_classes = int(max(y.max(), ref.max())) + 1
+    fig, axes = plt.subplots(1, len(classifiers), figsize=(5 * len(classifiers), 5), sharey=True,
+                             squeeze=False)
+    agreement = {}
+    for ax, (title, classify) in zip(axes[0], classifiers.items(), strict=True):
+        regions = np.asarray(classify(grid))
+        agreement[title] = float(np.mean(regions == ref))
+        ax.contourf(g0, g1, regions.reshape(g0.shape), levels=np.arange(n_classes + 1) - 0.5,
+                    colors=PALETTE[:n_classes], alpha=0.3)
+        ax.contour(g0, g1, ref.reshape(g0.shape), levels=np.arange(n_classes - 1) + 0.5,
+                   colors="k", linestyles="--", linewidths=1.5)
+        for k in range(n_classes):
+            ax.scatter(*X[y == k].T, color=PALETTE[k], edgecolor="k", s=30,
+                       label=f"class {k}, training point")
+        ax.set(title=title, xlabel="feature 1 (standardised)")
+        ax.set_aspect("equal")
+    axes[0, 0].set_ylabel("feature 2 (standardised)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles.append(plt.Line2D([], [], color="k", ls="--", lw=1.5))
+    labels.append("Bayes rule's boundaries")
+    fig.legend(handles, labels, loc="lower center", ncols=4, fontsize=11,
+               bbox_to_anchor=(0.5, -0.06))
+    return fig, agreement

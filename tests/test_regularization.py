@@ -137,3 +137,24 @@ def test_dropout_other_bad_input():
         reg.dropout(["a"], 0.5)
     with pytest.raises(TypeError, match="rng"):
         reg.dropout(np.ones(3), 0.5, rng="seed")
+
+
+def test_plot_regions_measures_agreement_with_the_reference():
+    X, y = np.array([[0.0, 0.0], [2.0, 2.0], [0.0, 2.0]]), np.array([0, 1, 2])
+
+    def rule(P):                                    # three classes in three regions
+        return np.where(P[:, 1] < 1, 0, np.where(P[:, 0] < 1, 2, 1))
+
+    fig, agreement = reg.plot_regions({"same": rule, "wrong": lambda P: (rule(P) + 1) % 3}, X, y,
+                                      rule, resolution=50)
+    assert agreement == {"same": 1.0, "wrong": 0.0}
+    assert [ax.get_title() for ax in fig.axes] == ["same", "wrong"]
+
+
+def test_plot_accuracy_grid_puts_each_family_in_its_panel():
+    train = {"none": [0.9], "L2 λ=0.01": [0.85, 0.86], "L2 λ=0.1": [0.8, 0.8],
+             "dropout 0.5": [0.84, 0.83]}
+    fig = reg.plot_accuracy_grid(train, train, {"baseline": 0.8})
+    left, right = fig.axes
+    assert list(left.get_xticks()) == [0.01, 0.1] and list(right.get_xticks()) == [0.5]
+    assert any(line.get_label() == "baseline" for line in left.get_lines())

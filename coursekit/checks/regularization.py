@@ -92,8 +92,8 @@ def check_l2_equilibrium(student_fn):
                 Mistake("lr in the answer", "your answer depends on the learning rate: at the "
                         "fixed point the whole step is zero, lr·(data gradient + lam·w) = 0, so "
                         "lr cancels. Solve (w - a) + lam·w = 0", a / (1 + lr * lam)),
-                Mistake("one step", "that is where one step takes w = a, not where the steps "
-                        "stop moving w: set w_next = w in your step and solve for w",
+                Mistake("one step", "that is where one step from w = a lands, not where the "
+                        "steps stop moving w: set w_next = w in your step and solve for w",
                         (1 - lr * lam) * a),
                 Mistake("first order", "a·(1 - lam) is only the first-order approximation for "
                         "small lam: solve (w - a) + lam·w = 0 exactly", (1 - lam) * a),
