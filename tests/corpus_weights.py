@@ -482,6 +482,70 @@ def prune_l1_unstructured_docs(layer_state, fraction):
     return {"weight": layer.weight.detach(), "bias": layer.bias.detach()}
 
 
+def entries_lstrip(checkpoint, model_state):
+    # str.lstrip("module.") strips any of the characters m, o, d, u, l, e, '.' from the left
+    out = {}
+    for k, v in checkpoint.items():
+        name = k.lstrip("module.").lstrip("_orig_mod.")  # noqa: B005 - the mistake itself
+        if name in model_state and v.shape == model_state[name].shape:
+            out[name] = v
+    return out
+
+
+def entries_drop_components(checkpoint, model_state):
+    # drops every 'module' / '_orig_mod' part of a name, also a layer's own in the middle
+    out = {}
+    for k, v in checkpoint.items():
+        name = ".".join(p for p in k.split(".") if p not in ("module", "_orig_mod"))
+        if name in model_state and v.shape == model_state[name].shape:
+            out[name] = v
+    return out
+
+
+def entries_replace_if_starts(checkpoint, model_state):
+    # replace("module.", "") when a name starts with "module.": also inside the name, and
+    # "_orig_mod." is never removed
+    out = {}
+    for k, v in checkpoint.items():
+        name = k.replace("module.", "") if k.startswith("module.") else k
+        if name in model_state and v.shape == model_state[name].shape:
+            out[name] = v
+    return out
+
+
+def entries_removeprefix_if_first(checkpoint, model_state):
+    # strips "module." from every name only if the first name starts with it
+    names = list(checkpoint)
+    if names and names[0].startswith("module."):
+        checkpoint = {k.removeprefix("module."): v for k, v in checkpoint.items()}
+    return {k: v for k, v in checkpoint.items()
+            if k in model_state and v.shape == model_state[k].shape}
+
+
+def entries_cut_then_filter(checkpoint, model_state):
+    # keeps every name the model has, whatever its shape (and cuts len('module.') from each)
+    trimmed = {k[len("module."):]: v for k, v in checkpoint.items()}
+    return {k: v for k, v in trimmed.items() if k in model_state}
+
+
+def freeze_first_part(model, trainable_prefixes):
+    # compares the first part of each name with the prefixes: '2' is never '2.'
+    for name, param in model.named_parameters():
+        param.requires_grad_(name.split(".")[0] in trainable_prefixes)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def freeze_counts_frozen(model, trainable_prefixes):
+    # returns the number of frozen numbers
+    for name, param in model.named_parameters():
+        param.requires_grad_(name.startswith(tuple(trainable_prefixes)))
+    return sum(p.numel() for p in model.parameters() if not p.requires_grad)
+
+
+def gray_parameter(weight):
+    return torch.nn.Parameter(weight.sum(dim=1, keepdim=True))
+
+
 ENTRIES = [
     Answer("check_matching_entries", entries_while_loop, RIGHT, "variant"),
     Answer("check_matching_entries", entries_size_and_split, RIGHT, "variant"),
@@ -524,6 +588,10 @@ ENTRIES = [
            names=r"rank all entries of the weight together"),
 
     Answer("check_freeze_all_but", freeze_reference_style, RIGHT, "variant"),
+    Answer("check_freeze_all_but", freeze_first_part, "first part of the name", "variant",
+           names=r"name\.split"),
+    Answer("check_freeze_all_but", freeze_counts_frozen, "counts frozen numbers", "variant",
+           names=r"counted the frozen numbers"),
     Answer("check_freeze_all_but", freeze_any_loop, RIGHT, "variant"),
     Answer("check_freeze_all_but", freeze_only, "never unfreezes", "variant",
            names=r"only freezes"),
@@ -547,6 +615,7 @@ ENTRIES = [
     Answer("check_keep_classes", keep_in_place, "in place", "variant", names=r"in place"),
 
     Answer("check_gray_stem", gray_sum, RIGHT, "variant"),
+    Answer("check_gray_stem", gray_parameter, RIGHT, "variant"),
     Answer("check_gray_stem", gray_numpy, RIGHT, "variant"),
     Answer("check_gray_stem", gray_add_channels, RIGHT, "variant"),
     Answer("check_gray_stem", gray_float64, RIGHT, "variant"),
@@ -561,6 +630,16 @@ ENTRIES = [
            names=r"offset"),
     Answer("check_gray_stem", gray_in_place, "in place", "variant", names=r"in place"),
 
+    Answer("check_matching_entries", entries_lstrip, "lstrip", "variant", names=r"str\.lstrip"),
+    Answer("check_matching_entries", entries_drop_components, "module inside a name", "variant",
+           names=r"middle of a name"),
+    Answer("check_matching_entries", entries_replace_if_starts, "replace after startswith",
+           "real: ChengYaofeng/ReMake run_tools/ddp_tools.py", names=r"middle of a name"),
+    Answer("check_matching_entries", entries_removeprefix_if_first, "one kind of prefix",
+           "real: synml/face-parsing-pytorch utils/state_dict.py",
+           names=r"only one kind of prefix"),
+    Answer("check_matching_entries", entries_cut_then_filter, "no shape test",
+           "real: LeavingStarW/SSDPF models/models_util.py", names=r"Compare the shapes too"),
     Answer("check_matching_entries", entries_cut_seven, "fixed-length cut", "real: "
            "naodell/hgcal_gravnet_model scripts/helper_funcs.py", names=r"fixed part"),
     Answer("check_matching_entries", entries_module_once, "one kind of prefix", "real: "

@@ -104,6 +104,15 @@ def test_matching_entries_accepts_every_right_answer(answer):
     (lambda ck, ms: {k.replace("module.", "").replace("_orig_mod.", ""): v
                      for k, v in ck.items()},
      "stripped from the middle of a name"),
+    # str.lstrip removes characters, not a prefix: 'dense.weight' -> 'nse.weight'
+    (lambda ck, ms: {k.lstrip("module.").lstrip("_orig_mod."): v for k, v in ck.items()  # noqa: B005
+                     if k.lstrip("module.").lstrip("_orig_mod.") in ms},  # noqa: B005
+     "str.lstrip('module.') removes any of the characters"),
+    # dropping every 'module' part of a name, also a layer's own in the middle
+    (lambda ck, ms: {n: v for k, v in ck.items()
+                     if (n := ".".join(p for p in k.split(".") if p not in ("module", "_orig_mod")))
+                     in ms and v.shape == ms[n].shape},
+     "stripped from the middle of a name: the model's block.module.weight"),
 ])
 def test_matching_entries_names_mistakes(wrong, phrase):
     result = checks.check_matching_entries(wrong)
@@ -217,6 +226,11 @@ def _count(model):
                      _count(m))[1], "requires_grad is wrong for 2.bias"),
     (lambda m, pre: (_set(m, lambda n: any(p in n for p in pre)), _count(m))[1],
      "body.head.bias, body.head.weight contains the prefix 'head.' without starting with it"),
+    (lambda m, pre: (_set(m, lambda n: n.split(".")[0] in pre), _count(m))[1],
+     "compared the first part of each name"),
+    (lambda m, pre: (_set(m, lambda n: n.startswith(tuple(pre))),
+                     sum(p.numel() for p in m.parameters() if not p.requires_grad))[1],
+     "counted the frozen numbers"),
 ])
 def test_freeze_all_but_names_mistakes(wrong, phrase):
     result = checks.check_freeze_all_but(wrong)
@@ -458,6 +472,7 @@ GRAY_RIGHT = [
     lambda w: w.double().sum(1, keepdim=True),                            # float64
     lambda w: torch.einsum("oihw->ohw", w).unsqueeze(1),
     lambda w: w.float().sum(1, keepdim=True).tolist(),                   # float32, as a list
+    lambda w: torch.nn.Parameter(w.sum(1, keepdim=True)),                # requires grad
 ]
 
 

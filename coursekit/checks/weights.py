@@ -15,13 +15,18 @@ from ._core import Mistake, Problem, compare, run_checks
 # shapes is caught; the third differs only in the second dimension, so comparing the first
 # dimension alone is caught. The prefixes are those of wrapped models: DataParallel (and
 # DistributedDataParallel) add `module.`, torch.compile adds `_orig_mod.`, both wrappers add
-# both, in the order they were applied. `submodule.weight` holds `module.` inside a layer's own
-# name, which must stay.
+# both, the outermost wrapper's first (DataParallel(torch.compile(m)) saves `module._orig_mod.`).
+# `submodule.weight` and `block.module.weight` hold `module.` inside a layer's own name, which
+# must stay.
 _CASES = [
     ({"body.weight": (5, 4), "body.bias": (5,), "head.weight": (3, 5), "head.bias": (3,),
       "norm.weight": (5,), "submodule.weight": (2, 3)},
      {"body.weight": (5, 4), "body.bias": (5,), "head.weight": (10, 5), "head.bias": (10,),
       "aux.weight": (2, 5), "norm.weight": (5,), "submodule.weight": (2, 3)}, "module."),
+    # a layer called `module` inside a name (block.module.weight) keeps that part too
+    ({"block.module.weight": (2, 2), "dense.weight": (3, 2), "head.bias": (3,)},
+     {"block.module.weight": (2, 2), "dense.weight": (3, 2), "head.bias": (3,)},
+     "_orig_mod.module."),
     ({"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (6, 20), "fc.bias": (6,)},
      {"conv.weight": (4, 3, 3, 3), "conv.bias": (4,), "fc.weight": (20, 6), "fc.bias": (6,)},
      "_orig_mod."),
@@ -59,7 +64,7 @@ def check_matching_entries(student_fn):
     checkpoint's names may start with the wrapper prefixes ``module.`` and ``_orig_mod.`` (one,
     both in either order, or none); the result uses the model's names. Named mistakes: a prefix
     not removed, only one kind of prefix (or only one of two) removed, a prefix removed from
-    the middle of a name, and the shape mistakes.
+    the middle of a name, ``str.lstrip`` used as if it removed a prefix, and the shape mistakes.
     """
     prefixes = tuple(_WRAPPERS)
 
@@ -110,6 +115,15 @@ def check_matching_entries(student_fn):
                     "the start of each name before matching, and return the entries under the "
                     "model's names")
 
+        def lstrips(fn):
+            # does fn lose names that merely start with letters of 'module.' (str.lstrip)?
+            probe = _tensors({"dense.weight": (2,), "head.weight": (2,)}, seed)
+            try:
+                got = fn(dict(probe), dict(probe))
+            except Exception:  # noqa: BLE001 - any error: not this mistake
+                return False
+            return isinstance(got, Mapping) and "head.weight" in got and "dense.weight" not in got
+
         def middle(names):
             return (f"stripped from the middle of a name: the model's {_listed(names)} contains "
                     "'module.' as part of a layer's own name, and that part must stay. Remove "
@@ -120,12 +134,22 @@ def check_matching_entries(student_fn):
             if not isinstance(got, Mapping):
                 return f"return a dict of name -> tensor, got {type(got).__name__}"
             keys = set(got)
+            if keys != set(expected) and lstrips(fn):
+                return ("str.lstrip('module.') removes any of the characters m, o, d, u, l, e "
+                        "and '.' from the left, not the word: 'dense.weight' loses its 'de'. "
+                        "Remove a prefix only where a name starts with it, by that prefix's "
+                        "length (or str.removeprefix)")
             if keys != set(expected) and handles(fn, "layer1."):
                 return ("you cut a fixed part from the start of every name (e.g. name[7:], "
                         "the length of 'module.'): it also maps 'layer1.body.weight' to "
                         "'body.weight', cuts '_orig_mod.' short and breaks names without a "
                         "prefix. Remove a wrapper prefix only where a name starts with it, by "
                         "that prefix's own length")
+            wrong = sorted((k for k in keys if k not in model_state), key=str)
+            lost = set(inside) - keys           # names with 'module.' inside that are missing
+            if lost and set(wrong) & mangled and not any(str(k).startswith(prefixes)
+                                                         for k in wrong):
+                return middle(lost)
             if prefix and keys != set(expected) and handles(fn, ""):
                 return prefix_problem(fn)
             if not keys:
@@ -133,11 +157,9 @@ def check_matching_entries(student_fn):
                     return prefix_problem(fn)
                 return (f"the result is empty: {_listed(expected)} have the same name "
                         "and shape in the checkpoint and the model")
-            wrong = sorted((k for k in keys if k not in model_state), key=str)
             if any(str(k).startswith(prefixes) for k in wrong):
                 return prefix_problem(fn)
-            lost = set(inside) - keys           # names with 'module.' inside that are missing
-            if lost and (set(wrong) & mangled or set(expected) - set(inside) <= keys):
+            if lost and set(expected) - set(inside) <= keys:
                 return middle(lost)
             if wrong:
                 foreign = [k for k in wrong if k not in origin]
@@ -291,6 +313,17 @@ def check_freeze_all_but(student_fn):
                                    torch.nn.Linear(5, 4), torch.nn.ReLU(),
                                    torch.nn.Linear(4, 3))
 
+    def split_names(fn):
+        # does fn freeze the right layers when the prefixes are given as whole first parts?
+        model, reference = make_model(), make_model()
+        ref.freeze_all_but(reference, ["2.", "4."])
+        try:
+            fn(model, ["2", "4"])
+        except Exception:  # noqa: BLE001 - any error: not this mistake
+            return False
+        return all(p.requires_grad == q.requires_grad
+                   for p, q in zip(model.parameters(), reference.parameters(), strict=True))
+
     def test(fn):
         model, reference = make_model(), make_model()
         expected_count = ref.freeze_all_but(reference, ["2.", "4."])
@@ -302,6 +335,11 @@ def check_freeze_all_but(student_fn):
                 return ("every parameter is still trainable: set requires_grad to False for the "
                         "parameters whose name does not start with a prefix")
             if not any(state.values()):
+                if split_names(fn):
+                    return ("you compared the first part of each name (name.split('.')[0]) with "
+                            "the prefixes: a prefix is the start of the name as a string, e.g. "
+                            "'2.' or 'blocks.3.', and can end with a dot or span several parts. "
+                            "Test name.startswith(prefix)")
                 return "you froze everything: the layers named by the prefixes must stay trainable"
             if all(state[n] != expected[n] for n in state):
                 return ("it is the wrong way round: keep the prefixed parameters trainable, "
@@ -313,6 +351,9 @@ def check_freeze_all_but(student_fn):
                     "trainable numbers: sum p.numel()")
         if got == sum(p.numel() for p in model.parameters()):
             return "you counted all parameters: count only those with requires_grad"
+        if got == sum(p.numel() for p in model.parameters() if not p.requires_grad):
+            return ("you counted the frozen numbers: return the number of trainable ones "
+                    "(requires_grad True)")
         if got != expected_count:
             return f"the count should be {expected_count}, yours is {got!r}"
         # a prefix that also appears inside a longer name must not unfreeze that name
@@ -609,6 +650,8 @@ def check_gray_stem(student_fn):
                 return Problem("you changed the weight you were given, in place: in the notebook "
                                "that is the pretrained network's own stem, which the colour "
                                "network still needs. Compute a new tensor", "in place")
+            if isinstance(got, torch.Tensor):
+                got = got.detach()                     # an nn.Parameter is a right answer too
             # float32 sums, even handed back as a list of Python floats, are right answers:
             # float32 precision (the named mistakes are at least 1e-2 away)
             problem = compare("the gray weight", got, expected, mistakes=mistakes, rtol=1e-5,
