@@ -1073,3 +1073,25 @@ def state_dicts(before, after):
             raise ValueError(f"{key!r} has shape {tuple(value.shape)} before and "
                              f"{tuple(after[key].shape)} after")
     return before, after
+
+
+def relu_mlp(rule, depth, width) -> tuple[int, int]:
+    """``rule`` callable, ``depth`` >= 2 Linear layers, ``width`` >= 1; return (depth, width)."""
+    function(rule, "rule", "a function of one module")
+    return positive_int(depth, "depth", minimum=2), positive_int(width, "width")
+
+
+def torch_sequential(net) -> None:
+    """``net`` must be a ``torch.nn.Sequential``."""
+    from torch import nn
+
+    if not isinstance(net, nn.Sequential):
+        raise TypeError(f"net must be a torch.nn.Sequential, not {type(net).__name__}")
+
+
+def minibatches(X, steps, batch) -> tuple[int, int]:
+    """``steps`` >= 1 and 1 <= ``batch`` <= len(X); return (steps, batches per epoch)."""
+    steps, batch = positive_int(steps, "steps"), positive_int(batch, "batch")
+    if batch > len(X):
+        raise ValueError(f"batch must be at most len(X) = {len(X)}, not {batch}")
+    return steps, len(X) // batch

@@ -59,6 +59,8 @@ def check_he_std(student_fn):
             "the negative half contributes (a·z)², i.e. a²·Var(z)/2, not a·Var(z)/2: use 1 + a²":
                 np.sqrt(2 / ((1 + slopes) * fi)),
             "that is the variance: take the square root": 2 / ((1 + slopes**2) * fi),
+            "(1 + a)² is not 1 + a²: the two halves contribute Var(z)/2 and a²·Var(z)/2 "
+            "separately, so add them: 1 + a²": np.sqrt(2 / ((1 + slopes) ** 2 * fi)),
         })
 
     return run_checks("he_std", student_fn, [test, test_slope],
