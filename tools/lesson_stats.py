@@ -27,7 +27,7 @@ from .paths import notebooks
 
 __all__ = ["MAX_CORE_WORDS", "MAX_READING_ASSERTS", "MAX_NOTES_WORDS", "VERIFY_TAG",
            "stats", "core_cells", "words", "reading_asserts", "is_verify", "slide_type",
-           "stated_minutes"]
+           "stated_minutes", "regions"]
 
 MAX_CORE_WORDS = 2500
 MAX_READING_ASSERTS = 5
@@ -63,21 +63,27 @@ def words(text: str) -> int:
     return len(_WORD.findall(_MATH.sub(" ", text)))
 
 
+def regions(nb, pattern: re.Pattern = OUTSIDE_CORE) -> list[bool]:
+    """For each cell, whether it lies in a section whose heading matches ``pattern`` (the
+    section ends at the next heading of the same or a higher level)."""
+    inside, level_open = [], None
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for hashes, title in _HEADING.findall(_source(cell)):
+                level = len(hashes)
+                if level_open is not None and level <= level_open:
+                    level_open = None
+                if level_open is None and pattern.match(title.strip("*_ ")):
+                    level_open = level
+        inside.append(level_open is not None)
+    return inside
+
+
 def core_cells(nb) -> list[int]:
     """Indices of the markdown cells on the core path (see the module docstring)."""
-    core, outside_level = [], None
-    for i, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] != "markdown":
-            continue
-        for hashes, title in _HEADING.findall(_source(cell)):
-            level = len(hashes)
-            if outside_level is not None and level <= outside_level:
-                outside_level = None
-            if outside_level is None and OUTSIDE_CORE.match(title.strip("*_ ")):
-                outside_level = level
-        if outside_level is None and slide_type(cell) not in ("notes", "skip"):
-            core.append(i)
-    return core
+    return [i for i, (cell, outside) in enumerate(zip(nb["cells"], regions(nb), strict=True))
+            if cell["cell_type"] == "markdown" and not outside
+            and slide_type(cell) not in ("notes", "skip")]
 
 
 def _count_asserts(code: str) -> int:
