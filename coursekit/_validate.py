@@ -1117,3 +1117,25 @@ def regions(classifiers, X, y, reference, resolution):
         raise ValueError(f"X must have 2 columns (points in the plane), got shape {X.shape}")
     return X, labels(y, "y", n_classes=10, n_samples=len(X)), \
         positive_int(resolution, "resolution", minimum=2)
+
+
+def relu_mlp(rule, depth, width) -> tuple[int, int]:
+    """``rule`` callable, ``depth`` >= 2 Linear layers, ``width`` >= 1; return (depth, width)."""
+    function(rule, "rule", "a function of one module")
+    return positive_int(depth, "depth", minimum=2), positive_int(width, "width")
+
+
+def torch_sequential(net) -> None:
+    """``net`` must be a ``torch.nn.Sequential``."""
+    from torch import nn
+
+    if not isinstance(net, nn.Sequential):
+        raise TypeError(f"net must be a torch.nn.Sequential, not {type(net).__name__}")
+
+
+def minibatches(X, steps, batch) -> tuple[int, int]:
+    """``steps`` >= 1 and 1 <= ``batch`` <= len(X); return (steps, batches per epoch)."""
+    steps, batch = positive_int(steps, "steps"), positive_int(batch, "batch")
+    if batch > len(X):
+        raise ValueError(f"batch must be at most len(X) = {len(X)}, not {batch}")
+    return steps, len(X) // batch

@@ -30,7 +30,8 @@ import numpy as np
 
 from . import _validate
 
-__all__ = ["fans", "expected_std", "initialize", "to_torch", "to_keras"]
+__all__ = ["fans", "expected_std", "initialize", "to_torch", "to_keras", "deep_relu_mlp",
+           "linear_output_stds", "train_minibatches"]
 
 SCHEMES = (
     "zeros", "constant", "uniform", "normal", "lecun_normal", "lecun_uniform",
@@ -170,3 +171,79 @@ def to_keras(scheme: str, **kw):
     scale, mode, dist = _VARIANCE_SCALING[scheme]
     return inits.VarianceScaling(scale=scale * p.get("gain", 1.0) ** 2, mode=mode,
                                  distribution="truncated_normal" if dist == "normal" else "uniform")
+
+
+def deep_relu_mlp(rule, depth: int = 30, width: int = 128, *, n_in: int = 64, n_out: int = 10,
+                  seed: int = 0):
+    """A float64 PyTorch MLP n_in -> width -> ... -> width -> n_out, initialised by ``rule``.
+
+    Inputs: ``rule(module)``, applied to every submodule with ``model.apply``; ``depth`` >= 2
+    ``nn.Linear`` layers with a ReLU after each but the last. Returns the ``nn.Sequential``
+    (``net[2 * (k - 1)]`` is the k-th Linear layer).
+
+    >>> net = deep_relu_mlp(lambda m: None, depth=3, width=8, seed=0)
+    >>> [layer.weight.shape[1] for layer in net[::2]], net[-1].out_features
+    ([64, 8, 8], 10)
+    """
+    depth, width = _validate.relu_mlp(rule, depth, width)
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    sizes = [n_in] + [width] * (depth - 1) + [n_out]
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [nn.Linear(a, b, dtype=torch.float64), nn.ReLU()]
+    return nn.Sequential(*layers[:-1]).apply(rule)
+
+
+def linear_output_stds(net, x) -> np.ndarray:
+    """The standard deviation of z_l, the output of every ``nn.Linear`` of ``net``, for batch ``x``.
+
+    >>> import torch
+    >>> net = deep_relu_mlp(lambda m: None, depth=2, width=4)
+    >>> linear_output_stds(net, torch.zeros(5, 64, dtype=torch.float64)).shape
+    (2,)
+    """
+    _validate.torch_sequential(net)
+    import torch
+    from torch import nn
+
+    stds = []
+    with torch.no_grad():
+        for layer in net:
+            x = layer(x)
+            if isinstance(layer, nn.Linear):
+                stds.append(x.std().item())
+    return np.array(stds)
+
+
+def train_minibatches(net, optimizer, X, y, *, steps: int, batch: int = 64,
+                      seed: int = 0) -> np.ndarray:
+    """Minimise the cross-entropy of ``net`` on (X, y) with mini-batches; return every step's loss.
+
+    Each epoch visits the examples in a new random order (``seed`` fixes it) in batches of
+    ``batch``; one optimiser step per batch, ``steps`` steps in all.
+
+    >>> import torch
+    >>> net = deep_relu_mlp(lambda m: None, depth=2, width=4)
+    >>> X, y = torch.zeros(8, 64, dtype=torch.float64), torch.zeros(8, dtype=torch.long)
+    >>> train_minibatches(net, torch.optim.SGD(net.parameters(), lr=0.1), X, y, steps=3,
+    ...                   batch=4).shape
+    (3,)
+    """
+    import torch
+    from torch import nn
+
+    steps, per_epoch = _validate.minibatches(X, steps, batch)
+    gen, losses = torch.Generator().manual_seed(seed), []
+    for step in range(steps):
+        if step % per_epoch == 0:
+            order = torch.randperm(len(X), generator=gen)
+        idx = order[(step % per_epoch) * batch:(step % per_epoch + 1) * batch]
+        loss = nn.functional.cross_entropy(net(X[idx]), y[idx])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return np.array(losses)

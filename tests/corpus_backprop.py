@@ -47,7 +47,10 @@ def _backward_with(**wrong):
         X, a1, a2, z2 = cache["X"], cache["a1"], cache["a2"], cache["z2"]
         n = len(y)
         d3 = cache["probs"] if wrong.get("in_place") else cache["probs"].copy()
-        d3[np.arange(n), y] -= 1
+        if wrong.get("whole_columns"):
+            d3[:, y] -= 1
+        else:
+            d3[np.arange(n), y] -= 1
         d3 = d3 if wrong.get("no_mean") else d3 / n
         dW3 = d3.T @ a2 if wrong.get("transposed_dW3") else a2.T @ d3
         db3 = d3.sum(axis=0, keepdims=bool(wrong.get("keepdims")))
@@ -57,7 +60,7 @@ def _backward_with(**wrong):
         dW2 = d2.T @ a1 if wrong.get("dW2_order") else a1.T @ d2
         dW2 = dW2 * n if wrong.get("dW2_times_n") else dW2
         W2 = params["W2"] if wrong.get("untransposed_W2") else params["W2"].T
-        d1 = (d2 @ W2) * (1 - a1**2)
+        d1 = (d2 @ W2) * (1 - (a2 if wrong.get("delta1_from_a2") else a1) ** 2)
         grads = {"W1": X.T @ d1, "b1": d1.sum(axis=0), "W2": dW2, "b2": d2.sum(axis=0),
                  "W3": dW3, "b3": db3}
         if wrong.get("float32"):
@@ -345,6 +348,10 @@ ENTRIES = [
     Answer("check_backward", backward_onehot_einsum, RIGHT, "variant"),
     Answer("check_backward", _backward_with(no_mean=True), "delta3 without 1/N", "variant",
            names=r"delta3 = p - onehot: the 1/N"),
+    Answer("check_backward", _backward_with(whole_columns=True), "d[:, y] -= 1", "variant",
+           names=r"subtracts 1 from whole columns"),
+    Answer("check_backward", _backward_with(delta1_from_a2=True), "delta1 with 1 - a2**2",
+           "variant", names=r"derivative from a2, the layer above"),
     Answer("check_backward", _backward_with(in_place=True), "cache changed in place", "variant",
            names=r"changed cache\['probs'\] in place"),
     Answer("check_backward", _backward_with(transposed_dW3=True), "transposed dW3", "variant",

@@ -153,6 +153,12 @@ CONTRACT = [
     bad(init.to_torch, "uniform", bound=-1.0, match="bound must lie in"),
     bad(init.to_torch("he_normal"), torch.zeros(3), match="tensor must have at least 2"),
     bad(init.to_keras, "xavier_normal", gain=0.0, match="gain must lie in"),
+    bad(init.deep_relu_mlp, "he", error=TypeError, match="rule must be"),
+    bad(init.deep_relu_mlp, lambda m: None, depth=1, match="depth must be at least 2"),
+    bad(init.linear_output_stds, [1, 2], torch.zeros(2, 64), error=TypeError,
+        match="net must be a torch.nn.Sequential"),
+    bad(init.train_minibatches, torch.nn.Sequential(), None, torch.zeros(4, 2), None, steps=2,
+        batch=8, match="batch must be at most"),
     # ---- deepstats
     bad(deepstats.layer_stats, "he_normal", "gelu", match="activation must be one of"),
     bad(deepstats.layer_stats, "he_normal", "relu", 5, 8, keep=(6,), match="keep entries"),

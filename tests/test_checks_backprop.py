@@ -701,3 +701,13 @@ def test_tanh_derivative_accepts_every_natural_form(student):
 def test_tanh_derivative_names_each_mistake(student, phrase):
     result = checks.check_tanh_derivative(student)
     assert not result.passed and phrase in result.message, result.message
+
+
+def test_planted_bug_fix_may_use_len_and_y_but_not_a_fixed_batch_size(capsys):
+    buggy, params, X, y, errors = _bug_case("delta3")
+    for right in ("(p - onehot) / len(y)", "(p - np.eye(3)[y]) / N"):
+        assert checks.check_planted_bug("delta3", errors, buggy, params, X, y, right).passed
+    result = checks.check_planted_bug("delta3", errors, buggy, params, X, y,
+                                      f"(p - onehot) / {len(y)}")
+    assert result.mistake == "fix batch size" and "not a number" in result.message
+    capsys.readouterr()

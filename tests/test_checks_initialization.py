@@ -446,3 +446,25 @@ def test_init_he_names_a_fixed_std_and_a_constant_bias(init, mistake, phrase):
         lambda b: torch.nn.init.constant_(b, value))
     result = ci.check_init_he(_linear_rule(weight, bias))
     assert result.mistake == mistake and phrase in result.message, result.message
+
+
+def test_he_std_names_the_squared_sum(capsys):
+    result = ci.check_he_std(lambda fi, fo, slope=0.0: math.sqrt(2 / ((1 + slope) ** 2 * fi)))
+    assert not result.passed and "(1 + a)² is not 1 + a²" in result.message, result.message
+    capsys.readouterr()
+
+
+def test_init_he_names_an_unrescaled_truncated_normal(capsys):
+    import torch
+    from torch import nn
+
+    def truncated(module):
+        if isinstance(module, nn.Linear):
+            s = math.sqrt(2 / module.in_features)
+            nn.init.trunc_normal_(module.weight, std=s, a=-2 * s, b=2 * s)
+            nn.init.zeros_(module.bias)
+
+    torch.manual_seed(0)
+    result = ci.check_init_he(truncated)
+    assert not result.passed and result.mistake == "truncated", result.message
+    capsys.readouterr()

@@ -7,9 +7,6 @@ import pytest
 from tools import core_path
 from tools.paths import notebooks
 
-# Lessons being reworked when this rule arrived; their merges remove them from here.
-PENDING = {"02_initialization"}
-
 
 def _nb(*cells):
     out = []
@@ -22,8 +19,6 @@ def _nb(*cells):
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
 def test_core_cells_need_no_going_further_cell(path):
     problems = core_path.needs_skipped(json.loads(path.read_text()))
-    if path.stem in PENDING:
-        pytest.xfail(f"{path.stem} is being reworked: {problems}")
     assert not problems, "; ".join(
         f"cell {c} reads {n!r}, which only the Going further cell {w} defines"
         for c, n, w in problems)

@@ -283,3 +283,23 @@ def test_to_keras_rejects_bad_input(keras):
         init.to_keras("uniform")
     with pytest.raises(ValueError, match="gain"):
         init.to_keras("xavier_uniform", gain=-1.0)
+
+
+def test_deep_relu_mlp_with_he_keeps_the_scale_and_training_lowers_the_loss():
+    import torch
+
+    he = init.to_torch("he_normal")
+
+    def rule(module):
+        if isinstance(module, torch.nn.Linear):
+            he(module.weight)
+            torch.nn.init.zeros_(module.bias)
+
+    net = init.deep_relu_mlp(rule, depth=10, width=256, seed=0)
+    x = torch.randn(512, 64, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    stds = init.linear_output_stds(net, x)
+    assert stds.shape == (10,) and 0.5 < stds[8] / stds[0] < 2.0  # He: no trend
+    X, y = x[:128], (x[:128, 0] > 0).long()
+    losses = init.train_minibatches(net, torch.optim.SGD(net.parameters(), lr=0.01), X, y,
+                                    steps=40, batch=32)
+    assert losses.shape == (40,) and losses[-8:].mean() < losses[:8].mean()

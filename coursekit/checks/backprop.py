@@ -74,7 +74,10 @@ _PLANTED = {
     "delta3": [("p - onehot", "the 1/N of the mean loss is missing, so every gradient is N "
                 "times too large"),
                ("p / N", "the one-hot labels are not subtracted"),
-               ("(onehot - p) / N", "the sign is flipped")],
+               ("(onehot - p) / N", "the sign is flipped"),
+               ("(p - np.isin(np.arange(p.shape[1]), y)) / N", "`d[:, y] -= 1` subtracts 1 from "
+                "whole columns (every row, for each class that occurs in y); subtract it only at "
+                "each sample's own class: `d[np.arange(N), y] -= 1`")],
     "dW3": [("a2.T @ delta3 / N", "divides by N a second time (delta3 already holds 1/N)"),
             ("z2.T @ delta3", "uses the pre-activation z2 where the layer's input a2 belongs")],
     "db3": [("delta3.mean(axis=0)", "averages where it must sum (delta3 already holds 1/N)"),
@@ -82,6 +85,8 @@ _PLANTED = {
     "delta2": [("(delta3 @ W3.T) * (1 - z2**2)", "tanh's derivative from the pre-activation "
                 "z2: it is 1 - a2**2, with a2 = tanh(z2)"),
                ("(delta3 @ W3.T) * a2", "multiplies by tanh itself, not by its derivative"),
+               ("(delta3 @ W3.T) * (1 - a1**2)", "takes the derivative from a1, the layer "
+                "below; delta2 belongs to layer 2, whose output is a2"),
                ("delta3 @ W3.T", "the tanh derivative is missing"),
                ("(delta3 @ W3.T) * (1 - a2**2) / N", "divides by N a second time when passing "
                 "the delta down (delta3 already holds 1/N)")],
@@ -94,7 +99,9 @@ _PLANTED = {
                 "it)"),
                ("(delta2 @ W2.T) * (1 - z1**2)", "tanh's derivative from the pre-activation "
                 "z1"),
-               ("(delta2 @ W2.T) * a1", "multiplies by tanh itself, not by its derivative")],
+               ("(delta2 @ W2.T) * a1", "multiplies by tanh itself, not by its derivative"),
+               ("(delta2 @ W2.T) * (1 - a2**2)", "takes the derivative from a2, the layer "
+                "above; delta1 belongs to layer 1, whose output is a1")],
     "dW1": [("X.T @ delta2", "uses delta2, the delta of the layer above"),
             ("X.T @ delta1 / N", "divides by N a second time")],
     "db1": [("(delta2 @ W2.T).sum(axis=0)", "sums the gradient before the tanh derivative"),
@@ -117,7 +124,7 @@ def _forward(params, X):
 def _three_layer_net(params, X, y, wrong=None):
     """Loss and gradients of section 1's tanh network; ``wrong = (step, expression)`` plants
     a bug."""
-    v = {**_forward(params, X), "N": len(y), "np": np}
+    v = {**_forward(params, X), "N": len(y), "y": y, "len": len, "np": np}
     v.update({k: params[k] for k in ("W1", "W2", "W3")})
     loss, _ = ref.softmax_cross_entropy(v["z3"], y)
     v["p"], v["onehot"] = v["probs"], np.eye(v["z3"].shape[1])[y]
@@ -502,7 +509,8 @@ def _table(errors):
     return ", ".join(parts)
 
 
-_FIX_NAMES = "p, onehot, N, X, z1, a1, z2, a2, W2, W3, delta3, delta2, delta1 and np"
+_FIX_NAMES = ("p, onehot, y, N (= len(y)), X, z1, a1, z2, a2, W2, W3, delta3, delta2, delta1, len "
+              "and np")
 
 
 def _fix_problem(step, fix, net_fn, params, X, y):
@@ -512,19 +520,26 @@ def _fix_problem(step, fix, net_fn, params, X, y):
                        "fix = \"...\" with the expression that computes " + step, "fix type")
     arrays = {k: np.array(v, dtype=float) for k, v in params.items()}
 
-    def errors_with(expression):
+    def errors_with(expression, X=X, y=y):
         return ref.gradient_check(
             lambda p, X_, y_: _three_layer_net(p, X_, y_, (step, expression)),
             _copy(arrays), X, y)
 
     try:
         errors = errors_with(fix.strip())
+        half = len(y) // 2 + 1
+        other = (errors_with(fix.strip(), X[:half], y[:half])  # another batch size
+                 if all(float(errors[k]) < RIGHT for k in THREE_LAYER_PARAMS) else None)
     except Exception as err:  # noqa: BLE001 - the student's expression is feedback
         return Problem(f"your fix {fix.strip()!r} could not be computed ({type(err).__name__}: "
                        f"{err}); write one expression with the names {_FIX_NAMES}", "fix error")
     still = [k for k in THREE_LAYER_PARAMS if not float(errors[k]) < RIGHT]
     if not still:
-        return None
+        if all(float(other[k]) < RIGHT for k in THREE_LAYER_PARAMS):
+            return None
+        return Problem(f"your fix {fix.strip()!r} repairs this batch of {len(y)} samples but not "
+                       f"a batch of {half}: write the batch size as N (or len(y)), not a number",
+                       "fix batch size")
     _, grads = _three_layer_net(arrays, X, y, (step, fix.strip()))
     for expression, what in _PLANTED[step]:
         _, wrong = _three_layer_net(arrays, X, y, (step, expression))

@@ -14,6 +14,11 @@ _FANS = [(256, 64), (576, 1152), (100, 10), (3, 30)]
 _CONV_SHAPES = [(3, 3, 16, 32), (5, 5, 1, 6), (1, 1, 64, 128), (7, 3, 2, 5)]
 
 
+#: The std of N(0, 1) cut at ±2 (no rescaling): sqrt(1 - 4·φ(2)/(Φ(2) - Φ(-2))).
+_TRUNCATED_STD = math.sqrt(1 - 4 * math.exp(-2) / math.sqrt(2 * math.pi)
+                           / math.erf(2 / math.sqrt(2)))
+
+
 def check_he_std(student_fn):
     """Exercise: ``he_std(fan_in, fan_out, slope=0.0)`` -> std of He normal weights (leaky ReLU)."""
 
@@ -59,6 +64,8 @@ def check_he_std(student_fn):
             "the negative half contributes (a·z)², i.e. a²·Var(z)/2, not a·Var(z)/2: use 1 + a²":
                 np.sqrt(2 / ((1 + slopes) * fi)),
             "that is the variance: take the square root": 2 / ((1 + slopes**2) * fi),
+            "(1 + a)² is not 1 + a²: the two halves contribute Var(z)/2 and a²·Var(z)/2 "
+            "separately, so add them: 1 + a²": np.sqrt(2 / ((1 + slopes) ** 2 * fi)),
         })
 
     return run_checks("he_std", student_fn, [test, test_slope],
@@ -395,6 +402,10 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
                 "for ReLU use nonlinearity=\"relu\" (gain sqrt(2))", 5 / 3 * np.sqrt(1 / fan_in)),
         Mistake("N(0,1)", "your weights look like N(0, 1): scale them by sqrt(2/fan_in)",
                 np.ones_like(fan_in)),
+        Mistake("truncated", "your weights have about 0.88 of He's std: a normal cut at ±2 "
+                "standard deviations (trunc_normal_(w, std=s, a=-2*s, b=2*s)) loses its tails. "
+                "Divide s by 0.8796 first, as Keras' HeNormal does, or use kaiming_normal_",
+                _TRUNCATED_STD * np.sqrt(2 / fan_in)),
     ])
     if problem:
         return problem
