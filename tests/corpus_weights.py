@@ -482,14 +482,6 @@ def prune_l1_unstructured_docs(layer_state, fraction):
     return {"weight": layer.weight.detach(), "bias": layer.bias.detach()}
 
 
-def entries_lstrip(checkpoint, model_state):
-    # str.lstrip("module.") strips any of the characters m, o, d, u, l, e, '.' from the left
-    out = {}
-    for k, v in checkpoint.items():
-        name = k.lstrip("module.").lstrip("_orig_mod.")  # noqa: B005 - the mistake itself
-        if name in model_state and v.shape == model_state[name].shape:
-            out[name] = v
-    return out
 
 
 def entries_drop_components(checkpoint, model_state):
@@ -528,18 +520,8 @@ def entries_cut_then_filter(checkpoint, model_state):
     return {k: v for k, v in trimmed.items() if k in model_state}
 
 
-def freeze_first_part(model, trainable_prefixes):
-    # compares the first part of each name with the prefixes: '2' is never '2.'
-    for name, param in model.named_parameters():
-        param.requires_grad_(name.split(".")[0] in trainable_prefixes)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def freeze_counts_frozen(model, trainable_prefixes):
-    # returns the number of frozen numbers
-    for name, param in model.named_parameters():
-        param.requires_grad_(name.startswith(tuple(trainable_prefixes)))
-    return sum(p.numel() for p in model.parameters() if not p.requires_grad)
 
 
 def gray_parameter(weight):
@@ -588,10 +570,6 @@ ENTRIES = [
            names=r"rank all entries of the weight together"),
 
     Answer("check_freeze_all_but", freeze_reference_style, RIGHT, "variant"),
-    Answer("check_freeze_all_but", freeze_first_part, "first part of the name", "variant",
-           names=r"name\.split"),
-    Answer("check_freeze_all_but", freeze_counts_frozen, "counts frozen numbers", "variant",
-           names=r"counted the frozen numbers"),
     Answer("check_freeze_all_but", freeze_any_loop, RIGHT, "variant"),
     Answer("check_freeze_all_but", freeze_only, "never unfreezes", "variant",
            names=r"only freezes"),
@@ -630,7 +608,6 @@ ENTRIES = [
            names=r"offset"),
     Answer("check_gray_stem", gray_in_place, "in place", "variant", names=r"in place"),
 
-    Answer("check_matching_entries", entries_lstrip, "lstrip", "variant", names=r"str\.lstrip"),
     Answer("check_matching_entries", entries_drop_components, "module inside a name", "variant",
            names=r"middle of a name"),
     Answer("check_matching_entries", entries_replace_if_starts, "replace after startswith",
