@@ -1091,3 +1091,12 @@ def train_noisy(X, y, lr, batch, epochs, decay):
     y = labels(y, "y", n_classes=int(np.max(y)) + 1 if np.size(y) else 1, n_samples=len(X))
     return (X, y, positive(lr, "lr"), positive_int(batch, "batch"),
             positive_int(epochs, "epochs"), unit_interval(decay, "decay"))
+
+
+def paired(a, b):
+    """Two 1-D float arrays of the same length, at least 2 (one value per seed)."""
+    a, b = same_shape(a, b)
+    if a.ndim != 1 or len(a) < 2:
+        raise ValueError(f"a and b must be 1-D with at least 2 values (one per seed), got shape "
+                         f"{a.shape}")
+    return a, b
