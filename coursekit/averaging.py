@@ -28,7 +28,7 @@ from . import _frameworks, _validate
 
 __all__ = ["SCHEMES", "scheme_weights", "ema_coefficients", "average_weights", "keras_float64",
            "restart", "keras_layout", "train_noisy", "paired_interval", "plot_paired_differences",
-           "plot_ema_choice"]
+           "plot_ema_choice", "tutorial_network"]
 
 SCHEMES = ("equal", "linear", "exponential")
 
@@ -150,6 +150,36 @@ def keras_float64():
     finally:
         keras.config.set_floatx(saved[0])
         keras.config.set_dtype_policy(saved[1])
+
+
+def tutorial_network(X, y, loss_fn, *, width: int = 25, lr: float = 0.01, momentum: float = 0.9,
+                     batch_size: int = 32):
+    """Brownlee's network ``Dense(width, relu) -> Dense(classes, softmax)`` with its optimizer.
+
+    The model and ``SGD(lr, momentum)`` are built in float64 (:func:`keras_float64`), and one
+    epoch of mini-batch training on ``(X, y)`` is compiled as a graph
+    (:func:`coursekit.experiments.keras_epoch_loop`); give the model a seed's start with
+    :func:`restart`.
+
+    Inputs: ``X`` (n, d) floats, ``y`` (n,) class indices, ``loss_fn`` a Keras loss; ``width``,
+    ``lr``, ``momentum``, ``batch_size``. Returns ``(model, optimizer, train_epochs)``, where
+    ``train_epochs(orders)`` trains one epoch per row of ``orders`` (see :func:`restart`).
+    """
+    import keras
+
+    from .experiments import keras_epoch_loop
+
+    X = _validate.float_array(X, "X", ndim=2)
+    width = _validate.positive_int(width, "width")
+    n_classes = int(np.max(y)) + 1
+    with keras_float64():
+        model = keras.Sequential([keras.Input(shape=(X.shape[1],)),
+                                  keras.layers.Dense(width, activation="relu"),
+                                  keras.layers.Dense(n_classes, activation="softmax")])
+        optimizer = keras.optimizers.SGD(learning_rate=lr, momentum=momentum)
+        optimizer.build(model.trainable_variables)
+    return model, optimizer, keras_epoch_loop(model, optimizer, loss_fn, X, y,
+                                              batch_size=batch_size)
 
 
 def restart(seed, model, optimizer, n_points: int, epochs: int) -> np.ndarray:
