@@ -1139,3 +1139,12 @@ def minibatches(X, steps, batch) -> tuple[int, int]:
     if batch > len(X):
         raise ValueError(f"batch must be at most len(X) = {len(X)}, not {batch}")
     return steps, len(X) // batch
+
+
+def paired(a, b):
+    """Two 1-D float arrays of the same length, at least 2 (one value per seed)."""
+    a, b = same_shape(a, b)
+    if a.ndim != 1 or len(a) < 2:
+        raise ValueError(f"a and b must be 1-D with at least 2 values (one per seed), got shape "
+                         f"{a.shape}")
+    return a, b

@@ -27,7 +27,8 @@ import numpy as np
 from . import _frameworks, _validate
 
 __all__ = ["SCHEMES", "scheme_weights", "ema_coefficients", "average_weights", "keras_float64",
-           "restart", "keras_layout", "train_noisy"]
+           "restart", "keras_layout", "train_noisy", "paired_interval", "plot_paired_differences",
+           "plot_ema_choice", "tutorial_network"]
 
 SCHEMES = ("equal", "linear", "exponential")
 
@@ -151,6 +152,36 @@ def keras_float64():
         keras.config.set_dtype_policy(saved[1])
 
 
+def tutorial_network(X, y, loss_fn, *, width: int = 25, lr: float = 0.01, momentum: float = 0.9,
+                     batch_size: int = 32):
+    """Brownlee's network ``Dense(width, relu) -> Dense(classes, softmax)`` with its optimizer.
+
+    The model and ``SGD(lr, momentum)`` are built in float64 (:func:`keras_float64`), and one
+    epoch of mini-batch training on ``(X, y)`` is compiled as a graph
+    (:func:`coursekit.experiments.keras_epoch_loop`); give the model a seed's start with
+    :func:`restart`.
+
+    Inputs: ``X`` (n, d) floats, ``y`` (n,) class indices, ``loss_fn`` a Keras loss; ``width``,
+    ``lr``, ``momentum``, ``batch_size``. Returns ``(model, optimizer, train_epochs)``, where
+    ``train_epochs(orders)`` trains one epoch per row of ``orders`` (see :func:`restart`).
+    """
+    import keras
+
+    from .experiments import keras_epoch_loop
+
+    X = _validate.float_array(X, "X", ndim=2)
+    width = _validate.positive_int(width, "width")
+    n_classes = int(np.max(y)) + 1
+    with keras_float64():
+        model = keras.Sequential([keras.Input(shape=(X.shape[1],)),
+                                  keras.layers.Dense(width, activation="relu"),
+                                  keras.layers.Dense(n_classes, activation="softmax")])
+        optimizer = keras.optimizers.SGD(learning_rate=lr, momentum=momentum)
+        optimizer.build(model.trainable_variables)
+    return model, optimizer, keras_epoch_loop(model, optimizer, loss_fn, X, y,
+                                              batch_size=batch_size)
+
+
 def restart(seed, model, optimizer, n_points: int, epochs: int) -> np.ndarray:
     """Start a built Keras model and its optimizer afresh, as a new run with this seed would.
 
@@ -250,3 +281,94 @@ def train_noisy(X, y, seed, *, lr=0.05, batch=10, epochs=40, decay=0.99, cosine=
             trajectory.append(torch.nn.utils.parameters_to_vector(net.parameters())
                               .detach().numpy().copy())
     return ema, np.array(trajectory)
+
+
+def paired_interval(a, b, level: float = 0.95) -> tuple[float, float]:
+    """Paired comparison over seeds: the mean of ``d = a - b`` and its t-interval's half-width.
+
+    With ``n`` paired values, ``half = t_{(1+level)/2, n-1} * sd(d) / sqrt(n)`` (``sd`` with
+    ``n - 1``); the interval is ``mean ± half``.
+
+    Inputs: ``a``, ``b`` 1-D arrays of the same length (at least 2), one value per seed.
+    Returns ``(mean, half)`` as floats.
+
+    >>> mean, half = paired_interval([1.0, 2.0, 3.0], [0.0, 1.0, 1.0])
+    >>> round(mean, 3), round(half, 3)
+    (1.333, 1.434)
+    """
+    from scipy import stats
+
+    a, b = _validate.paired(a, b)
+    d = a - b
+    half = stats.t.ppf((1 + level) / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return float(d.mean()), float(half)
+
+
+def plot_paired_differences(panels, baseline: str, methods, *, titles=("", "")):
+    """Seed-by-seed differences ``method - baseline``, with their mean and 95 % interval.
+
+    Inputs: ``panels`` a list of ``(values, scale, unit)``, one per panel, where ``values`` maps
+    each method name to one value per seed; ``baseline`` the key subtracted; ``methods`` the keys
+    plotted; ``titles`` one per panel. Returns the figure (dots: single seeds; diamonds:
+    :func:`paired_interval`).
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import PALETTE
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5), layout="constrained")
+    for ax, (values, scale, unit), title in zip(np.atleast_1d(axes), panels, titles, strict=True):
+        for j, m in enumerate(methods):
+            a, b = _validate.paired(scale * np.asarray(values[m]),
+                                    scale * np.asarray(values[baseline]))
+            mean, half = paired_interval(a, b)
+            ax.plot(j + np.linspace(-0.15, 0.15, len(a)), a - b, "o", alpha=0.6,
+                    color=PALETTE[j % len(PALETTE)], label="single seeds" if j == 0 else None)
+            ax.errorbar(j + 0.3, mean, yerr=half, fmt="D", color="k", capsize=5,
+                        label="mean ± 95 % interval" if j == 0 else None)
+        ax.axhline(0, color="k", ls="--", lw=1)
+        ax.set_xticks(range(len(methods)), [m.replace("exponential", "expo-\nnential")
+                                            for m in methods])
+        ax.set(title=title, xlabel="method", ylabel=f"method − {baseline}, {unit}")
+    fig.legend(*np.atleast_1d(axes)[0].get_legend_handles_labels(), loc="outside lower center",
+               ncol=2)
+    return fig
+
+
+def plot_ema_choice(decays, val_by_decay, last_val, last_test, ema_test):
+    """Left: validation loss of each decay's EMA, per run and averaged; right: test loss of the
+    chosen EMA against the last step, one dot per run.
+
+    Inputs: ``decays`` (k,); ``val_by_decay`` (runs, k) validation cross-entropies; ``last_val``
+    (runs,) the last step's validation loss; ``last_test``, ``ema_test`` (runs,) test losses.
+    Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import PALETTE
+
+    decays = _validate.float_array(decays, "decays", ndim=1)
+    val_by_decay = _validate.float_array(val_by_decay, "val_by_decay", ndim=2)
+    if val_by_decay.shape[1] != len(decays):
+        raise ValueError(f"val_by_decay must have one column per decay ({len(decays)}), got "
+                         f"shape {val_by_decay.shape}")
+    last_test, ema_test = _validate.same_shape(last_test, ema_test)
+    runs, x = len(val_by_decay), np.arange(len(decays))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+    ax1.plot(x, val_by_decay.T, color=PALETTE[0], alpha=0.25, lw=1)
+    ax1.plot(x, val_by_decay.mean(axis=0), "o-", color=PALETTE[0], lw=2.5,
+             label=f"EMA, mean over {runs} seeds (thin: single seeds)")
+    ax1.axhline(np.mean(last_val), color=PALETTE[3], ls="--",
+                label=f"last step, mean over {runs} seeds")
+    ax1.set_xticks(x, [f"{d}\n({1 / (1 - d):.0f})" for d in decays])
+    ax1.set(title="Validation loss of the EMA by decay",
+            xlabel="decay (steps averaged ≈ 1/(1 − decay))",
+            ylabel="validation cross-entropy (nats)")
+    ax1.legend(fontsize=9)
+    ax2.scatter(last_test, ema_test, color=PALETTE[2], edgecolor="k", zorder=3, label="one seed")
+    lim = [min(ema_test.min(), last_test.min()) - 0.02, max(ema_test.max(), last_test.max()) + 0.02]
+    ax2.plot(lim, lim, "k--", lw=1, label="no change")
+    ax2.set(title="Test loss: EMA chosen on validation vs last step", xlim=lim, ylim=lim,
+            xlabel="last step: test cross-entropy (nats)", ylabel="EMA: test cross-entropy (nats)")
+    ax2.legend(fontsize=9)
+    return fig

@@ -390,3 +390,24 @@ def test_train_noisy_ema_is_the_copy_start_ema_of_its_trajectory():
     assert np.array_equal(traj, again)
     _, cos = train_noisy(X, y, seed=1, batch=5, epochs=2, decay=0.9, hidden=3, cosine=True)
     assert np.array_equal(cos[0], traj[0]) and not np.array_equal(cos[-1], traj[-1])
+
+
+def test_paired_interval_is_the_t_interval_of_the_differences():
+    from scipy import stats
+
+    from coursekit.averaging import paired_interval
+    a, b = np.array([0.8, 0.82, 0.79, 0.85]), np.array([0.78, 0.8, 0.8, 0.81])
+    mean, half = paired_interval(a, b)
+    lo, hi = stats.ttest_rel(a, b).confidence_interval(0.95)
+    assert np.isclose(mean - half, lo) and np.isclose(mean + half, hi)
+
+
+def test_plots_return_figures():
+    import matplotlib.pyplot as plt
+
+    from coursekit.averaging import plot_ema_choice, plot_paired_differences
+    values = {"final model": np.array([1.0, 2.0, 3.0]), "equal": np.array([1.5, 2.0, 2.0])}
+    fig = plot_paired_differences([(values, 1, "nats")], "final model", ["equal"], titles=("t",))
+    fig2 = plot_ema_choice([0.9, 0.99], np.ones((3, 2)), np.ones(3), np.ones(3), np.zeros(3))
+    assert len(fig.axes) == 1 and len(fig2.axes) == 2
+    plt.close("all")
