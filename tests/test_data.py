@@ -76,13 +76,16 @@ def test_missing_image_names_its_package(tmp_path, monkeypatch):
         data.sample_image("grace_hopper")
 
 
-def test_output_dir_is_inside_the_ignored_outputs_folder():
+def test_output_dir_is_inside_the_ignored_outputs_folder(tmp_path):
     path = data.output_dir("unit-test")
     try:
         assert path.is_dir() and path.parent == data.OUTPUT_DIR
-        assert data.OUTPUT_DIR.name == "outputs"
     finally:
         path.rmdir()
+    # without COURSE_OUTPUT_DIR (`make unit` sets one), a checkout writes to its ignored outputs/
+    assert data._default_output_dir(data.REPO_DIR, tmp_path, {}) == data.REPO_DIR / "outputs"
+    assert ".gitignore" in {p.name for p in data.REPO_DIR.iterdir()}
+    assert "outputs/" in (data.REPO_DIR / ".gitignore").read_text().splitlines()
 
 
 def test_output_dir_outside_a_checkout_is_under_the_current_folder(tmp_path):
