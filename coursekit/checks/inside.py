@@ -213,7 +213,7 @@ def mystery_runs(diagnosis=None, seed: int = 0) -> dict:
     X, y, _, _ = data.digits()
     runs = {}
     for run, bug in _BUGS.items():
-        if diagnosis is not None and _cause(_pair(diagnosis.get(run))[0]) == bug:
+        if diagnosis is not None and _key(_pair(diagnosis.get(run))[0], CAUSES) == bug:
             bug = None
         net = inspection.digits_net(seed)
         if bug == "init":
@@ -287,19 +287,11 @@ _WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not 
 }
 
 
-def _cause(value):
+def _key(value, table):
+    """The key of ``table`` that a student's string names (the key or its meaning), else value."""
     if isinstance(value, str):
         text = value.strip().lower()
-        for key, meaning in CAUSES.items():
-            if text in (key, meaning.lower()):
-                return key
-    return value
-
-
-def _panel(value):
-    if isinstance(value, str):
-        text = value.strip().lower()
-        for key, meaning in PANELS.items():
+        for key, meaning in table.items():
             if text in (key, meaning.lower()):
                 return key
     return value
@@ -331,7 +323,7 @@ def check_diagnosis(diagnosis):
                            f"until all four have a cause and a panel", "missing")
         for run in RUNS:
             given, panel = _pair(answer[run])
-            given, panel = _cause(given), _panel(panel)
+            given, panel = _key(given, CAUSES), _key(panel, PANELS)
             if given not in CAUSES:
                 return Problem(f"run {run}: {given!r} is not one of the causes {choices}; give "
                                f"each run a pair (cause, panel)", "unknown")
@@ -343,7 +335,7 @@ def check_diagnosis(diagnosis):
                                "unknown panel")
         for run in RUNS:                      # all answered: now say what is wrong, run by run
             given, panel = _pair(answer[run])
-            given, panel = _cause(given), _panel(panel)
+            given, panel = _key(given, CAUSES), _key(panel, PANELS)
             bug = _BUGS[run]
             if given != bug:
                 return Problem(f"run {run} is not '{CAUSES[given]}': it {_WRONG[(bug, given)]}",
