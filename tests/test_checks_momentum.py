@@ -76,6 +76,8 @@ def _ewa_t_from_zero_python(values, beta):
     (lambda x, b: _ewa(x, b, b, 1 - b), "weights swapped, no correction",
      "wrong term (and the bias correction is missing)"),
     (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t + 1), "t + 1", "off by one"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 / (1 - b**t)), "multiplied",
+     "you multiplied m_t by (1 - beta**t)"),
     (lambda x, b: _ewa(x, b, 1 - b, b, first=True), "start at x1",
      "started the average at the first value"),
     (lambda x, b: _ewa(x, b, 1 - b, b, lambda t: t, first=True), "start at x1 and correct",

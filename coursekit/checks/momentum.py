@@ -115,6 +115,11 @@ def check_ewa_corrected(student_fn):
                 Mistake("no correction", "no bias correction: divide m_t by (1 - beta**t), "
                         "t = 1, 2, ... (the first values are pulled towards the start value 0)",
                         _ewa_variant(seq, beta, **same)),
+                Mistake("multiplied", "you multiplied m_t by (1 - beta**t): divide by it. The "
+                        "weights on the data add up to 1 - beta**t, less than 1, so the "
+                        "correction must make the early averages larger",
+                        _ewa_variant(seq, beta, **same,
+                                     divisor=lambda t, b=beta: 1 / (1 - b**t))),
                 Mistake("fed back", "you fed the corrected value back into the recursion: keep "
                         "the raw m_t for the next step (m_t = beta*m_(t-1) + (1 - beta)*x_t) and "
                         "divide only the value you return",
