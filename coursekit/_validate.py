@@ -1068,6 +1068,16 @@ def history(value, name: str = "history") -> dict:
     return value
 
 
+def runs(value, reference) -> tuple[dict, dict]:
+    """Several named histories (name -> Monitor history) and one reference history."""
+    if not isinstance(value, Mapping) or not value:
+        raise TypeError(f"runs must be a non-empty dict of run name -> history (what "
+                        f"train_monitored returns), got {_describe(value)}")
+    for key, run in value.items():
+        history(run, f"runs[{key!r}]")
+    return dict(value), history(reference, "reference")
+
+
 def state_dicts(before, after):
     """Two state dicts with the same names and shapes."""
     named_arrays(before, "before")

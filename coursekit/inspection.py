@@ -7,7 +7,8 @@
   with ``torch.autograd.graph.saved_tensors_hooks``.
 * :class:`Monitor` records a training run step by step, per layer: the gradient norm, the
   update/weight ratio ‖Δw‖/‖w‖, the distance from the start ‖w − w₀‖/‖w₀‖, the fraction of dead
-  ReLUs and BatchNorm's running variance. :func:`dashboard` draws what it recorded.
+  ReLUs and BatchNorm's running variance. :func:`dashboard` draws what it recorded;
+  :func:`compare_runs` draws several runs against a reference, one row of five panels each.
 * :func:`digits_net` and :func:`train_monitored`: the small network and the plain SGD loop the
   notebook monitors.
 * :func:`state_dict_changes` compares two ``state_dict`` s entry by entry: what a step changed.
@@ -29,7 +30,7 @@ from . import _validate
 
 __all__ = [
     "parameter_table", "training_memory", "saved_activation_bytes", "Monitor", "dashboard",
-    "digits_net", "train_monitored", "state_dict_changes",
+    "compare_runs", "digits_net", "train_monitored", "state_dict_changes",
 ]
 
 WEIGHTED = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)   # layers whose weights we watch
@@ -314,6 +315,51 @@ def dashboard(history: dict, *, title: str = "Training monitors", reference: dic
                 ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
         ax.legend(fontsize=8)
     return axes[0].figure
+
+
+#: the panels of :func:`compare_runs`: (monitor, title, one number per step, y-range)
+_COMPARED = [
+    ("loss", "loss", lambda v: v, (1e-2, 1e2)),
+    ("grad_norm", "grad_norm: sum over layers", lambda v: v.sum(axis=1), (1e-2, 1e3)),
+    ("update_ratio", "update_ratio: median", lambda v: np.median(v, axis=1), (1e-4, 1)),
+    ("dead", "dead: largest ReLU fraction", lambda v: v.max(axis=1), (-0.03, 1.03)),
+    ("bn_var", "bn_var: BatchNorm running var.", lambda v: v[:, 0], (0.1, 1e6)),
+]
+
+
+def compare_runs(runs: dict, reference: dict, *, title: str = "Runs against a reference",
+                 reference_label: str = "healthy"):
+    """Draw several runs against a reference run, one row of five panels per run; return the
+    figure.
+
+    Inputs: ``runs``, run name -> a :class:`Monitor` history (what :func:`train_monitored`
+    returns); ``reference``, one more history, drawn in grey in every panel and labelled
+    ``reference_label`` (e.g. a healthy run).
+    Each panel reduces a monitor to one number per step: the loss; the gradient norm summed over
+    the layers; the median update/weight ratio; the largest fraction of dead ReLUs; the first
+    BatchNorm layer's mean running variance. Fixed y-ranges (log scales but for the dead ReLUs)
+    make the rows comparable.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import PALETTE
+
+    runs, reference = _validate.runs(runs, reference)
+    fig, axes = plt.subplots(len(runs), len(_COMPARED), figsize=(16, 2.5 * len(runs)),
+                             sharex=True, layout="constrained", squeeze=False)
+    for row, (run, history) in zip(axes, runs.items(), strict=True):
+        for ax, (key, label, reduce, limits) in zip(row, _COMPARED, strict=True):
+            ax.plot(reduce(reference[key]), color="0.7", lw=2.5, label=reference_label)
+            ax.plot(reduce(history[key]), color=PALETTE[0], lw=1.5, label=f"run {run}")
+            ax.set_yscale("linear" if key == "dead" else "log")
+            ax.set_ylim(*limits)
+            ax.set_title(f"{run}: {label}", fontsize=11)
+        row[0].legend(fontsize=9)
+        row[0].set_ylabel(f"run {run}")
+    for ax in axes[-1]:
+        ax.set_xlabel("step")
+    fig.suptitle(title)
+    return fig
 
 
 def state_dict_changes(before, after) -> dict[str, float]:

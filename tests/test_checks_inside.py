@@ -82,6 +82,8 @@ def _parts(weights=None, gradients=None, state=None, master=None):
     (_parts(weights=lambda n, s, m: 4 * n, gradients=lambda n, s, m: 4 * n,
             master=lambda n, s, m: 0), "32-bit weights in mixed"),
     (_parts(master=lambda n, s, m: 0), "no master copy"),
+    (_parts(weights=lambda n, s, m: (6 if m else 4) * n, master=lambda n, s, m: 0),
+     "master copy in weights"),
     (_parts(master=lambda n, s, m: 4 * n), "master copy in float32"),
     (_parts(state=lambda n, s, m: (2 if m else 4) * s * n), "16-bit state"),
 ])

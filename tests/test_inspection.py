@@ -120,6 +120,17 @@ def test_dashboard_draws_six_panels(digits):
     plt.close(fig)
 
 
+def test_compare_runs_draws_a_row_per_run(digits):
+    import matplotlib.pyplot as plt
+
+    history = inspection.train_monitored(inspection.digits_net(0), *digits, lr=0.02, steps=5)
+    fig = inspection.compare_runs({"A": history, "B": history}, history, title="two runs")
+    assert len(fig.axes) == 10 and fig.axes[5].get_title() == "B: loss"
+    assert fig.get_suptitle() == "two runs" and fig.axes[0].get_ylabel() == "run A"
+    assert [line.get_label() for line in fig.axes[0].lines] == ["healthy", "run A"]
+    plt.close(fig)
+
+
 def test_state_dict_changes():
     net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
     with torch.no_grad():

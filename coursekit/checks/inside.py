@@ -142,7 +142,10 @@ def check_training_bytes(student_fn):
                 "weights": [
                     Mistake("weights missing", "count the weights themselves: the model keeps "
                                                "them while it trains", 0),
-                    Mistake("32-bit weights in mixed", AUTOCAST, 4 * n if mixed else -1)],
+                    Mistake("32-bit weights in mixed", AUTOCAST, 4 * n if mixed else -1),
+                    Mistake("master copy in weights", "under 'weights' count only the 16-bit "
+                            "weights (2 bytes each); the float32 master copy has its own entry, "
+                            "'master copy'", 6 * n if mixed else -1)],
                 "gradients": [
                     Mistake("gradients missing", "count the gradients: backward() stores one "
                                                  "number per parameter in .grad", 0),
