@@ -45,13 +45,6 @@ def fgsm_softmax_twice(model, x, label, eps):
     return (x + eps / 128 * grad.sign()).clamp(LOW, HIGH).detach()
 
 
-def fgsm_127_5(model, x, label, eps):
-    # the (x / 127.5 - 1) convention of other networks: 0.4 % off, within the tolerance
-    x = x.detach().clone().requires_grad_(True)
-    (grad,) = torch.autograd.grad(F.cross_entropy(model(x), torch.tensor([label])), x)
-    return (x + eps / 127.5 * grad.sign()).clamp(LOW, HIGH).detach()
-
-
 # ------------------------------------------------------------------------------ fgsm: wrong
 def _fgsm(model, x, label, eps, *, sign=1.0, unit=128.0, use_sign=True, clamp=(LOW, HIGH),
           loss="ce"):
@@ -87,6 +80,11 @@ def fgsm_eps_in_network_units(model, x, label, eps):
 
 def fgsm_eps_over_255(model, x, label, eps):
     return _fgsm(model, x, label, eps, unit=255.0)
+
+
+def fgsm_eps_over_127_5(model, x, label, eps):
+    # the (pixel / 127.5 - 1) convention of other networks: every step 0.4 % too long
+    return _fgsm(model, x, label, eps, unit=127.5)
 
 
 def fgsm_no_clamp(model, x, label, eps):
@@ -257,7 +255,6 @@ ENTRIES = [
     Answer("check_fgsm", ref.fgsm, RIGHT, "variant"),
     Answer("check_fgsm", fgsm_backward, RIGHT, "variant"),
     Answer("check_fgsm", fgsm_nll, RIGHT, "variant"),
-    Answer("check_fgsm", fgsm_127_5, RIGHT, "variant"),
     Answer("check_fgsm", fgsm_softmax_twice, RIGHT, "variant"),
     Answer("check_fgsm", fgsm_descent, "descent", "variant", names=r"down\* the loss"),
     Answer("check_fgsm", fgsm_no_sign, "no sign", "variant", names=r"its \*sign\*"),
@@ -266,6 +263,7 @@ ENTRIES = [
     Answer("check_fgsm", fgsm_eps_in_network_units, "units", "variant",
            names=r"eps is in grey levels"),
     Answer("check_fgsm", fgsm_eps_over_255, "units 255", "variant", names=r"1/255"),
+    Answer("check_fgsm", fgsm_eps_over_127_5, "units 127.5", "variant", names=r"1/127\.5"),
     Answer("check_fgsm", fgsm_no_clamp, "no clamp", "variant", names=r"clamp the result"),
     Answer("check_fgsm", fgsm_clamp_0_1, "clamp 0 1", "variant", names=r"clamped to \[0, 1\]"),
     Answer("check_fgsm", fgsm_clamp_pm1, "clamp -1 1", "variant",
@@ -427,6 +425,16 @@ def fgsm_real_requires_grad_on_input(model, x, label, eps):
     loss.backward()
     perturbed_image = x + eps / 128 * x.grad.sign()
     return torch.clamp(perturbed_image, 0, 1)
+
+
+def fgsm_real_torchattacks(model, x, label, eps):
+    # Harry24k/adversarial-attacks-pytorch FGSM: images in [0, 1] (a grey level is 1/255),
+    # images + eps * grad.sign() from torch.autograd.grad, clamped to [0, 1] by default
+    images = x.clone().detach().requires_grad_(True)
+    cost = torch.nn.CrossEntropyLoss()(model(images), torch.tensor([label]))
+    grad = torch.autograd.grad(cost, images, retain_graph=False, create_graph=False)[0]
+    adv_images = images + eps / 255 * grad.sign()
+    return torch.clamp(adv_images, min=0, max=1).detach()
 
 
 # ------------------------------------------------------------------------------ dream_steps
@@ -630,6 +638,9 @@ ENTRIES += [
     Answer("check_fgsm", fgsm_real_requires_grad_on_input, "clamp 0 1", R +
            "santhosh1705kumar/pytorch-adversarial-attackers attacks/fgsm.py",
            names=r"clamped to \[0, 1\]"),
+    Answer("check_fgsm", fgsm_real_torchattacks, "combined", R + "Harry24k/"
+           "adversarial-attacks-pytorch torchattacks/attacks/fgsm.py",
+           names=r"2 mistakes: .*1/255.*not \[0, 1\]"),
     Answer("check_dream_steps", dream_steps_real_std_normalised, "std", R + "lipzh5/"
            "DeepDreamNeuralStyleTransfer models/deepdream.py", names=r"standard deviation"),
     Answer("check_dream_steps", dream_steps_real_clip_pm1, "clamp -1 1", R + "lipzh5/"

@@ -263,6 +263,21 @@ def test_fgsm_check_explains_an_unnamed_wrong_step():
     assert result.mistake == "values" and "not the FGSM step" in result.message
 
 
+@pytest.mark.parametrize(("unit", "mistake", "phrase"), [
+    (1.0, "units", "eps is in grey levels"),      # forgot the / 128
+    (255.0, "units 255", "1/255"),               # the [0, 1] convention
+    (127.5, "units 127.5", "1/127.5"),           # the (pixel / 127.5 - 1) convention, 0.4 % off
+    (127.0, "values", "by up to 2.02"),          # not a convention: rejected, measured
+])
+def test_fgsm_check_rejects_every_grey_level_but_1_128(unit, mistake, phrase):
+    def step(model, x, label, eps):
+        return corpus_dream._fgsm(model, x, label, eps, unit=unit)
+
+    result = checks.check_fgsm(step)
+    assert not result.passed and result.mistake == mistake, result.message
+    assert phrase in result.message, result.message
+
+
 def test_total_variation_check_wants_one_number():
     result = checks.check_total_variation(lambda x: (x[..., 1:, :] - x[..., :-1, :]).abs())
     assert result.mistake == "shape" and "one number" in result.message
@@ -341,6 +356,8 @@ def _eps_255_clamp_0_1(model, x, label, eps):
 @pytest.mark.parametrize(("fn", "mistake", "phrases"), [
     (_perturbation_alone, "perturbation", ["perturbation eps · sign(grad) alone"]),
     (_eps_255_clamp_0_1, "combined", ["2 mistakes", "1/255", "not [0, 1]"]),
+    (lambda *a: corpus_dream._fgsm(*a, unit=127.5, sign=-1.0), "combined",
+     ["2 mistakes", "go *up* the loss", "not 1/127.5"]),
 ])
 def test_fgsm_names_a_perturbation_and_each_part_of_a_combined_slip(fn, mistake, phrases):
     result = checks.check_fgsm(fn)

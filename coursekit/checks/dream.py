@@ -299,9 +299,11 @@ class _Feedback(Exception):
 # ---------------------------------------------------------------------------------------------
 # Exercise: the fast gradient sign method (FGSM), an L∞-bounded adversarial step.
 
-_EPS = 2.0             # grey levels: 2/128 in network units, 2/255 and 2 are the unit slips
+_EPS = 2.0             # grey levels: 2/128 in network units; 2, 2/255, 2/127.5 are unit slips
 _SHARE = 0.999         # a right answer agrees with the reference at this share of the entries
-_ATOL = 1e-4           # (a gradient entry within round-off of 0 may take either sign)
+#                        (a gradient entry within round-off of 0 may take either sign)
+_ATOL = 1e-5           # per entry: a right step is exact up to float32 round-off (1e-7); the
+#                        scale 1/127.5 instead of 1/128 moves each entry by 6e-5 at eps = 2
 
 
 @functools.cache
@@ -373,6 +375,10 @@ def _fgsm_expected():
         Mistake("units 255", "you converted eps with 1/255: this network's inputs are "
                 "(pixel - 127) / 128, so one grey level is 1/128 here; step by eps / 128",
                 _fgsm_variant(*args, unit=255.0)),
+        Mistake("units 127.5", "you converted eps with 1/127.5, the scale of (pixel - 127.5) / "
+                "127.5, other networks' convention: this network's inputs are (pixel - 127) / "
+                "128, so one grey level is 1/128 here; step by eps / 128",
+                _fgsm_variant(*args, unit=127.5)),
         Mistake("no clamp", "clamp the result to the valid range [-127/128, 1] (pixels 0 to "
                 "255): without it, pixels that were already black or white leave the range "
                 "no image file can hold", _fgsm_variant(*args, clamp=False)),
@@ -392,7 +398,8 @@ def _fgsm_expected():
     for kind, value in [("", step), (" and clamped it to [0, 1]", step.clamp(0, 1)),
                         (" and clamped it", step.clamp(ref.LOW, ref.HIGH)),
                         (" (eps in network units)", step * 128),
-                        (" (eps / 255)", step * 128 / 255)]:
+                        (" (eps / 255)", step * 128 / 255),
+                        (" (eps / 127.5)", step * 128 / 127.5)]:
         mistakes.append(Mistake(
             "perturbation", f"you returned the perturbation eps · sign(grad) alone{kind}: FGSM "
             f"returns the adversarial *image*, x + eps/128 · sign(grad), clamped to [-127/128, "
@@ -400,7 +407,8 @@ def _fgsm_expected():
     parts = {
         "unit": [(128.0, None), (1.0, "eps is in grey levels and x in network units: step "
                                       "by eps / 128, not eps"),
-                 (255.0, "one grey level is 1/128 here, not 1/255: step by eps / 128")],
+                 (255.0, "one grey level is 1/128 here, not 1/255: step by eps / 128"),
+                 (127.5, "one grey level is 1/128 here, not 1/127.5: step by eps / 128")],
         "clamp": [((ref.LOW, ref.HIGH), None), (None, "clamp to [-127/128, 1] (you did not "
                                                       "clamp)"),
                   ((0.0, 1.0), "clamp to [-127/128, 1], not [0, 1]"),
@@ -447,8 +455,8 @@ def _judge_step(name, got, expected, mistakes, x):
         if _agreement(got, mistake.wrong) >= _SHARE:
             return Problem(mistake.message, mistake.id)
     moved = np.abs(got - x) * 128
-    return Problem(f"{name} is not the FGSM step: it moves the pixels by {moved.mean():.2g} "
-                   f"grey levels on average and by up to {moved.max():.2g} (FGSM with eps = "
+    return Problem(f"{name} is not the FGSM step: it moves the pixels by {moved.mean():.3g} "
+                   f"grey levels on average and by up to {moved.max():.3g} (FGSM with eps = "
                    f"{_EPS:g}: every entry by {_EPS:g}, less only where the range clips it), and "
                    f"{1 - _agreement(got, expected):.0%} of its entries differ from FGSM's",
                    "values")
