@@ -873,6 +873,26 @@ def weights_file(value, suffix_of, suffixes) -> tuple[Path, str]:
     return value, suffix
 
 
+def placed_digits_args(images, labels, n_per_class, size):
+    """``(images, labels)`` for placed_digits: (N, 64) float tensor, (N,) tensor of 0-9 with at
+    least ``n_per_class`` of each class; a canvas ``size`` of at least 40 (the largest digit)."""
+    import torch
+
+    if not isinstance(images, torch.Tensor) or not images.is_floating_point() or images.ndim != 2 \
+            or images.shape[1] != 64:
+        raise TypeError("images must be a float tensor of shape (N, 64) (8 x 8 digits), got "
+                        f"{type(images).__name__} {tuple(getattr(images, 'shape', ()))}")
+    if not isinstance(labels, torch.Tensor) or labels.shape != (images.shape[0],):
+        raise TypeError(f"labels must be a tensor of shape ({images.shape[0]},), got "
+                        f"{type(labels).__name__} {tuple(getattr(labels, 'shape', ()))}")
+    n_per_class = positive_int(n_per_class, "n_per_class")
+    positive_int(size, "size", minimum=40)
+    fewest = min(int((labels == c).sum()) for c in range(10))
+    if fewest < n_per_class:
+        raise ValueError(f"n_per_class={n_per_class} but one class has only {fewest} images")
+    return images, labels
+
+
 def feature_args(model, images, layer, batch_size):
     """``(model, images as a float32 tensor, layer, batch_size)`` for extract_features."""
     import torch

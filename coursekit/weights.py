@@ -29,7 +29,7 @@ from . import _frameworks, _validate
 
 __all__ = [
     "StateDictReport", "WEIGHT_SUFFIXES", "compare_state_dict", "load_matching",
-    "copy_layers_by_name", "load_weights_file", "extract_features",
+    "copy_layers_by_name", "load_weights_file", "extract_features", "placed_digits",
 ]
 
 #: file endings :func:`load_weights_file` accepts, and how it reads them
@@ -301,3 +301,38 @@ def extract_features(model, images, *, layer=None, batch_size: int = 128) -> np.
     if len(captured) != -(-x.shape[0] // batch_size):
         raise ValueError("the chosen layer was not called during the forward pass")
     return torch.cat(captured).numpy()
+
+
+def placed_digits(images, labels, *, n_per_class: int = 20, size: int = 64, seed: int = 0):
+    """Small digits scaled to random sizes and pasted at random places on a blank canvas.
+
+    Inputs: ``images`` (N, 64), 8 × 8 digits with ink in [0, 1], as a float tensor (the
+    scikit-learn digits divided by 16); ``labels`` (N,) their classes 0-9, a tensor.
+    ``n_per_class`` digits are drawn per class (without replacement) and shuffled; each is
+    resized (bilinear) to a side drawn from 24-40 pixels and placed at a uniformly random
+    position on a ``size`` × ``size`` canvas of zeros.
+    Returns ``(canvas, labels)``: a float32 array (10·n_per_class, size, size) of ink in [0, 1]
+    and the drawn digits' labels (a tensor), in the same order.
+
+    >>> import torch
+    >>> canvas, y = placed_digits(torch.rand(30, 64, dtype=torch.float64), torch.arange(30) % 10,
+    ...                           n_per_class=2, size=48)
+    >>> canvas.shape, str(canvas.dtype), sorted(y.tolist()) == sorted(list(range(10)) * 2)
+    ((20, 48, 48), 'float32', True)
+    """
+    import torch
+    import torch.nn.functional as F
+
+    images, labels = _validate.placed_digits_args(images, labels, n_per_class, size)
+    rng = np.random.default_rng(seed)
+    idx = np.concatenate([rng.choice(np.flatnonzero(labels.numpy() == c), n_per_class,
+                                     replace=False) for c in range(10)])
+    rng.shuffle(idx)
+    canvas = np.zeros((len(idx), size, size), dtype=np.float32)
+    small = images[idx].reshape(-1, 1, 8, 8)
+    for i in range(len(idx)):
+        side = int(rng.integers(24, 41))
+        top, left = rng.integers(0, size - side + 1, size=2)
+        digit = F.interpolate(small[i:i + 1], size=(side, side), mode="bilinear")
+        canvas[i, top:top + side, left:left + side] = digit[0, 0].numpy()
+    return canvas, labels[torch.as_tensor(idx)]

@@ -267,3 +267,20 @@ def test_extract_features_bad_input():
         weights.extract_features(torch.nn.Conv2d(3, 2, 1), np.zeros((1, 3, 4, 4)))
     with pytest.raises(ValueError, match="not called"):
         weights.extract_features(model, np.zeros((1, 3, 4, 4)), layer=torch.nn.ReLU())
+
+
+def test_placed_digits_draws_balanced_classes_and_pastes_each_digit_once():
+    torch = pytest.importorskip("torch")
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X, y = torch.tensor(X / 16.0), torch.tensor(y)
+    canvas, labels = weights.placed_digits(X, y, n_per_class=3, size=48, seed=1)
+    assert canvas.shape == (30, 48, 48) and canvas.dtype == np.float32
+    assert sorted(labels.tolist()) == sorted(list(range(10)) * 3)
+    assert canvas.min() >= 0 and canvas.max() <= 1 and (canvas.max(axis=(1, 2)) > 0.5).all()
+    for one in canvas:                                  # the ink fits in a square of side <= 40
+        rows, cols = np.flatnonzero(one.any(axis=1)), np.flatnonzero(one.any(axis=0))
+        assert rows[-1] - rows[0] < 40 and cols[-1] - cols[0] < 40
+    again, labels_again = weights.placed_digits(X, y, n_per_class=3, size=48, seed=1)
+    assert np.array_equal(canvas, again) and torch.equal(labels, labels_again)
