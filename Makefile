@@ -94,7 +94,7 @@ lint: $(STAMP)
 # Unit tests; tests/test_docstring_examples.py runs the >>> examples of coursekit and tools.
 # Notebooks the tests run write to build/unit-outputs, so `make test` can run nbval beside them.
 unit: $(STAMP)
-	COURSE_OUTPUT_DIR=$(CURDIR)/build/unit-outputs $(BIN)/pytest tests
+	COURSE_OUTPUT_DIR=$(CURDIR)/build/unit-outputs $(BIN)/pytest --durations=15 tests
 
 # The stored outputs are compared with a run in another configuration than the one they were
 # recorded in (tools/portability.py: SSE4.2 kernels and one thread), so an output that only holds
