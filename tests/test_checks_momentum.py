@@ -100,7 +100,7 @@ def _ewa_t_minus_one_python(values, beta):
     (_ewa_fed_back, "fed back", "fed the corrected value back into the recursion"),
     (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 - b), "divided by 1 - beta",
      "you divided by (1 - beta)"),
-    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t, n=len(x): 1 - b**n), "last divisor",
+    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 - b ** len(x)), "last divisor",
      "the last step's (1 - beta**T)"),
     (_ewa_t_minus_one_numpy, "t from 0", "the exponent t - 1"),
     (_ewa_t_minus_one_python, "t from 0", "the exponent t - 1"),

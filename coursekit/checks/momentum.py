@@ -110,6 +110,7 @@ def check_ewa_corrected(student_fn):
             same = dict(new_weight=1 - beta, old_weight=beta)
             swapped = dict(new_weight=beta, old_weight=1 - beta)
             right = _power()(beta)
+            last = 1 - beta ** len(seq)  # the last step's divisor
             problem = compare(f"your EWA (beta = {beta}, {len(seq)} values)", got,
                               ref.ewa_corrected(seq, beta), mistakes=[
                 Mistake("no correction", "no bias correction: divide m_t by (1 - beta**t), "
@@ -144,8 +145,7 @@ def check_ewa_corrected(student_fn):
                 Mistake("last divisor", "you divided every average by the last step's "
                         "(1 - beta**T): each step t has its own divisor 1 - beta**t, small at "
                         "the start, close to 1 later",
-                        _ewa_variant(seq, beta, **same,
-                                     divisor=lambda t, b=beta, n=len(seq): 1 - b**n)),
+                        _ewa_variant(seq, beta, **same, divisor=lambda t, d=last: d)),
                 Mistake("start at x1", "you started the average at the first value (m_1 = x_1): "
                         "start at m_0 = 0 and correct the bias instead",
                         _ewa_variant(seq, beta, **same, start_at_first=True)),
