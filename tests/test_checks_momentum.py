@@ -70,6 +70,19 @@ def _ewa_t_from_zero_python(values, beta):
     return out
 
 
+def _ewa_t_minus_one_numpy(values, beta):
+    with np.errstate(divide="ignore", invalid="ignore"):  # inf at t = 1
+        return _ewa(values, beta, 1 - beta, beta, lambda t: t - 1)
+
+
+def _ewa_t_minus_one_python(values, beta):
+    out, v = [], 0.0
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * float(x)
+        out.append(v / (1 - float(beta) ** (t - 1)))  # ZeroDivisionError at t = 1
+    return out
+
+
 @pytest.mark.parametrize("wrong,mistake,phrase", [
     (lambda x, b: _ewa(x, b, 1 - b, b), "no correction", "no bias correction"),
     (lambda x, b: _ewa(x, b, b, 1 - b, lambda t: t), "weights swapped", "wrong term"),
@@ -85,6 +98,12 @@ def _ewa_t_from_zero_python(values, beta):
     (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: (1 - b) ** t), "(1-beta)**t",
      "you divided by (1 - beta)**t"),
     (_ewa_fed_back, "fed back", "fed the corrected value back into the recursion"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 - b), "divided by 1 - beta",
+     "you divided by (1 - beta)"),
+    (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 - b ** len(x)), "last divisor",
+     "the last step's (1 - beta**T)"),
+    (_ewa_t_minus_one_numpy, "t from 0", "the exponent t - 1"),
+    (_ewa_t_minus_one_python, "t from 0", "the exponent t - 1"),
     (_ewa_t_from_zero, "t from 0", "t starts at 1"),
     (_ewa_t_from_zero_python, "t from 0", "t starts at 1"),
     (lambda x, b: -sol.ewa_corrected(x, b), "sign", "wrong sign: your result is the negative"),

@@ -86,8 +86,8 @@ def _power(shift=0):
 
 
 _T_FROM_ZERO = Problem("the first value came out as NaN or inf: t starts at 1, so the first "
-                       "correction divides by 1 - beta**1; with t = 0 you divided by "
-                       "1 - beta**0 = 0", "t from 0")
+                       "correction divides by 1 - beta**1; with t = 0 (or the exponent t - 1) "
+                       "you divided by 1 - beta**0 = 0", "t from 0")
 
 
 def check_ewa_corrected(student_fn):
@@ -110,6 +110,7 @@ def check_ewa_corrected(student_fn):
             same = dict(new_weight=1 - beta, old_weight=beta)
             swapped = dict(new_weight=beta, old_weight=1 - beta)
             right = _power()(beta)
+            last = 1 - beta ** len(seq)  # the last step's divisor
             problem = compare(f"your EWA (beta = {beta}, {len(seq)} values)", got,
                               ref.ewa_corrected(seq, beta), mistakes=[
                 Mistake("no correction", "no bias correction: divide m_t by (1 - beta**t), "
@@ -136,6 +137,15 @@ def check_ewa_corrected(student_fn):
                 Mistake("(1-beta)**t", "you divided by (1 - beta)**t: the weight that is really "
                         "there after t steps is 1 - beta**t (the power is on beta alone)",
                         _ewa_variant(seq, beta, **same, divisor=lambda t, b=beta: (1 - b) ** t)),
+                Mistake("divided by 1 - beta", "you divided by (1 - beta): that turns the "
+                        "average into momentum's running sum b_t = beta*b_(t-1) + x_t, which "
+                        "grows towards x/(1 - beta); the divisor must change with the step: "
+                        "1 - beta**t",
+                        _ewa_variant(seq, beta, **same, divisor=lambda t, b=beta: 1 - b)),
+                Mistake("last divisor", "you divided every average by the last step's "
+                        "(1 - beta**T): each step t has its own divisor 1 - beta**t, small at "
+                        "the start, close to 1 later",
+                        _ewa_variant(seq, beta, **same, divisor=lambda t, d=last: d)),
                 Mistake("start at x1", "you started the average at the first value (m_1 = x_1): "
                         "start at m_0 = 0 and correct the bias instead",
                         _ewa_variant(seq, beta, **same, start_at_first=True)),
