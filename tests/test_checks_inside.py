@@ -56,9 +56,9 @@ STATE = {"sgd": 0, "momentum": 1, "adam": 2}
 def _parts(weights=None, gradients=None, state=None, master=None):
     """A training_bytes built from per-part rules ``rule(n, buffers, mixed)``; a rule left out is
     the right one."""
-    def fn(n, optimizer, mixed_precision=False):
-        right = ref.training_bytes(n, optimizer, mixed_precision)
-        s, m = STATE[optimizer], mixed_precision
+    def fn(n, optimizer, weights_16bit=False):
+        right = ref.training_bytes(n, optimizer, weights_16bit)
+        s, m = STATE[optimizer], weights_16bit
         rules = {"weights": weights, "gradients": gradients, "optimizer state": state,
                  "master copy": master}
         return {part: rule(n, s, m) if rule else right[part] for part, rule in rules.items()}
@@ -86,6 +86,15 @@ def _parts(weights=None, gradients=None, state=None, master=None):
      "master copy in weights"),
     (_parts(master=lambda n, s, m: 4 * n), "master copy in float32"),
     (_parts(state=lambda n, s, m: (2 if m else 4) * s * n), "16-bit state"),
+    # plain SGD with no master copy: the one optimizer whose 16-bit layout a student may think
+    # needs no float32 copy, since it keeps no state
+    (_parts(master=lambda n, s, m: 4 * n if m and s else 0), "no master copy"),
+    # ZeRO's convention: the master copy counted under "optimizer state"
+    (_parts(state=lambda n, s, m: 4 * (s + m) * n, master=lambda n, s, m: 0),
+     "master copy in state"),
+    # Apex O2's float32 master gradients, under the gradients or beside the master copy
+    (_parts(gradients=lambda n, s, m: (6 if m else 4) * n), "apex master gradients"),
+    (_parts(master=lambda n, s, m: 8 * n if m else 0), "apex master gradients"),
 ])
 def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_training_bytes(wrong)
@@ -99,7 +108,19 @@ def test_training_bytes_autocast_layout_is_called_right_for_autocast(capsys):
                                                 gradients=lambda n, s, m: 4 * n,
                                                 master=lambda n, s, m: 0))
     assert not result.passed and "right for autocast" in result.message
-    assert "Apex O2" in result.message
+    assert "ZeRO" in result.message
+
+
+def test_training_bytes_plain_sgd_needs_its_master_copy(capsys):
+    def master_only_with_state(n, optimizer, weights_16bit=False):
+        parts = ref.training_bytes(n, optimizer, weights_16bit)
+        if optimizer == "sgd":
+            parts["master copy"] = 0
+        return parts
+
+    result = checks.check_training_bytes(master_only_with_state)
+    assert not result.passed and result.mistake == "no master copy"
+    assert "plain SGD too" in result.message
 
 
 def test_training_bytes_accepts_floats_and_tensors(capsys):
@@ -274,10 +295,32 @@ def test_first_nonfinite_in_definition_order_is_named(capsys):
     assert not result.passed and result.mistake == "definition order"
 
 
-def test_training_bytes_names_a_third_parameter_that_is_not_mixed_precision():
+def test_training_bytes_names_a_third_parameter_that_is_not_weights_16bit():
     def old_stub(n_params, optimizer, bytes_per_number=4):
         return (2 + {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]) * n_params * bytes_per_number
 
     result = checks.check_training_bytes(old_stub)
     assert not result.passed and result.mistake == "signature", result.message
-    assert "mixed_precision" in result.message and "megabytes" not in result.message
+    assert "weights_16bit" in result.message and "megabytes" not in result.message
+
+
+def test_diagnosis_accepts_natural_spellings_of_the_causes(capsys):
+    spelled = _answer(A=("optimizer.zero_grad()", "grad_norm"), B=("eval mode", "bn_var"),
+                      C=("model.eval()", "update_ratio"))
+    result = checks.check_diagnosis(spelled)            # C's spelling is understood, and wrong
+    assert not result.passed and result.mistake == "lr as eval", result.message
+    assert checks.check_diagnosis(_answer(B=("model.eval()", "bn_var"))).passed
+
+
+def test_diagnosis_accepts_run_a_from_its_exploding_batchnorm_variance(capsys):
+    # gradients that pile up blow the weights up: A's running variance passes 1e4, unique in
+    # the grid (the notebook's verify cell asserts it)
+    assert checks.check_diagnosis(_answer(A=("zero_grad", "bn_var"))).passed
+
+
+def test_diagnosis_counts_the_other_wrong_runs(capsys):
+    result = checks.check_diagnosis(_answer(A=("lr", "loss"), D=("lr", "loss")))
+    assert not result.passed and result.mistake == "zero_grad as lr"
+    assert "1 more of the four runs" in result.message
+    one = checks.check_diagnosis(_answer(D=("lr", "loss")))
+    assert "more of the four" not in one.message

@@ -87,30 +87,36 @@ PARTS = ("weights", "gradients", "optimizer state", "master copy")
 
 
 AUTOCAST = ("float32 weights and gradients are torch.autocast's layout, right for autocast (it "
-            "makes 16-bit copies per operation); mixed_precision=True asks for the other layout "
-            "of section 3 (Apex O2, DeepSpeed): 16-bit weights and gradients (2 bytes each) "
-            "plus a float32 master copy")
+            "makes 16-bit copies per operation); weights_16bit=True asks for the other layout "
+            "of section 3 (ZeRO's accounting): weights and gradients stored in 16 bits (2 bytes "
+            "each), plus what must not round away in float32")
+
+APEX = ("float32 gradients for the master copy are what Apex's O2 mode keeps as well (more than "
+        "16 bytes per parameter); this exercise counts ZeRO's layout of section 3, whose only "
+        "gradients are the 16-bit ones (2 bytes each)")
 
 
 def check_training_bytes(student_fn):
-    """Exercise: ``training_bytes(n_params, optimizer, mixed_precision=False)``, a dict of the
+    """Exercise: ``training_bytes(n_params, optimizer, weights_16bit=False)``, a dict of the
     bytes of the weights, gradients, optimizer state and master copy for ``optimizer`` in "sgd",
-    "momentum", "adam", in float32 or in the 16-bit-weights layout of mixed precision (Apex O2,
-    DeepSpeed: 16-bit weights and gradients, float32 master weights and optimizer state)."""
+    "momentum", "adam", in float32 or in the layout that stores weights and gradients in 16 bits
+    (ZeRO's accounting: 16-bit weights and gradients, float32 master weights and optimizer
+    state, for every optimizer, plain SGD included)."""
     cases = [(1000, "momentum", False), (1000, "sgd", False), (1000, "adam", False),
-             (4_652_008, "adam", False), (700, "momentum", True), (500, "adam", True)]
+             (4_652_008, "adam", False), (700, "momentum", True), (500, "adam", True),
+             (300, "sgd", True)]
 
     def test_case(n, optimizer, mixed):
         state = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
-        call = f"training_bytes({n:_}, {optimizer!r}, mixed_precision={mixed})"
+        call = f"training_bytes({n:_}, {optimizer!r}, weights_16bit={mixed})"
 
         def test(fn):
             params = list(inspect.signature(fn).parameters.values())
             third = params[2].default if len(params) >= 3 else None
             if isinstance(third, (int, float)) and not isinstance(third, bool):  # a byte size
-                return Problem(f"the third parameter of training_bytes is mixed_precision (True "
+                return Problem(f"the third parameter of training_bytes is weights_16bit (True "
                                f"or False), yours is {params[2].name}={third!r}: start from "
-                               f"training_bytes(n_params, optimizer, mixed_precision=False)",
+                               f"training_bytes(n_params, optimizer, weights_16bit=False)",
                                "signature")
             got = fn(n, optimizer, mixed)
             if not isinstance(got, dict):
@@ -149,7 +155,8 @@ def check_training_bytes(student_fn):
                 "gradients": [
                     Mistake("gradients missing", "count the gradients: backward() stores one "
                                                  "number per parameter in .grad", 0),
-                    Mistake("32-bit gradients in mixed", AUTOCAST, 4 * n if mixed else -1)],
+                    Mistake("32-bit gradients in mixed", AUTOCAST, 4 * n if mixed else -1),
+                    Mistake("apex master gradients", APEX, 6 * n if mixed else -1)],
                 "optimizer state": [
                     Mistake("momentum state", "SGD with momentum keeps one buffer per "
                             "parameter, the velocity (4 bytes each; torch.optim.SGD with "
@@ -165,17 +172,26 @@ def check_training_bytes(student_fn):
                               "not kept", extra * 4 * n if optimizer == "adam" else -1)
                       for extra in (3, 4)),
                     Mistake("16-bit state", "the optimizer state stays in float32 (4 bytes per "
-                            "number) in mixed precision: its small updates would round away "
+                            "number) with 16-bit weights: its small updates would round away "
                             "in 16 bits", 2 * state * n if mixed and state else -1),
+                    Mistake("master copy in state", "ZeRO's paper counts the float32 master "
+                            "copy among the 'optimizer states'; here it has its own entry, "
+                            "'master copy': keep under 'optimizer state' only the optimizer's "
+                            "own buffers", (4 * state + 4) * n
+                            if mixed and float(got["master copy"]) == 0 else -1),
                     Mistake("state with weights", "the optimizer state is only the optimizer's "
                             "own buffers, the weights and gradients are counted apart",
                             (4 * state + 2 * unit) * n if state else -1)],
                 "master copy": [
-                    Mistake("no master copy", "in mixed precision add the float32 master copy of "
-                            "the weights (4 bytes per parameter): the optimizer updates it, and "
-                            "the 16-bit weights are copied from it", 0 if mixed else -1),
+                    Mistake("no master copy", "with 16-bit weights add a float32 master copy of "
+                            "the weights (4 bytes per parameter), whatever the optimizer, plain "
+                            "SGD too: its step, lr · gradient, is as small as any other "
+                            "optimizer's and would round away on 16-bit weights; the optimizer "
+                            "updates the copy and the 16-bit weights are rounded from it",
+                            0 if mixed else -1),
+                    Mistake("apex master gradients", APEX, 8 * n if mixed else -1),
                     Mistake("master copy in float32", "in float32 the weights are their own "
-                            "master copy: 0 bytes for it when mixed_precision is False",
+                            "master copy: 0 bytes for it when weights_16bit is False",
                             4 * n if not mixed else -1),
                     Mistake("16-bit master copy", "the master copy is float32, 4 bytes per "
                             "parameter", 2 * n if mixed else -1)],
@@ -189,7 +205,7 @@ def check_training_bytes(student_fn):
         return test
 
     return run_checks("training_bytes", student_fn, [test_case(*case) for case in cases],
-                      hint='optimizer is one of "sgd", "momentum", "adam"; mixed_precision a bool;'
+                      hint='optimizer is one of "sgd", "momentum", "adam"; weights_16bit a bool;'
                            ' return {"weights": ..., "gradients": ..., "optimizer state": ...,'
                            ' "master copy": ...}')
 
@@ -270,7 +286,7 @@ PANELS = {
 }
 #: for each bug, the panels where it, and no other bug of the list, leaves its mark (a bad
 #: initialisation shows at step 0 in the loss and in the gradient norm alike)
-EVIDENCE = {"zero_grad": {"grad_norm"}, "eval": {"bn_var"}, "lr": {"update_ratio"},
+EVIDENCE = {"zero_grad": {"grad_norm", "bn_var"}, "eval": {"bn_var"}, "lr": {"update_ratio"},
             "init": {"loss", "grad_norm"}}
 _WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not single it out
     "loss": "a loss that climbs or stalls says that the run is broken, not which bug broke it",
@@ -294,8 +310,10 @@ def _key(value, table):
     """The key of ``table`` that a student's string names (the key or its meaning), else value."""
     if isinstance(value, str):
         text = value.strip().lower()
+        short = text.removesuffix(" mode").removesuffix("()")        # "eval mode", "eval()"
+        short = short.removeprefix("model.").removeprefix("optimizer.")   # "model.eval()"
         for key, meaning in table.items():
-            if text in (key, meaning.lower()):
+            if text in (key, meaning.lower()) or short == key:
                 return key
     return value
 
@@ -336,19 +354,25 @@ def check_diagnosis(diagnosis):
             if panel is not None and panel not in PANELS:
                 return Problem(f"run {run}: {panel!r} is not one of the panels {panels}",
                                "unknown panel")
+        problems = []
         for run in RUNS:                      # all answered: now say what is wrong, run by run
             given, panel = _pair(answer[run])
             given, panel = _key(given, CAUSES), _key(panel, PANELS)
             bug = _BUGS[run]
             if given != bug:
-                return Problem(f"run {run} is not '{CAUSES[given]}': it {_WRONG[(bug, given)]}",
-                               f"{bug} as {given}")
-            if panel not in EVIDENCE[bug]:
+                problems.append(Problem(f"run {run} is not '{CAUSES[given]}': it "
+                                        f"{_WRONG[(bug, given)]}", f"{bug} as {given}"))
+            elif panel not in EVIDENCE[bug]:
                 why = _WEAK.get((bug, panel), _WEAK[panel])
-                return Problem(f"run {run}: the cause is right, but the {PANELS[panel]} panel "
-                               f"does not single it out ({why}): which panel shows this bug "
-                               f"and no other?", f"{bug} from {panel}")
-        return None
+                problems.append(Problem(f"run {run}: the cause is right, but the "
+                                        f"{PANELS[panel]} panel does not single it out ({why}): "
+                                        f"which panel shows this bug and no other?",
+                                        f"{bug} from {panel}"))
+        if len(problems) > 1:                 # name the first, count the others
+            first = problems[0]
+            return Problem(f"{first} ({len(problems) - 1} more of the four runs need "
+                           f"another look)", first.mistake)
+        return problems[0] if problems else None
 
     result = run_checks("diagnosis", lambda: diagnosis, [lambda fn: test_all(fn())],
                         todo='not attempted yet: give each run a pair (cause, panel): a cause '

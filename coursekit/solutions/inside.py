@@ -14,23 +14,24 @@ def conv_params(c_in, c_out, k, groups=1, bias=True):
     return c_out * (c_in // groups) * k * k + (c_out if bias else 0)
 
 
-def training_bytes(n_params, optimizer, mixed_precision=False):
+def training_bytes(n_params, optimizer, weights_16bit=False):
     """Bytes that training keeps per part for ``n_params`` parameters (activations left out).
 
     Returns ``{"weights", "gradients", "optimizer state", "master copy"}`` in bytes. Plain SGD
     keeps no state, SGD with momentum one buffer per parameter, Adam two (the moving averages
     of the gradient and of its square). In float32 each number takes 4 bytes and the weights
-    are their own master copy (0 bytes). The 16-bit-weights layout of mixed precision
-    (Micikevicius et al. 2018; Apex O2, DeepSpeed) keeps 16-bit weights and gradients (2 + 2
-    bytes) for the arithmetic, a float32 master copy of the weights (4) that the optimizer
-    updates, and the optimizer state in float32 (4 per buffer). (torch.autocast instead keeps
-    float32 weights and gradients, as in float32, and makes 16-bit copies per operation.)
+    are their own master copy (0 bytes). With ``weights_16bit=True``, the layout of
+    Micikevicius et al. 2018 as ZeRO counts it (Rajbhandari et al. 2020): 16-bit weights and
+    gradients (2 + 2 bytes) for the arithmetic, and what accumulates over the steps in float32,
+    a master copy of the weights (4) that every optimizer, plain SGD too, updates, and the
+    optimizer state (4 per buffer). (torch.autocast instead keeps float32 weights and gradients,
+    as in float32, and makes 16-bit copies per operation.)
     """
     buffers = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
-    size = 2 if mixed_precision else 4
+    size = 2 if weights_16bit else 4
     return {"weights": size * n_params, "gradients": size * n_params,
             "optimizer state": 4 * buffers * n_params,
-            "master copy": 4 * n_params if mixed_precision else 0}
+            "master copy": 4 * n_params if weights_16bit else 0}
 
 
 def diagnosis():
