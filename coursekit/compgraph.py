@@ -8,7 +8,7 @@ Four rows, read left to right for the forward pass and right to left for the bac
 - backward: the gradient of the loss with respect to each forward array, with that array's
   shape (orange arrows, right to left);
 - weight gradients: ``dL/dW_k = a_{k-1}^T delta_k`` and ``dL/db_k = sum_i delta_k``, shaped
-  like ``W_k`` and ``b_k``.
+  like ``W_k`` and ``b_k`` (an arrow from ``delta_k``, and a dashed one from ``a_{k-1}`` or ``X``).
 """
 
 from __future__ import annotations
@@ -103,6 +103,11 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh", formulas: b
         if row == "grad":      # weight gradients come from the delta above them
             ax.annotate("", (x, y + 0.32), (round(x), 0.68),
                         arrowprops={**arrow, "color": BACKWARD, "lw": 1.1})
+        if row == "grad" and label.startswith("$dW"):   # ...and dW_k from the layer's input
+            source = round(x) - 1                        # X or a_{k-1}, in the forward row
+            ax.annotate("", (x - 0.12, y + 0.32), (source - 0.3, 1.68), zorder=0.5,
+                        arrowprops={**arrow, "color": FORWARD, "lw": 1.0, "ls": "--",
+                                    "connectionstyle": "angle,angleA=-90,angleB=180,rad=6"})
         if row == "grad" and formulas:
             ax.text(x, y - 0.48, _grad_formula(label), ha="center", va="center", fontsize=10,
                     color="0.2")

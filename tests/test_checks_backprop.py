@@ -222,6 +222,26 @@ def test_gradient_check_accepts_natural_correct_forms(student):
     assert checks.check_gradient_check(student).passed
 
 
+def test_gradient_check_rejects_the_library_shortcut():
+    # the one-line answer a reviewer found: the library's numerical_gradient skips the loop
+    from coursekit.gradcheck import numerical_gradient
+
+    def shortcut(net_fn, params, X, y, h=1e-5):
+        grads = net_fn(params, X, y)[1]
+        return {k: relative_error(grads[k], numerical_gradient(
+            lambda _: net_fn(params, X, y)[0], params[k], h)) for k in params}
+
+    def nested(net_fn, params, X, y, h=1e-5):
+        def numeric(k):
+            return numerical_gradient(lambda _: net_fn(params, X, y)[0], params[k], h)
+        return {k: relative_error(net_fn(params, X, y)[1][k], numeric(k)) for k in params}
+
+    for student in (shortcut, nested):
+        result = checks.check_gradient_check(student)
+        assert not result.passed and result.mistake == "library shortcut", result.message
+        assert "the loop it hides is the exercise" in result.message
+
+
 def test_gradient_check_accepts_a_restore_that_is_off_by_rounding():
     def arithmetic(net_fn, params, X, y, h=1e-5):
         _, grads = net_fn(params, X, y)

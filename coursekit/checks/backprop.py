@@ -294,6 +294,26 @@ def _forward_difference_errors(net_fn, params, X, y, h):
     return errors
 
 
+def _calls_numerical_gradient(fn) -> bool:
+    """Whether ``fn``'s code (nested functions included) reads ``numerical_gradient``, by that
+    name or through another name bound to it (a global or a closure variable)."""
+    from .. import gradcheck
+
+    names, todo = set(), [getattr(fn, "__code__", None)]
+    while todo:
+        code = todo.pop()
+        if code is not None:
+            names.update(code.co_names + code.co_freevars)
+            todo += [c for c in code.co_consts if hasattr(c, "co_names")]
+    bound = [getattr(fn, "__globals__", {}).get(n) for n in names]
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            bound.append(cell.cell_contents)
+        except ValueError:                              # a closure variable not yet assigned
+            pass
+    return "numerical_gradient" in names or any(v is gradcheck.numerical_gradient for v in bound)
+
+
 def check_gradient_check(student_fn):
     """Exercise: ``gradient_check(net_fn, params, X, y, h=1e-5) -> {name: relative error}``.
 
@@ -314,6 +334,15 @@ def check_gradient_check(student_fn):
 
     def values(errors, names=PARAM_NAMES):
         return np.array([float(errors[k]) for k in names])
+
+    def test_own_loop(_):
+        if _calls_numerical_gradient(student_fn):       # the function itself, not its recorder
+            return Problem("your check calls coursekit's numerical_gradient: the loop it hides is "
+                           "the exercise. Write it yourself: for each entry i of each parameter "
+                           "(np.ndindex(p.shape)), set p[i] to old + h and to old - h, take the "
+                           "two losses, divide their difference by 2h and put p[i] back",
+                           "library shortcut")
+        return None
 
     def test_correct_net(fn):
         errors, changed = run(fn, ref.two_layer_net)
@@ -439,7 +468,8 @@ def check_gradient_check(student_fn):
         return None
 
     return run_checks("gradient_check", student_fn,
-                      [test_correct_net, test_units, test_buggy_nets, test_any_network,
+                      [test_own_loop, test_correct_net, test_units, test_buggy_nets,
+                       test_any_network,
                        test_step, test_tiny_entry])
 
 
