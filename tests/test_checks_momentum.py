@@ -1,5 +1,7 @@
 """The checks of notebook 04 accept the reference solutions and name each typical mistake."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -113,6 +115,21 @@ def test_ewa_check_names_the_mistake(wrong, mistake, phrase):
     result = checks.check_ewa_corrected(wrong)
     assert result.passed is False
     assert result.mistake == mistake and phrase in result.message
+
+
+def test_ewa_check_rejects_a_call_to_the_course_ewa():
+    # the exercise says "without coursekit.ewa": a call is named even when the values are right
+    import coursekit.ewa
+    from coursekit.ewa import ewa
+
+    profile_before = sys.getprofile()
+    for wrong in (lambda x, b: ewa(x, b, bias_correction=True),
+                  lambda x, b: coursekit.ewa.ewa(x, b) / (1 - b ** np.arange(1, len(x) + 1))):
+        result = checks.check_ewa_corrected(wrong)
+        assert result.passed is False and result.mistake == "called ewa"
+        assert "calls the course's `ewa`" in result.message
+    assert checks.check_ewa_corrected(sol.ewa_corrected).passed
+    assert sys.getprofile() is profile_before  # the watch is switched off again
 
 
 def test_ewa_check_accepts_a_list_and_float32():

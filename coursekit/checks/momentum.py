@@ -11,10 +11,13 @@ test vector, in all three outputs or in the first output it gets wrong.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import sys
 
 import numpy as np
 
+from .. import ewa as _ewa_module
 from ..solutions import momentum as ref
 from ._core import Mistake, Problem, _as_array, compare, run_checks
 
@@ -90,15 +93,44 @@ _T_FROM_ZERO = Problem("the first value came out as NaN or inf: t starts at 1, s
                        "you divided by 1 - beta**0 = 0", "t from 0")
 
 
+_CALLED_EWA = Problem("your function calls the course's `ewa` (coursekit.ewa), which the exercise "
+                      "rules out: write the recursion m_t = beta*m_(t-1) + (1 - beta)*x_t and "
+                      "its correction yourself, with a loop", "called ewa")
+
+
+@contextlib.contextmanager
+def _watch_calls(code):
+    """Yield a list that gets an entry each time a function with code object ``code`` is called."""
+    calls, previous = [], sys.getprofile()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is code:
+            calls.append(frame)
+        if previous is not None:
+            previous(frame, event, arg)
+
+    sys.setprofile(profile)
+    try:
+        yield calls
+    finally:
+        sys.setprofile(previous)
+
+
 def check_ewa_corrected(student_fn):
-    """Exercise: ``ewa_corrected(values, beta)``: the bias-corrected EWA, one value per step."""
+    """Exercise: ``ewa_corrected(values, beta)``: the bias-corrected EWA, one value per step.
+
+    The exercise asks for a loop of one's own: a function that calls ``coursekit.ewa.ewa`` (under
+    any name) is rejected, whatever it returns."""
 
     def test_sequences(fn):
         for seq, beta in _EWA_CASES:
             try:
-                got = fn(seq.copy(), beta)
+                with _watch_calls(_ewa_module.ewa.__code__) as calls:
+                    got = fn(seq.copy(), beta)
             except ZeroDivisionError:
                 return _T_FROM_ZERO
+            if calls:
+                return _CALLED_EWA
             shaped = np.asarray(got, dtype=float) if np.ndim(got) == 1 else None
             if (shaped is not None and len(shaped) == len(seq) and not np.isfinite(shaped[0])
                     and np.all(np.isfinite(shaped[1:]))):
