@@ -81,7 +81,8 @@ def test_the_reference_backward_is_the_networks_and_coursekits():
 
 
 @pytest.mark.parametrize("step, expression",
-                         [(s, e) for s, wrongs in checks._PLANTED.items() for e, _ in wrongs])
+                         [(s, e) for table in (checks._PLANTED, checks._NAMED_ONLY)
+                          for s, wrongs in table.items() for e, _ in wrongs])
 def test_backward_names_every_typical_wrong_line(step, expression):
     def student(params, cache, y):
         return checks._three_layer_net(params, cache["X"], y, (step, expression))[1]
@@ -112,6 +113,24 @@ def test_backward_names_other_mistakes(change, mistake, phrase):
     result = checks.check_backward(_backward_returning(change))
     assert not result.passed and result.mistake == mistake and phrase in result.message, \
         result.message
+
+
+def test_tanh_applied_to_an_activation_is_named_at_its_delta():
+    # the review's answer: tanh applied again to the saved activation, in delta2 or in delta1
+    for step, a in (("delta2", "a2"), ("delta1", "a1")):
+        def student(params, cache, y, step=step, a=a):
+            expression = checks.BACKWARD_STEPS[step][0].replace(f"(1 - {a}**2)",
+                                                                 f"(1 - np.tanh({a})**2)")
+            return checks._three_layer_net(params, cache["X"], y, (step, expression))[1]
+
+        result = checks.check_backward(student)
+        assert not result.passed and result.mistake.startswith(f"{step}: "), result.message
+        assert f"applies tanh to {a}" in result.message and "expected" not in result.message
+
+
+def test_named_only_lines_are_never_planted():
+    planted = {checks.network_with_a_bug(seed)._wrong[1] for seed in range(300)}
+    assert not planted & {e for wrongs in checks._NAMED_ONLY.values() for e, _ in wrongs}
 
 
 def test_backward_must_leave_the_cache_alone():
@@ -203,6 +222,10 @@ def _sorted_values(a, n):
      "loop over the names in params itself"),
     (_gradient_check(dtype=np.float32), "values", "expected below 1e-7"),
     (lambda net_fn, params, X, y, h=1e-5: [0.0] * 4, "not a dict", "return a dict"),
+    (_gradient_check(error=lambda a, n: np.allclose(a, n)), "boolean",
+     "returned True or False for W1"),
+    (_gradient_check(error=lambda a, n: relative_error(a, n) < 1e-7), "boolean",
+     "a verdict (np.allclose or a comparison), not an error"),
 ])
 def test_gradient_check_mistakes(student, mistake, phrase):
     with np.errstate(all="ignore"):

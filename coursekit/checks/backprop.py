@@ -109,6 +109,16 @@ _PLANTED = {
 }
 
 
+#: Wrong lines that Exercise 1's check names but Exercise 3 never plants (adding them to
+#: :data:`_PLANTED` would change which bug each seed draws).
+_NAMED_ONLY = {
+    "delta2": [("(delta3 @ W3.T) * (1 - np.tanh(a2)**2)", "applies tanh to a2, which is already "
+                "tanh(z2): the derivative is then taken at the wrong point; it is 1 - a2**2")],
+    "delta1": [("(delta2 @ W2.T) * (1 - np.tanh(a1)**2)", "applies tanh to a1, which is already "
+                "tanh(z1): the derivative is then taken at the wrong point; it is 1 - a1**2")],
+}
+
+
 def _forward(params, X):
     """Section 1's forward pass: the arrays the backward pass reads, as the notebook keeps them."""
     z1 = X @ params["W1"] + params["b1"]
@@ -144,13 +154,15 @@ def check_backward(student_fn):
 
     Each gradient is compared in the order the backward pass computes them (W3, b3, W2, b2, W1,
     b1); a wrong one is matched against the gradients that each typical wrong line of
-    :data:`_PLANTED` produces, among those that leave the earlier gradients right.
+    :data:`_PLANTED` and :data:`_NAMED_ONLY` produces, among those that leave the earlier
+    gradients right.
     """
     params, X, y = _three_layer_data()
     cache = _forward(params, X)
     expected = ref.backward(params, cache, y)
     variants = [(step, expr, what, _three_layer_net(params, X, y, (step, expr))[1])
-                for step, wrongs in _PLANTED.items() for expr, what in wrongs]
+                for table in (_PLANTED, _NAMED_ONLY)
+                for step, wrongs in table.items() for expr, what in wrongs]
 
     def test(fn):
         p, c = _copy(params), _copy(cache)
@@ -353,6 +365,12 @@ def check_gradient_check(student_fn):
         if not isinstance(errors, dict) or sorted(errors) != sorted(PARAM_NAMES):
             return Problem("return a dict {parameter name: relative error} with one entry per "
                            "parameter", "not a dict")
+        booleans = [k for k in PARAM_NAMES if np.asarray(errors[k]).dtype == bool]
+        if booleans:
+            return Problem(f"your check returned True or False for {booleans[0]}: a verdict "
+                           "(np.allclose or a comparison), not an error. Return the "
+                           "number relative_error(grads[name], numerical), so that the reader "
+                           "sees how far right and wrong lie apart", "boolean")
         if message := _non_finite(errors):
             return message
         found = values(errors)
