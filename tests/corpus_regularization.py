@@ -965,7 +965,8 @@ ENTRIES = [
     Answer("check_l2_update", l2_torch, "torch tensor", V, names=r"return NumPy arrays"),
 
     Answer("check_l2_equilibrium", equilibrium_reference_style, RIGHT, V),
-    Answer("check_l2_equilibrium", equilibrium_by_iterating, RIGHT, V),
+    Answer("check_l2_equilibrium", equilibrium_by_iterating, "iterated", V,
+           names=r"the steps do not converge"),
     Answer("check_l2_equilibrium", equilibrium_numpy_float32, RIGHT, V),
     Answer("check_l2_equilibrium", equilibrium_with_lr, "lr in the answer", V,
            names=r"lr cancels"),

@@ -134,11 +134,42 @@ def test_l2_equilibrium_check_accepts_natural_forms(right, capsys):
     (lambda a, lr, lam: a / (1 + lam / 2), "the ½ cancels", "lam/2"),
     (lambda a, lr, lam: a - np.sign(a) * lam, "L1 penalty", "L1 shift"),
     (lambda a, lr, lam: a / (1 + lam) + 0.01, "is not right", "values"),
+    (lambda a, lr, lam: a / (1 + lr), "lr where lam belongs", "lr for lam"),
+    (lambda a, lr, lam: a / lam, "not -a", "data gradient without w"),
 ])
 def test_l2_equilibrium_check_names_the_mistake(wrong, phrase, mistake, capsys):
     result = _message(checks.check_l2_equilibrium, wrong, capsys)
     assert result.passed is False
     assert phrase in result.message and result.mistake == mistake, result.message
+
+
+def _iterate(steps):
+    def equilibrium(a, lr, lam):
+        w = 0.0
+        for _ in range(steps):
+            w = (1 - lr * lam) * w - lr * (w - a)
+        return w
+    return equilibrium
+
+
+@pytest.mark.parametrize("steps, phrase", [
+    (200, "close to the fixed point but not on it"),      # a near miss, printed to 9 digits
+    (20_000, "the steps do not converge"),                # the case with lr·(1 + lam) > 2
+])
+def test_l2_equilibrium_check_asks_to_solve_not_iterate(steps, phrase, capsys):
+    with np.errstate(all="ignore"):
+        result = _message(checks.check_l2_equilibrium, _iterate(steps), capsys)
+    assert not result.passed and result.mistake == "iterated", result.message
+    assert phrase in result.message and "solve for w" in result.message
+
+
+def test_l2_equilibrium_message_speaks_of_size_for_negative_weights(capsys):
+    def small_for_negatives(a, lr, lam):                  # right for a > 0, |w| too small else
+        return a / (1 + lam) * (1 if a > 0 else 0.9)
+
+    result = _message(checks.check_l2_equilibrium, small_for_negatives, capsys)
+    assert not result.passed and "a = -2.0" in result.message
+    assert "its size |w| is too small" in result.message, result.message
 
 
 def test_the_reference_equilibrium_is_where_the_step_stops():
@@ -445,6 +476,8 @@ def test_mcnemar_reference_counts_the_disagreements():
     assert ref.mcnemar(a, b, y) == (2, 1, 1.0)
     b_, c_, p = ref.mcnemar(np.zeros(30, int), np.ones(30, int), np.zeros(30, int))
     assert (b_, c_) == (30, 0) and p == pytest.approx(2 * 0.5**30)
+    same = np.array([0, 1, 2, 1])                       # identical classifiers: b + c = 0
+    assert ref.mcnemar(same, same, np.array([0, 1, 1, 1])) == (0, 0, 1.0)
 
 
 # ---------------------------------------------------------------- what passes works downstream

@@ -78,8 +78,9 @@ def check_l2_update(student_fn):
                       hint="w and grad are arrays of the same shape; lr and lam are floats")
 
 
-# (a, lr, lam) with the data loss ½(w - a)²: both signs, and lr·lam far from lam
-_EQUILIBRIUM_CASES = [(3.0, 0.1, 0.4), (-2.0, 0.05, 0.3), (1.5, 0.2, 2.0)]
+# (a, lr, lam) with the data loss ½(w - a)²: both signs, and lr·lam far from lam. The last case
+# has lr·(1 + lam) > 2: its steps diverge, but the fixed point exists, so only solving finds it.
+_EQUILIBRIUM_CASES = [(3.0, 0.1, 0.4), (-2.0, 0.05, 0.3), (1.5, 0.2, 2.0), (2.0, 1.5, 0.5)]
 
 
 def check_l2_equilibrium(student_fn):
@@ -88,6 +89,9 @@ def check_l2_equilibrium(student_fn):
     def test(fn):
         for a, lr, lam in _EQUILIBRIUM_CASES:
             got = fn(a, lr, lam)
+            problem = _iterated(got, a, lr, lam)
+            if problem:
+                return problem
             problem = compare("the weight at which the steps stop", got, a / (1 + lam), mistakes=[
                 Mistake("lr in the answer", "your answer depends on the learning rate: at the "
                         "fixed point the whole step is zero, lr·(data gradient + lam·w) = 0, so "
@@ -111,7 +115,14 @@ def check_l2_equilibrium(student_fn):
                 Mistake("L1 shift", "moving a towards 0 by lam is what an L1 penalty would do; "
                         "with L2 the gradient lam·w grows with w: solve (w - a) + lam·w = 0",
                         a - np.sign(a) * lam),
+                Mistake("lr for lam", "you used lr where lam belongs: the penalty's gradient is "
+                        "lam·w, and lr cancels at the fixed point. Solve (w - a) + lam·w = 0",
+                        a / (1 + lr)),
+                Mistake("data gradient without w", "the data gradient is (w - a), not -a: w "
+                        "appears in both terms. Solve (w - a) + lam·w = 0", a / lam),
             ])
+            if problem and problem.mistake == "values":
+                problem = _magnitude(got, a / (1 + lam))
             if problem:
                 return Problem(f"with a = {a}, lr = {lr}, lam = {lam}: {problem}", problem.mistake)
         return None
@@ -119,6 +130,40 @@ def check_l2_equilibrium(student_fn):
     return run_checks("l2_equilibrium", student_fn, [test],
                       hint="a, lr and lam are floats; return one number, the weight w at which "
                            "the step leaves w unchanged")
+
+
+def _iterated(got, a, lr, lam):
+    """A Problem when ``got`` looks like the step run many times instead of the solved fixed point:
+    not finite or far off where the steps diverge, or a near miss that a loop leaves behind."""
+    try:
+        value = float(np.asarray(got, dtype=np.float64))
+    except (TypeError, ValueError):
+        return None                       # compare() explains the type
+    exact = a / (1 + lam)
+    where = f"with a = {a}, lr = {lr}, lam = {lam}"
+    if lr * (1 + lam) >= 2 and not (np.isfinite(value) and abs(value - exact) < 1e-6 * abs(exact)):
+        if not np.isfinite(value) or abs(value) > 10 * abs(a):
+            return Problem(f"{where} the steps do not converge (lr·(1 + lam) > 2), yet the point "
+                           "where a step leaves w unchanged still exists. Your answer looks like "
+                           "the step run many times: set w_next = w in the step and solve for w",
+                           "iterated")
+    gap = abs(value - exact) / abs(exact)
+    if 1e-6 < gap < 1e-3:
+        return Problem(f"{where} your w = {value:.9g} is close to the fixed point but not on it "
+                       f"(relative gap {gap:.0e}): that is what running the step for a while "
+                       "leaves behind. Set w_next = w in the step and solve for w exactly",
+                       "iterated")
+    return None
+
+
+def _magnitude(got, expected):
+    """The generic message for a wrong number, in words that also fit a negative weight."""
+    value = float(np.asarray(got, dtype=np.float64))
+    if value * expected <= 0:
+        return Problem(f"w = {value:.6g} is not right: it has the wrong sign (or is 0)", "values")
+    word = "too large" if abs(value) > abs(expected) else "too small"
+    return Problem(f"w = {value:.6g} is not right: its size |w| is {word}; solve "
+                   "(w - a) + lam·w = 0", "values")
 
 
 # ------------------------------------------------------------------------------ dropout
