@@ -297,7 +297,7 @@ def _weighted(make):
                else _coefficients(n, s, d)), "wrong end", "reversed"),
     (_weighted(lambda n, s, d: np.exp(-np.arange(n - 1, -1, -1) / 2) / np.exp(
         -np.arange(n - 1, -1, -1) / 2).sum() if s == "exponential" else _coefficients(n, s, d)),
-     "weights the snapshots (oldest first) by", "coefficients"),
+     "ignore the argument decay", "ignored decay"),
     # the form of the answer
     (lambda snaps, scheme, decay=None: [[row for row in a] for a in
                                         ref.average_snapshots(snaps, scheme, decay)],

@@ -143,7 +143,12 @@ def check_average_snapshots(student_fn):
             ]
         raw = decay ** np.arange(n - 1, -1, -1, dtype=float)
         swapped = (1 - decay) ** np.arange(n - 1, -1, -1, dtype=float)
+        tutorial = np.exp(-np.arange(n - 1, -1, -1, dtype=float) / 2)
         return [
+            Mistake("ignored decay", f"your coefficients fall by the tutorial's fixed factor "
+                    f"e^(-1/2) = 0.607 per step back and ignore the argument decay (here "
+                    f"{decay}): each step back multiplies the coefficient by decay",
+                    tutorial / tutorial.sum()),
             Mistake("not normalised", "the exponential coefficients do not sum to 1: divide "
                     "decay**k by its sum", raw),
             Mistake("ema weights", "unnormalised EMA weights (1-decay)·decay**k do not sum to 1 "
