@@ -478,6 +478,11 @@ def check_choose_ema(student_fn):
                                f"chosen decay, its EMA weights and their test loss; yours "
                                f"returned {_describe(got)}", "return form")
             decay, ema, test_value = got
+            if not calls["val"] and len(calls["test"]) > 1:
+                return Problem("you chose the decay with test_loss and never called val_loss: "
+                               "a decay picked for its test loss makes that test loss an "
+                               "optimistic estimate. Choose with val_loss, then call test_loss "
+                               "once, for the chosen EMA", "chose on test")
             if not calls["val"]:
                 return Problem("your function never called val_loss: compute each decay's EMA "
                                "and choose the one with the lowest validation loss", "no val")
