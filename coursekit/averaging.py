@@ -335,13 +335,14 @@ def plot_paired_differences(panels, baseline: str, methods, *, titles=("", "")):
     return fig
 
 
-def plot_ema_choice(decays, val_by_decay, last_val, last_test, ema_test):
+def plot_ema_choice(decays, val_by_decay, last_val, last_test, ema_test, *, steps=None):
     """Left: validation loss of each decay's EMA, per run and averaged; right: test loss of the
     chosen EMA against the last step, one dot per run.
 
     Inputs: ``decays`` (k,); ``val_by_decay`` (runs, k) validation cross-entropies; ``last_val``
-    (runs,) the last step's validation loss; ``last_test``, ``ema_test`` (runs,) test losses.
-    Returns the figure.
+    (runs,) the last step's validation loss; ``last_test``, ``ema_test`` (runs,) test losses;
+    ``steps``, if given, the number of steps each EMA averaged (named on the x-axis, since a
+    memory 1/(1 - decay) longer than that is cut short). Returns the figure.
     """
     import matplotlib.pyplot as plt
 
@@ -362,7 +363,8 @@ def plot_ema_choice(decays, val_by_decay, last_val, last_test, ema_test):
                 label=f"last step, mean over {runs} seeds")
     ax1.set_xticks(x, [f"{d}\n({1 / (1 - d):.0f})" for d in decays])
     ax1.set(title="Validation loss of the EMA by decay",
-            xlabel="decay (steps averaged ≈ 1/(1 − decay))",
+            xlabel="decay (memory ≈ 1/(1 − decay) steps)"
+            + (f"; each EMA averages {steps} steps" if steps else ""),
             ylabel="validation cross-entropy (nats)")
     ax1.legend(fontsize=9)
     ax2.scatter(last_test, ema_test, color=PALETTE[2], edgecolor="k", zorder=3, label="one seed")

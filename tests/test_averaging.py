@@ -410,4 +410,8 @@ def test_plots_return_figures():
     fig = plot_paired_differences([(values, 1, "nats")], "final model", ["equal"], titles=("t",))
     fig2 = plot_ema_choice([0.9, 0.99], np.ones((3, 2)), np.ones(3), np.ones(3), np.zeros(3))
     assert len(fig.axes) == 1 and len(fig2.axes) == 2
+    fig3 = plot_ema_choice([0.9, 0.99], np.ones((3, 2)), np.ones(3), np.ones(3), np.zeros(3),
+                           steps=200)
+    assert "averages 200 steps" in fig3.axes[0].get_xlabel()
+    assert "averages" not in fig2.axes[0].get_xlabel()
     plt.close("all")

@@ -297,7 +297,7 @@ def _weighted(make):
                else _coefficients(n, s, d)), "wrong end", "reversed"),
     (_weighted(lambda n, s, d: np.exp(-np.arange(n - 1, -1, -1) / 2) / np.exp(
         -np.arange(n - 1, -1, -1) / 2).sum() if s == "exponential" else _coefficients(n, s, d)),
-     "weights the snapshots (oldest first) by", "coefficients"),
+     "ignore the argument decay", "ignored decay"),
     # the form of the answer
     (lambda snaps, scheme, decay=None: [[row for row in a] for a in
                                         ref.average_snapshots(snaps, scheme, decay)],
@@ -385,3 +385,21 @@ def test_match_hidden_units_accepts_the_smallest_squared_distance():
         return _assign(((_full(wa)[:, None] - _full(wb)[None]) ** 2).sum(axis=2), False)
 
     assert checks.check_match_hidden_units(by_distance).passed
+
+
+def test_choose_ema_names_a_choice_on_test_without_validation():
+    """Choosing by test_loss alone (val_loss never called) is named as the leak it is."""
+    def on_test_only(trajectory, decays, val_loss, test_loss):
+        best = None
+        for decay in decays:
+            ema = np.array(trajectory[0], dtype=float)
+            for row in trajectory[1:]:
+                ema = decay * ema + (1 - decay) * row
+            loss = test_loss(ema)
+            if best is None or loss < best[0]:
+                best = (loss, decay, ema)
+        return best[1], best[2], best[0]
+
+    result = checks.check_choose_ema(on_test_only)
+    assert not result.passed and result.mistake == "chose on test", result.message
+    assert "never called val_loss" in result.message and "optimistic" in result.message

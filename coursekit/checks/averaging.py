@@ -143,7 +143,12 @@ def check_average_snapshots(student_fn):
             ]
         raw = decay ** np.arange(n - 1, -1, -1, dtype=float)
         swapped = (1 - decay) ** np.arange(n - 1, -1, -1, dtype=float)
+        tutorial = np.exp(-np.arange(n - 1, -1, -1, dtype=float) / 2)
         return [
+            Mistake("ignored decay", f"your coefficients fall by the tutorial's fixed factor "
+                    f"e^(-1/2) = 0.607 per step back and ignore the argument decay (here "
+                    f"{decay}): each step back multiplies the coefficient by decay",
+                    tutorial / tutorial.sum()),
             Mistake("not normalised", "the exponential coefficients do not sum to 1: divide "
                     "decay**k by its sum", raw),
             Mistake("ema weights", "unnormalised EMA weights (1-decay)·decay**k do not sum to 1 "
@@ -473,6 +478,11 @@ def check_choose_ema(student_fn):
                                f"chosen decay, its EMA weights and their test loss; yours "
                                f"returned {_describe(got)}", "return form")
             decay, ema, test_value = got
+            if not calls["val"] and len(calls["test"]) > 1:
+                return Problem("you chose the decay with test_loss and never called val_loss: "
+                               "a decay picked for its test loss makes that test loss an "
+                               "optimistic estimate. Choose with val_loss, then call test_loss "
+                               "once, for the chosen EMA", "chose on test")
             if not calls["val"]:
                 return Problem("your function never called val_loss: compute each decay's EMA "
                                "and choose the one with the lowest validation loss", "no val")
