@@ -378,7 +378,7 @@ CONTRACT = [
         match="diagnosis must be a dict"),
     bad(inside_widget.update, "fc9", torch.nn.Sequential(torch.nn.Linear(2, 2)),
         match="layer must be one of"),
-    bad(initialization_checks.check_prediction, "1.4", 2e-8, error=TypeError,
+    bad(initialization_checks.check_prediction, "2.8", 5e-8, error=TypeError,
         match="he_std_z20 must be a number"),
 ]
 

@@ -65,12 +65,17 @@ def init_he_(module):
             nn.init.zeros_(module.bias)
 
 
-def predicted_std_z20():
-    """Predicted std of ``z_20`` in a ReLU stack 64 -> 128 -> ... with N(0, 1) input, zero biases.
+#: The input of Exercise 2: x ~ N(0, INPUT_STD²), so E[x²] = 4.
+INPUT_STD = 2.0
 
-    Returns ``(he, torch_default)``. Var(z_1) = n_0·Var(w)·E[x²] with E[x²] = 1 (the input is
-    not a ReLU output); every later layer multiplies by n·Var(w)/2. He, Var(w) = 2/n: 2, then
-    ×1, so sqrt(2) at every depth. PyTorch's default U(±1/sqrt(n)), Var(w) = 1/(3n): 1/3, then
-    ×1/6 per layer, so Var(z_20) = (1/3)·(1/6)^19.
+
+def predicted_std_z20():
+    """Predicted std of ``z_20`` in a ReLU stack 64 -> 128 -> ... with N(0, 4) input, zero biases.
+
+    Returns ``(he, torch_default)``. Var(z_1) = n_0·Var(w)·E[x²] with E[x²] = 4 (the input is
+    not a ReLU output); every later layer multiplies by n·Var(w)/2. He, Var(w) = 2/n: 8, then
+    ×1, so sqrt(8) at every depth. PyTorch's default U(±1/sqrt(n)), Var(w) = 1/(3n): 4/3, then
+    ×1/6 per layer, so Var(z_20) = (4/3)·(1/6)^19.
     """
-    return math.sqrt(2.0), math.sqrt(1.0 / 3.0 * (1.0 / 6.0) ** 19)
+    ex2 = INPUT_STD**2
+    return math.sqrt(2.0 * ex2), math.sqrt(ex2 / 3.0 * (1.0 / 6.0) ** 19)

@@ -36,7 +36,7 @@ from torch import nn
 
 from coursekit import data
 from coursekit.deepstats import layer_stats, theory_std
-from coursekit.solutions.initialization import init_he_, predicted_std_z20
+from coursekit.solutions.initialization import INPUT_STD, init_he_, predicted_std_z20
 
 STEPS, EVAL_AT, SEEDS, BATCH = 1200, 300, (0, 1, 2, 3), 64
 DEPTH, WIDTH = 30, 128
@@ -159,9 +159,10 @@ def main():
               f"max {runs[:, 9:].max():.3f}")
     print()
 
-    print(f"## 2. std of z_20 in the {DEPTH}-layer network (width {WIDTH}), 256 N(0, 1) inputs, "
-          "seeds 0-9\n")
-    x = torch.randn(256, 64, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    print(f"## 2. std of z_20 in the {DEPTH}-layer network (width {WIDTH}), 256 "
+          f"N(0, {INPUT_STD**2:g}) inputs, seeds 0-9\n")
+    x = INPUT_STD * torch.randn(256, 64, dtype=torch.float64,
+                                generator=torch.Generator().manual_seed(0))
     for label, rule, theory in [("He normal", init_he_, predicted_std_z20()[0]),
                                 ("PyTorch default weights, zero biases", zero_biases_,
                                  predicted_std_z20()[1])]:
