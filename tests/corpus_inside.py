@@ -460,7 +460,7 @@ ENTRIES = [
            RIGHT, "variant"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("init", "grad_norm")}, RIGHT, "variant"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("init", "update_ratio")},
-           "init read from the update ratio", "variant", names=r"small learning rate"),
+           "init read from the update ratio", "variant", names=r"at step 0 this run's update"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "A": ("lr", "grad_norm")}, "zero_grad as lr",
            "variant", names=r"run A .*exactly the healthy run's first step"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "B": ("healthy", None)}, "eval as healthy",
