@@ -470,7 +470,7 @@ ENTRIES = [
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("overfitting", "loss")},
            "not a listed cause", "variant", names=r"not one of the causes"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "C": ("lr", "dead")}, "lr read from dead ReLUs",
-           "variant", names=r"does not single it out"),
+           "variant", names=r"does not show the bug itself"),
     Answer("check_first_nonfinite", first_nonfinite_list, RIGHT, "variant"),
     Answer("check_first_nonfinite", first_nonfinite_isnan, "isnan only", "variant",
            names=r"torch\.isfinite"),

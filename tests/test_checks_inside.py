@@ -165,7 +165,7 @@ def test_every_wrong_panel_is_named(run, panel, capsys):
     assert right in checks.EVIDENCE[cause]
     assert result.passed == (panel in checks.EVIDENCE[cause])
     if not result.passed:
-        assert result.mistake == f"{cause} from {panel}" and "does not single it out" in \
+        assert result.mistake == f"{cause} from {panel}" and "does not show the bug itself" in \
             result.message
 
 
@@ -326,7 +326,7 @@ def test_diagnosis_panels_follow_the_criterion_of_the_exercise(answer, mistake, 
     result = checks.check_diagnosis(_answer(**answer))
     assert result.passed == (mistake is None), result.message
     if mistake:
-        assert result.mistake == mistake and "at step 0 or in the quantity it changes" in \
+        assert result.mistake == mistake and "at step 0 or in the quantity the bug changes" in \
             result.message
 
 

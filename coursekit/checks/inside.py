@@ -300,30 +300,23 @@ _WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not 
     "update_ratio": "an update/weight ratio that drifts away from the healthy run's follows from "
                     "several of these bugs",
     "bn_var": "a BatchNorm variance that grows follows from several of these bugs",
-    ("eval", "loss"): "this run's loss falls much like the healthy run's: the loss does not show "
-                      "this bug",
-    ("eval", "grad_norm"): "this run's gradient norm stays within the healthy run's range: it "
-                           "does not show this bug",
-    ("eval", "update_ratio"): "this run's update/weight ratio follows the healthy run's: it does "
-                              "not show this bug",
-    ("eval", "dead"): "this run's ReLUs do not die (about 3 % of a layer at most, as in the "
-                      "healthy run): this panel does not show the bug",
+    ("eval", "loss"): "this run's loss falls much like the healthy run's",
+    ("eval", "grad_norm"): "this run's gradient norm stays within the healthy run's range",
+    ("eval", "update_ratio"): "this run's update/weight ratio follows the healthy run's",
+    ("eval", "dead"): "this run's ReLUs do not die: about 3 % of a layer at most, as in the "
+                      "healthy run",
     ("zero_grad", "update_ratio"): "the update/weight ratio shows a healthy first step, and it "
                                    "rises later because each step applies whatever has piled up "
-                                   "in the gradients: a consequence; look at the quantity the bug "
-                                   "itself changes",
+                                   "in the gradients: a consequence",
     ("zero_grad", "bn_var"): "this run's running variance does end far above every other run's, "
                              "but it only follows the activations, which grow as the weights "
-                             "blow up (steps that are too large grow it too): a consequence; "
-                             "look at the quantity the bug itself changes",
+                             "blow up, and steps that are too large grow it too: a consequence",
     ("lr", "grad_norm"): "this run's gradient norm starts exactly at the healthy run's and falls "
-                         "to 0 only later, once nearly all the ReLUs of a layer have died (see "
-                         "the dead panel): it shows dead units, not what killed them; a bug "
-                         "there from the first step shows at step 0",
+                         "to 0 only later, once nearly all the ReLUs of a layer have died, as "
+                         "the dead panel shows: it shows dead units, not what killed them",
     ("init", "update_ratio"): "at step 0 this run's update/weight ratio is close to the healthy "
                               "run's; it falls below it only later, because steps of the usual "
-                              "size are small next to these large weights: the bad start itself "
-                              "shows at step 0, in another panel",
+                              "size are small next to these large weights",
 }
 
 
@@ -387,9 +380,9 @@ def check_diagnosis(diagnosis):
             elif panel not in EVIDENCE[bug]:
                 why = _WEAK.get((bug, panel), _WEAK[panel])
                 problems.append(Problem(f"run {run}: the cause is right, but the "
-                                        f"{PANELS[panel]} panel does not single it out ({why}): "
-                                        f"which panel shows the bug itself, at step 0 or in the "
-                                        f"quantity it changes?",
+                                        f"{PANELS[panel]} panel does not show the bug itself "
+                                        f"({why}): which panel does, at step 0 or in the "
+                                        f"quantity the bug changes?",
                                         f"{bug} from {panel}"))
         if len(problems) > 1:                 # name the first, count the others
             first = problems[0]
