@@ -1,8 +1,10 @@
 """The checks of notebook 08 accept the reference solutions and name each typical mistake."""
 
+import numpy as np
 import pytest
 import torch
 
+from coursekit import data, inspection
 from coursekit.checks import inside as checks
 from coursekit.solutions import inside as ref
 
@@ -163,7 +165,7 @@ def test_every_wrong_panel_is_named(run, panel, capsys):
     assert right in checks.EVIDENCE[cause]
     assert result.passed == (panel in checks.EVIDENCE[cause])
     if not result.passed:
-        assert result.mistake == f"{cause} from {panel}" and "does not single it out" in \
+        assert result.mistake == f"{cause} from {panel}" and "does not show the bug itself" in \
             result.message
 
 
@@ -312,10 +314,74 @@ def test_diagnosis_accepts_natural_spellings_of_the_causes(capsys):
     assert checks.check_diagnosis(_answer(B=("model.eval()", "bn_var"))).passed
 
 
-def test_diagnosis_accepts_run_a_from_its_exploding_batchnorm_variance(capsys):
-    # gradients that pile up blow the weights up: A's running variance passes 1e4, unique in
-    # the grid (the notebook's verify cell asserts it)
-    assert checks.check_diagnosis(_answer(A=("zero_grad", "bn_var"))).passed
+@pytest.mark.parametrize("answer, mistake", [
+    ({"A": ("zero_grad", "bn_var")}, "zero_grad from bn_var"),      # a consequence, not the bug
+    ({"C": ("lr", "grad_norm")}, "lr from grad_norm"),              # the dead units, later
+    ({"D": ("init", "update_ratio")}, "init from update_ratio"),    # not at step 0
+    ({"D": ("init", "bn_var")}, None),                              # 8 times healthy at step 0
+    ({"A": ("zero grad", "grad norm")}, None),                      # spaces for underscores
+    ({"A": ("Zero-Grad", "grad_norm"), "C": ("lr", "update ratio")}, None),
+])
+def test_diagnosis_panels_follow_the_criterion_of_the_exercise(answer, mistake, capsys):
+    result = checks.check_diagnosis(_answer(**answer))
+    assert result.passed == (mistake is None), result.message
+    if mistake:
+        assert result.mistake == mistake and "at step 0 or in the quantity the bug changes" in \
+            result.message
+
+
+@pytest.fixture(scope="module")
+def grid():
+    X, y, _, _ = data.digits()
+    healthy = inspection.train_monitored(inspection.digits_net(seed=0), X, y,
+                                         lr=checks.HEALTHY_LR)
+    return {**checks.mystery_runs(), "healthy": healthy}
+
+
+def _panels(history):
+    """The five curves of the figure, as compare_runs draws them (one number per step)."""
+    return {"loss": history["loss"], "grad_norm": history["grad_norm"].sum(1),
+            "update_ratio": np.median(history["update_ratio"], axis=1),
+            "dead": history["dead"].max(1), "bn_var": history["bn_var"][:, 0]}
+
+
+def test_the_accepted_panels_meet_the_criterion_and_the_others_do_not(grid):
+    # criterion: far from the healthy run at step 0 (a factor 3 at least; the dead fraction, a
+    # count out of 64 units, is compared above 5 %), or, for a bug with nothing at step 0, the
+    # quantity it changes (zero_grad: the gradients; eval: BatchNorm's statistics)
+    runs = {run: _panels(history) for run, history in grid.items()}
+    healthy = runs.pop("healthy")
+    changes = {"zero_grad": "grad_norm", "eval": "bn_var"}
+    for run, bug in checks._BUGS.items():
+        floor = {"dead": 0.05}
+        far = {panel for panel, curve in runs[run].items()
+               if not 1 / 3 < (curve[0] + floor.get(panel, 1e-3))
+               / (healthy[panel][0] + floor.get(panel, 1e-3)) < 3}
+        assert checks.EVIDENCE[bug] == (far or {changes[bug]}), run
+
+
+def test_the_panel_messages_are_true_for_the_grid(grid):
+    runs = {run: _panels(history) for run, history in grid.items()}
+    A, B, C, D, healthy = (runs[k] for k in ("A", "B", "C", "D", "healthy"))
+    # eval: B's gradient norm, ratio and dead ReLUs stay with the healthy run's
+    assert healthy["grad_norm"].min() <= B["grad_norm"].min() <= B["grad_norm"].max() <= \
+        healthy["grad_norm"].max()
+    assert abs(np.median(B["update_ratio"]) / np.median(healthy["update_ratio"]) - 1) < 0.1
+    assert B["dead"].max() <= healthy["dead"].max() < 0.035 and B["loss"][-10:].mean() < 0.1
+    # zero_grad: A's first step is healthy; its BatchNorm variance ends above every other run's
+    assert A["update_ratio"][0] == healthy["update_ratio"][0]
+    assert A["bn_var"][-1] > 100 * max(r["bn_var"].max() for r in (B, C, D, healthy))
+    assert C["bn_var"].max() > 100 * healthy["bn_var"].max()          # large steps grow it too
+    # lr: C's gradient norm starts at the healthy one and falls to 0 only where ReLUs died
+    assert C["grad_norm"][0] == healthy["grad_norm"][0]
+    low = C["grad_norm"] < 1e-2
+    assert low.sum() > 20 and C["dead"][low].min() > 0.9 and low.argmax() > 50
+    # init: D's ratio at step 0 is close to the healthy run's, below it later
+    assert 1 / 3 < D["update_ratio"][0] / healthy["update_ratio"][0] < 3
+    assert np.median(D["update_ratio"][10:]) < np.median(healthy["update_ratio"][10:]) / 3
+    # the generic messages: several bugs make the BatchNorm variance grow, or ReLUs die
+    assert sum(r["bn_var"].max() > 10 * healthy["bn_var"].max() for r in (A, C, D)) == 3
+    assert sum(r["dead"].max() > 0.3 for r in (A, C, D)) == 3
 
 
 def test_diagnosis_counts_the_other_wrong_runs(capsys):

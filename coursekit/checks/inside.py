@@ -284,25 +284,39 @@ PANELS = {
     "dead": "dead ReLUs",
     "bn_var": "BatchNorm running variance",
 }
-#: for each bug, the panels where it, and no other bug of the list, leaves its mark (a bad
-#: initialisation shows at step 0 in the loss and in the gradient norm alike)
-EVIDENCE = {"zero_grad": {"grad_norm", "bn_var"}, "eval": {"bn_var"}, "lr": {"update_ratio"},
-            "init": {"loss", "grad_norm"}}
-_WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not single it out
+#: for each bug, the panels where the bug itself shows (the criterion of the exercise): a panel
+#: already far from the healthy run at step 0, or, for a bug that needs steps to show, the monitor
+#: of the very quantity it changes. A bad start shows at step 0 in the loss, the gradient norm and
+#: BatchNorm's variance (8 times the healthy run's or more); steps that are too large in the
+#: first update/weight ratio (50 times); a missing zero_grad leaves nothing at step 0 (its first
+#: step is the healthy one) and changes the gradients; eval mode changes BatchNorm's statistics.
+EVIDENCE = {"zero_grad": {"grad_norm"}, "eval": {"bn_var"}, "lr": {"update_ratio"},
+            "init": {"loss", "grad_norm", "bn_var"}}
+_WEAK = {  # (bug, a panel that is not its evidence) -> why that panel does not show the bug itself
     "loss": "a loss that climbs or stalls says that the run is broken, not which bug broke it",
     "dead": "dying ReLUs say that units stopped, not what stopped them: a bad start or steps "
             "that are too large can both do it",
     "grad_norm": "a gradient norm that is large or falls to 0 follows from several of these bugs",
     "update_ratio": "an update/weight ratio that drifts away from the healthy run's follows from "
                     "several of these bugs",
-    "bn_var": "a BatchNorm variance that swings follows from several of these bugs",
-    ("eval", "loss"): "this run's loss falls much like the healthy run's: the loss does not show "
-                      "this bug",
-    ("zero_grad", "update_ratio"): "the update/weight ratio shows a healthy first step, which "
-                                   "rules out the learning rate, but a later rise could also come "
-                                   "from steps too large; look for what grows step after step",
-    ("init", "update_ratio"): "steps that are small for these weights would also come from a "
-                              "small learning rate; the start itself shows elsewhere",
+    "bn_var": "a BatchNorm variance that grows follows from several of these bugs",
+    ("eval", "loss"): "this run's loss falls much like the healthy run's",
+    ("eval", "grad_norm"): "this run's gradient norm stays within the healthy run's range",
+    ("eval", "update_ratio"): "this run's update/weight ratio follows the healthy run's",
+    ("eval", "dead"): "this run's ReLUs do not die: about 3 % of a layer at most, as in the "
+                      "healthy run",
+    ("zero_grad", "update_ratio"): "the update/weight ratio shows a healthy first step, and it "
+                                   "rises later because each step applies whatever has piled up "
+                                   "in the gradients: a consequence",
+    ("zero_grad", "bn_var"): "this run's running variance does end far above every other run's, "
+                             "but it only follows the activations, which grow as the weights "
+                             "blow up, and steps that are too large grow it too: a consequence",
+    ("lr", "grad_norm"): "this run's gradient norm starts exactly at the healthy run's and falls "
+                         "to 0 only later, once nearly all the ReLUs of a layer have died, as "
+                         "the dead panel shows: it shows dead units, not what killed them",
+    ("init", "update_ratio"): "at step 0 this run's update/weight ratio is close to the healthy "
+                              "run's; it falls below it only later, because steps of the usual "
+                              "size are small next to these large weights",
 }
 
 
@@ -312,6 +326,7 @@ def _key(value, table):
         text = value.strip().lower()
         short = text.removesuffix(" mode").removesuffix("()")        # "eval mode", "eval()"
         short = short.removeprefix("model.").removeprefix("optimizer.")   # "model.eval()"
+        short = short.replace(" ", "_").replace("-", "_")   # "zero grad", "grad-norm"
         for key, meaning in table.items():
             if text in (key, meaning.lower()) or short == key:
                 return key
@@ -365,8 +380,9 @@ def check_diagnosis(diagnosis):
             elif panel not in EVIDENCE[bug]:
                 why = _WEAK.get((bug, panel), _WEAK[panel])
                 problems.append(Problem(f"run {run}: the cause is right, but the "
-                                        f"{PANELS[panel]} panel does not single it out ({why}): "
-                                        f"which panel shows this bug and no other?",
+                                        f"{PANELS[panel]} panel does not show the bug itself "
+                                        f"({why}): which panel does, at step 0 or in the "
+                                        f"quantity the bug changes?",
                                         f"{bug} from {panel}"))
         if len(problems) > 1:                 # name the first, count the others
             first = problems[0]
@@ -379,8 +395,9 @@ def check_diagnosis(diagnosis):
                              f'among {choices} and the panel that shows it among {panels}; then '
                              'run this check again.')
     if result.passed:
-        print("  Right: each bug leaves its own fingerprint. Step 0 tells the loss at "
-              "initialisation and the first update apart from everything that comes later.")
+        print("  Right: each bug leaves its own fingerprint. Step 0 shows what is wrong before "
+              "training (the start, the first step's size); a bug that acts step after step "
+              "shows in the quantity it changes, and the other panels follow as consequences.")
     return result
 
 

@@ -36,7 +36,8 @@ def training_bytes(n_params, optimizer, weights_16bit=False):
 
 def diagnosis():
     """Which bug broke each of the four mystery runs (see ``checks.mystery_runs``), and the
-    monitor that shows it: the one where this bug, and no other of the list, leaves its mark."""
+    panel where the bug itself shows: already far from the healthy run at step 0, or the monitor
+    of the very quantity the bug changes (``checks.EVIDENCE`` lists every accepted panel)."""
     return {"A": ("zero_grad", "grad_norm"), "B": ("eval", "bn_var"),
             "C": ("lr", "update_ratio"), "D": ("init", "loss")}
 
