@@ -373,6 +373,7 @@ def test_reference_prediction_matches_the_variance_recursion():
     (2.83, math.sqrt(4 / 3 * 6.0 ** -18), "layers", "count the layers"),
     (2.83, 1.9e-8, "layers", "count the layers"),  # one layer too many: sqrt(4/3·6^-20)
     (2.83, math.sqrt(4 / 3), "first layer", "std of z_1"),
+    (2.83, math.sqrt(4 / 3) * 6.0 ** -19, "std factor", "on the variance"),  # 1.9e-15
     (2.83, 2.83, "he", "He's value"),
     (2.4, 4.68e-8, "values", "too small"),
 ])

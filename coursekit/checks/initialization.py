@@ -521,6 +521,10 @@ def check_prediction(he_std_z20, default_std_z20):
             Mistake("layers", "count the layers: z_20 comes out of the 20th Linear layer, one "
                     "fed by x and 19 fed by ReLU outputs, so (4/3)·(1/6)^19",
                     math.sqrt(ex2 / 3 * per_layer**20)),
+            Mistake("std factor", "you applied 1/6 to the standard deviation: 1/6 is the "
+                    "factor per layer on the variance, so the std shrinks by sqrt(1/6) per "
+                    "layer: std(z_20) = sqrt((4/3)·(1/6)^19)",
+                    math.sqrt(ex2 / 3) * per_layer**19),
             Mistake("first layer", "that is the std of z_1, sqrt(4/3): each later layer "
                     "multiplies the variance by n·Var(w)/2 = 1/6", math.sqrt(ex2 / 3)),
             Mistake("he", "that is He's value: PyTorch's default variance 1/(3n) is a sixth "
