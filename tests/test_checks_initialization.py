@@ -88,6 +88,17 @@ def test_conv_fans_accepts_a_numpy_array_that_works_downstream():
     assert (fan_in + fan_out) / fan_in == 7
 
 
+def test_conv_fans_accepts_a_torch_tensor_that_works_downstream():
+    torch = pytest.importorskip("torch")
+
+    def as_tensor(shape):
+        return torch.tensor(ref.conv_fans(shape))
+
+    assert ci.check_conv_fans(as_tensor).passed is True
+    fan_in, fan_out = as_tensor((3, 3, 1, 6))  # the CNN cell unpacks the pair and prints
+    assert f"{(fan_in + fan_out) / fan_in:.2g}" == "7"
+
+
 def test_conv_fans_names_fan_out_without_the_kernel_size():
     result = ci.check_conv_fans(lambda s: (s[0] * s[1] * s[2], s[3]))
     assert result.passed is False and "fan_out is not c_out" in result.message
