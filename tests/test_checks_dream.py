@@ -394,3 +394,31 @@ def test_total_variation_names_the_notebook_draft_handed_in_unchanged():
 
     result = checks.check_total_variation(draft)
     assert not result.passed and "both of its bugs" in result.message
+
+
+def _round5_loop(*, jitter=1, roll_back=-1, step_scale=1.0, logits=False):
+    """A correct autograd loop with one slip the round-5 reviews named: ``step`` divided or
+    multiplied by 128 again, the jitter rolled the opposite way, or the logits' mean square."""
+
+    def fn(model, x, layer, shifts, step):
+        x = x.detach().clone()
+        for dy, dx in shifts:
+            dy, dx = jitter * dy, jitter * dx
+            rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+            out = model(rolled) if logits else model.features(rolled, layer)
+            (g,) = torch.autograd.grad(out.square().mean(), rolled)
+            g = torch.roll(g, (roll_back * dy, roll_back * dx), dims=(2, 3))
+            x = (x + step * step_scale * g / g.abs().mean()).clamp(LOW, HIGH)
+        return x
+    return fn
+
+
+@pytest.mark.parametrize("kwargs, phrase", [
+    ({"step_scale": 1 / 128}, "you divided `step` by 128 again"),
+    ({"step_scale": 128.0}, "you multiplied `step` by 128"),
+    ({"jitter": -1}, "the jitter goes the opposite way"),
+    ({"jitter": -1, "roll_back": 1}, "and the gradient by (-dy, -dx) again"),
+    ({"logits": True}, "mean square of the logits"),
+])
+def test_dream_steps_check_names_units_jitter_direction_and_logits(kwargs, phrase):
+    _fails_with(checks.check_dream_steps, _round5_loop(**kwargs), phrase)

@@ -118,21 +118,21 @@ def _setup():
 
 def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_back=-1,
              accumulate=False, clamp=True, dims=(2, 3), roll=True, square=True,
-             low=None, high=None):
+             low=None, high=None, jitter=1, step_scale=1.0, logits=False):
     """The ascent loop with one typical mistake switched on (the defaults are right)."""
     import torch
 
     x, total = x.detach().clone(), None
     for dy, dx in shifts:
-        dy, dx = (dy, dx) if roll else (0, 0)
+        dy, dx = (jitter * dy, jitter * dx) if roll else (0, 0)
         rolled = torch.roll(x, (dy, dx), dims=dims).requires_grad_(True)
-        act = model.features(rolled, layer)
+        act = model(rolled) if logits else model.features(rolled, layer)
         (grad,) = torch.autograd.grad((act.square() if square else act).mean(), rolled)
         grad = torch.roll(grad, (roll_back * dy, roll_back * dx), dims=dims)
         total = grad if (total is None or not accumulate) else total + grad
         scale = {"mean_abs": total.abs().mean(), "none": 1.0, "mean": total.mean(),
                  "std": total.std(), "max": total.abs().max(), "l2": total.norm()}[norm]
-        x = x + sign * step * total / scale
+        x = x + sign * step * step_scale * total / scale
         x = x.clamp(ref.LOW if low is None else low, ref.HIGH if high is None else high) \
             if clamp else x
     return x.numpy()
@@ -173,6 +173,17 @@ def _expected(shifts):
         "(dy, dx) go to height and width": _variant(*args, dims=(3, 2)),
         "you rolled dims (1, 2), colour and height: x is (1, 3, H, W), so roll height and "
         "width with dims=(2, 3)": _variant(*args, dims=(1, 2)),
+        "you divided `step` by 128 again: it is already in network units (4 grey levels arrive "
+        "as 4/128), so your pixels moved 128 times too little": _variant(*args, step_scale=1 / 128),
+        "you multiplied `step` by 128: it is already in network units (4 grey levels arrive as "
+        "4/128), so add step * grad / grad.abs().mean()": _variant(*args, step_scale=128.0),
+        "you rolled the image by (-dy, -dx) and the gradient back by (dy, dx): consistent, but the "
+        "jitter goes the opposite way from deepdream's; roll x by (dy, dx) first":
+            _variant(*args, jitter=-1),
+        "you rolled the image by (-dy, -dx) and the gradient by (-dy, -dx) again: roll x by "
+        "(dy, dx), then the gradient back by (-dy, -dx)": _variant(*args, jitter=-1, roll_back=1),
+        "you raised the mean square of the logits, model(x): run the network only up to the "
+        "layer, model.features(x_rolled, layer)": _variant(*args, logits=True),
         "the objective is the mean *square* of the activations, .square().mean(); the plain "
         "mean lets positive and negative responses cancel": _variant(*args, square=False),
         "you clamped to [0, 1]: the network's inputs are (pixel - 127)/128, so the valid range "
