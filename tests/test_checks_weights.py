@@ -113,6 +113,14 @@ def test_matching_entries_accepts_every_right_answer(answer):
                      if (n := ".".join(p for p in k.split(".") if p not in ("module", "_orig_mod")))
                      in ms and v.shape == ms[n].shape},
      "stripped from the middle of a name: the model's block.module.weight"),
+    # the right entries, returned under the checkpoint's (prefixed) names
+    (lambda ck, ms: {k: v for k, v in ck.items() if (n := ref.model_name(k)) in ms
+                     and v.shape == ms[n].shape},
+     "you kept the right entries but under the checkpoint's names"),
+    # NumPy values pass every test of names and shapes but load_state_dict refuses them
+    (_model_names(lambda ck, ms: {k: v.numpy() for k, v in ck.items()
+                                  if k in ms and v.shape == ms[k].shape}),
+     "is a ndarray, not a tensor: load_state_dict accepts only tensors"),
 ])
 def test_matching_entries_names_mistakes(wrong, phrase):
     result = checks.check_matching_entries(wrong)
@@ -231,6 +239,9 @@ def _count(model):
     (lambda m, pre: (_set(m, lambda n: n.startswith(tuple(pre))),
                      sum(p.numel() for p in m.parameters() if not p.requires_grad))[1],
      "counted the frozen numbers"),
+    # str.startswith wants a tuple: a list raises a TypeError, which gets its own message
+    (lambda m, pre: (_set(m, lambda n: n.startswith(pre)), _count(m))[1],
+     "str.startswith accepts a string or a tuple of strings, not a list"),
 ])
 def test_freeze_all_but_names_mistakes(wrong, phrase):
     result = checks.check_freeze_all_but(wrong)

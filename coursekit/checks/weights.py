@@ -66,6 +66,8 @@ def check_matching_entries(student_fn):
     not removed, only one kind of prefix (or only one of two) removed, a prefix removed from
     the middle of a name, ``str.lstrip`` used as if it removed a prefix, and the shape mistakes.
     """
+    import torch
+
     prefixes = tuple(_WRAPPERS)
 
     def make_test(model_shapes, checkpoint_shapes, prefix, seed):
@@ -134,6 +136,12 @@ def check_matching_entries(student_fn):
             if not isinstance(got, Mapping):
                 return f"return a dict of name -> tensor, got {type(got).__name__}"
             keys = set(got)
+            if (prefix and keys != set(expected) and keys <= set(checkpoint)
+                    and {ref.model_name(k) for k in keys} == set(expected)):
+                return (f"you kept the right entries but under the checkpoint's names ("
+                        f"'{prefix}{example}' instead of '{example}'): load_state_dict looks "
+                        "them up by the model's names, so nothing would load. Use the name "
+                        "left after removing the prefixes as the key")
             if keys != set(expected) and lstrips(fn):
                 return ("str.lstrip('module.') removes any of the characters m, o, d, u, l, e "
                         "and '.' from the left, not the word: 'dense.weight' loses its 'de'. "
@@ -193,6 +201,10 @@ def check_matching_entries(student_fn):
                         "(same name and same shape in the checkpoint and the model)")
             for name in sorted(expected):
                 value = got[name]
+                if not isinstance(value, torch.Tensor):
+                    return (f"{name} is a {type(value).__name__}, not a tensor: "
+                            "load_state_dict accepts only tensors, so keep the checkpoint's "
+                            "tensor as it is")
                 if value is model_state[name] or np.array_equal(np.asarray(value),
                                                                 np.asarray(model_state[name])):
                     return (f"{name} holds the model's current value: take the value from the "
@@ -313,6 +325,16 @@ def check_freeze_all_but(student_fn):
                                    torch.nn.Linear(5, 4), torch.nn.ReLU(),
                                    torch.nn.Linear(4, 3))
 
+    def call(fn, model, prefixes):
+        # the student's function; str.startswith(list) gets its own message
+        try:
+            return fn(model, prefixes), None
+        except TypeError as err:
+            if "startswith" in str(err) and "not list" in str(err):
+                return None, ("str.startswith accepts a string or a tuple of strings, not a "
+                              "list: pass tuple(trainable_prefixes)")
+            raise
+
     def split_names(fn):
         # does fn freeze the right layers when the prefixes are given as whole first parts?
         model, reference = make_model(), make_model()
@@ -327,7 +349,9 @@ def check_freeze_all_but(student_fn):
     def test(fn):
         model, reference = make_model(), make_model()
         expected_count = ref.freeze_all_but(reference, ["2.", "4."])
-        got = fn(model, ["2.", "4."])
+        got, problem = call(fn, model, ["2.", "4."])
+        if problem:
+            return problem
         state = {n: p.requires_grad for n, p in model.named_parameters()}
         expected = {n: p.requires_grad for n, p in reference.named_parameters()}
         if state != expected:
@@ -369,7 +393,9 @@ def check_freeze_all_but(student_fn):
 
     def test_empty(fn):
         model = make_model()
-        got = fn(model, [])
+        got, problem = call(fn, model, [])
+        if problem:
+            return problem
         if any(p.requires_grad for p in model.parameters()) or got != 0:
             return "with no prefixes every parameter should be frozen and the count 0"
         return None
@@ -382,7 +408,9 @@ def check_freeze_all_but(student_fn):
             for name, param in net.named_parameters():
                 param.requires_grad_(name.startswith("4."))
         expected_count = ref.freeze_all_but(reference, ["2.", "4."])
-        got = fn(model, ["2.", "4."])
+        got, problem = call(fn, model, ["2.", "4."])
+        if problem:
+            return problem
         still_frozen = sorted(n for n, p in model.named_parameters()
                               if n.startswith("2.") and not p.requires_grad)
         if still_frozen:
