@@ -382,10 +382,10 @@ def _binom():
 
 def test_mcnemar_check_accepts_scipy_forms(capsys):
     stats = _binom()
-    as_array = _mcnemar(lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue)
+    as_array = _mcnemar(lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue if b + c else 1.0)
     assert _message(checks.check_mcnemar, lambda pa, pb, y: np.array(as_array(pa, pb, y)),
                     capsys).passed
-    for p_of in (lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue,
+    for p_of in (lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue if b + c else 1.0,
                  lambda b, c, *_: min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5)),
                  lambda b, c, *_: min(1.0, 2 * stats.binom.sf(max(b, c) - 1, b + c, 0.5))):
         assert _message(checks.check_mcnemar, _mcnemar(p_of), capsys).passed
@@ -573,3 +573,63 @@ def test_l2_update_check_names_a_decay_computed_but_not_used(capsys):
 
     result = _message(checks.check_l2_update, unused, capsys)
     assert not result.passed and result.mistake == "no decay", result.message
+
+
+def test_mcnemar_check_names_a_crash_on_two_classifiers_that_never_disagree(capsys):
+    # scipy's binomtest(0, 0) raises ValueError: right on every other case, it crashes at b = c = 0
+    stats = _binom()
+    result = _message(checks.check_mcnemar,
+                      _mcnemar(lambda b, c, *_: stats.binomtest(b, b + c, 0.5).pvalue), capsys)
+    assert not result.passed and result.mistake == "b + c = 0", result.message
+    assert "binomtest(0, 0)" in result.message and "p = 1" in result.message
+
+
+def test_mcnemar_check_wants_p_1_when_the_classifiers_never_disagree(capsys):
+    def nan_at_zero(b, c, *_):                           # 0/0 at b = c = 0: NaN, not 1
+        with np.errstate(invalid="ignore"):
+            return _exact(b, c) if b + c else float(np.float64(0) / np.float64(0))
+
+    result = _message(checks.check_mcnemar, _mcnemar(nan_at_zero), capsys)
+    assert not result.passed and "never disagree: p should be 1" in result.message, result.message
+
+
+def test_the_reference_mcnemar_gives_p_1_without_disagreements():
+    same = np.array([0, 1, 2, 2, 1])
+    assert ref.mcnemar(same, same, np.array([0, 1, 1, 2, 0])) == (0, 0, 1.0)
+
+
+@pytest.mark.parametrize("draw", [lambda rng, x: rng.random(x.shape[1]),        # per column
+                                  lambda rng, x: rng.random((x.shape[0], 1))])  # per row
+def test_dropout_forward_check_rejects_a_mask_broadcast_over_the_batch(draw, capsys):
+    def shared(x, rate, rng, training=True):
+        if not training or rate == 0:
+            return x, np.ones(x.shape, dtype=bool)
+        keep = np.broadcast_to(draw(rng, x) >= rate, x.shape)
+        return x * keep / (1 - rate), keep
+
+    result = _message(checks.check_dropout_forward, shared, capsys)
+    assert not result.passed and result.mistake == "shared mask", result.message
+    assert "its own draw" in result.message
+
+
+def test_vanilla_dropout_check_rejects_a_mask_broadcast_over_the_batch(capsys):
+    def shared(x, keep_prob, rng, training=True):
+        if not training:
+            return x * keep_prob
+        return x * (rng.random(x.shape[1]) < keep_prob)
+
+    result = _message(checks.check_vanilla_dropout, shared, capsys)
+    assert not result.passed and result.mistake == "shared mask", result.message
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda a, lr, lam: a / (1 + lr * lam), lambda a, lr, lam: (1 - lam) * a,
+    lambda a, lr, lam: a, lambda a, lr, lam: 0.0, lambda a, lr, lam: a / (1 - lam),
+    lambda a, lr, lam: a - np.sign(a) * lam, lambda a, lr, lam: a / (1 + lr),
+    lambda a, lr, lam: a / lam, lambda a, lr, lam: a / (1 + lam) + 0.01,
+    lambda a, lr, lam: a / (1 + lam) * 1.3,
+])
+def test_l2_equilibrium_messages_do_not_give_the_equation_away(wrong, capsys):
+    result = _message(checks.check_l2_equilibrium, wrong, capsys)
+    assert not result.passed
+    assert "lam·w = 0" not in result.message and "(w - a) +" not in result.message, result.message

@@ -95,31 +95,31 @@ def check_l2_equilibrium(student_fn):
             problem = compare("the weight at which the steps stop", got, a / (1 + lam), mistakes=[
                 Mistake("lr in the answer", "your answer depends on the learning rate: at the "
                         "fixed point the whole step is zero, lr·(data gradient + lam·w) = 0, so "
-                        "lr cancels. Solve (w - a) + lam·w = 0", a / (1 + lr * lam)),
+                        "lr cancels. Set w_next = w and solve again", a / (1 + lr * lam)),
                 Mistake("one step", "that is where one step from w = a lands, not where the "
                         "steps stop moving w: set w_next = w in your step and solve for w",
                         (1 - lr * lam) * a),
                 Mistake("first order", "a·(1 - lam) is only the first-order approximation for "
-                        "small lam: solve (w - a) + lam·w = 0 exactly", (1 - lam) * a),
+                        "small lam: solve for the fixed point exactly", (1 - lam) * a),
                 Mistake("no penalty", "that is where the data loss alone is smallest; the penalty "
-                        "pulls w towards 0 as well: solve (w - a) + lam·w = 0", a),
+                        "pulls w towards 0 as well, so the fixed point lies between 0 and a", a),
                 Mistake("zero", "the penalty alone would take w to 0, but the data loss pulls it "
-                        "towards a: the steps stop where the two gradients cancel, "
-                        "(w - a) + lam·w = 0", 0.0),
+                        "towards a: the steps stop where the two gradients cancel", 0.0),
                 Mistake("decay sign", "the penalty's gradient lam·w is added to the data "
-                        "gradient (w - a): solve (w - a) + lam·w = 0", a / (1 - lam)),
+                        "gradient, not subtracted: check the sign of the decay term",
+                        a / (1 - lam)),
                 Mistake("2 lam", "the gradient of (lam/2)·w² is lam·w, not 2·lam·w",
                         a / (1 + 2 * lam)),
                 Mistake("lam/2", "the gradient of (lam/2)·w² is lam·w: the ½ cancels the 2 of "
                         "the square", a / (1 + lam / 2)),
                 Mistake("L1 shift", "moving a towards 0 by lam is what an L1 penalty would do; "
-                        "with L2 the gradient lam·w grows with w: solve (w - a) + lam·w = 0",
+                        "with L2 the gradient lam·w grows with w, so the pull scales with w",
                         a - np.sign(a) * lam),
                 Mistake("lr for lam", "you used lr where lam belongs: the penalty's gradient is "
-                        "lam·w, and lr cancels at the fixed point. Solve (w - a) + lam·w = 0",
+                        "lam·w, and lr cancels at the fixed point",
                         a / (1 + lr)),
-                Mistake("data gradient without w", "the data gradient is (w - a), not -a: w "
-                        "appears in both terms. Solve (w - a) + lam·w = 0", a / lam),
+                Mistake("data gradient without w", "the data gradient is the derivative of "
+                        "½(w - a)², not -a: w appears in both gradients", a / lam),
             ])
             if problem and problem.mistake == "values":
                 problem = _magnitude(got, a / (1 + lam))
@@ -162,11 +162,25 @@ def _magnitude(got, expected):
     if value * expected <= 0:
         return Problem(f"w = {value:.6g} is not right: it has the wrong sign (or is 0)", "values")
     word = "too large" if abs(value) > abs(expected) else "too small"
-    return Problem(f"w = {value:.6g} is not right: its size |w| is {word}; solve "
-                   "(w - a) + lam·w = 0", "values")
+    return Problem(f"w = {value:.6g} is not right: its size |w| is {word}; set w_next = w "
+                   "in the step and solve for w", "values")
 
 
 # ------------------------------------------------------------------------------ dropout
+def _shared_mask(out, draw):
+    """A Problem when every row (or every column) of a 2-D output kept the same entries: one mask
+    drawn per column (or row) and broadcast over the batch instead of one draw per entry."""
+    kept = np.asarray(out) != 0
+    if kept.ndim != 2 or kept.all() or not kept.any():
+        return None
+    for same, what in [(np.all(kept == kept[:1]), "every row of the batch (one draw per column)"),
+                       (np.all(kept == kept[:, :1]), "every column (one draw per row)")]:
+        if same:
+            return Problem(f"the same units were dropped in {what}: the mask was broadcast. "
+                           f"Each entry needs its own draw, e.g. {draw}", "shared mask")
+    return None
+
+
 def _survival(fn, x, param, name):
     """Call ``fn`` in training mode; return (output, fraction kept, survivor scale) or a Problem."""
     x_in = x.copy()
@@ -260,7 +274,10 @@ def check_dropout_forward(student_fn):
             return feedback.args[0]
         if isinstance(result, str):
             return result
-        _, kept, scale = result
+        out, kept, scale = result
+        shared = _shared_mask(out, "keep = rng.random(x.shape) >= rate")
+        if shared:
+            return shared
         if abs(kept - rate) < 0.02:
             return Problem(f"only {kept:.0%} of the entries survived: you dropped with the keep "
                            "probability 1 - rate. rate is the probability to DROP a unit: keep "
@@ -527,6 +544,7 @@ def _paired_predictions(both_right, b, c, wrong_same, wrong_apart, seed):
 
 # (both right, b, c, both wrong alike, both wrong differently): b > c, b = c, b < c
 _MCNEMAR_CASES = [(160, 14, 4, 10, 12), (80, 5, 5, 6, 4), (50, 1, 7, 3, 3)]
+_NO_DISAGREEMENT = (40, 0, 0, 6, 4)
 
 
 def _p_mistakes(b, c, both_right, wrong_same, wrong_apart):
@@ -647,7 +665,23 @@ def check_mcnemar(student_fn):
                 return problem
         return None
 
-    return run_checks("mcnemar", student_fn, [test],
+    def test_no_disagreement(fn):
+        # right and wrong on the same points: b = c = 0, nothing speaks against "equally good"
+        pred_a, pred_b, y = _paired_predictions(*_NO_DISAGREEMENT, seed=90)
+        try:
+            out = fn(pred_a.copy(), pred_b.copy(), y.copy())
+        except (ValueError, ZeroDivisionError) as err:
+            return Problem(f"two classifiers that never disagree (b = c = 0) made your function "
+                           f"fail ({type(err).__name__}: {err}). With no disagreement nothing "
+                           f"speaks against equal accuracy: p = 1. scipy's binomtest(0, 0) "
+                           f"refuses n = 0, so return p = 1 when b + c = 0", "b + c = 0")
+        problem = _judge_mcnemar(out, _NO_DISAGREEMENT, 90)
+        if problem:
+            return Problem(f"{problem} (two classifiers that never disagree: p should be 1)",
+                           problem.mistake)
+        return None
+
+    return run_checks("mcnemar", student_fn, [test, test_no_disagreement],
                       hint="pred_a, pred_b and y are integer arrays of one length; return "
                            "(b, c, p)")
 
@@ -661,7 +695,10 @@ def check_vanilla_dropout(student_fn):
         result = _survival(fn, _X, keep_prob, "keep_prob")
         if isinstance(result, str):
             return result
-        _, kept, scale = result
+        out, kept, scale = result
+        shared = _shared_mask(out, "rng.random(x.shape) < keep_prob")
+        if shared:
+            return shared
         if abs(kept - (1 - keep_prob)) < 0.02:
             return Problem(f"only {kept:.0%} of the entries survived: you dropped with "
                            "probability keep_prob. keep_prob is the probability to KEEP a unit: "
