@@ -128,6 +128,45 @@ def test_matching_entries_names_mistakes(wrong, phrase):
     assert phrase in result.message
 
 
+def _suffix_last(ck, ms):
+    # maskrcnn-benchmark's way: a checkpoint name fits a model name it ends with (the last wins)
+    out = {}
+    for name, target in ms.items():
+        for k, v in ck.items():
+            if k.endswith(name) and v.shape == target.shape:
+                out[name] = v
+    return out
+
+
+def _suffix_first(ck, ms):
+    # the same with the first name that ends with the model's, shape tested after the match
+    out = {}
+    for name, target in ms.items():
+        k = next((k for k in ck if k.endswith(name)), None)
+        if k is not None and ck[k].shape == target.shape:
+            out[name] = ck[k]
+    return out
+
+
+def _suffix_shortest(ck, ms):
+    # the shortest checkpoint name that ends with the model's and has its shape
+    out = {}
+    for name, target in ms.items():
+        fits = [k for k in ck if k.endswith(name) and ck[k].shape == target.shape]
+        if fits:
+            out[name] = ck[min(fits, key=len)]
+    return out
+
+
+@pytest.mark.parametrize("wrong", [_suffix_last, _suffix_first, _suffix_shortest])
+def test_matching_entries_names_suffix_matching(wrong):
+    result = checks.check_matching_entries(wrong)
+    assert result.passed is False
+    assert result.mistake == "suffix"
+    assert "matched by suffix" in result.message
+    assert "'module.encoder.head.weight'" in result.message or "decoder.fc" in result.message
+
+
 def test_matching_entries_messages_are_never_empty():
     # keeps one entry that fits and drops the others: the message names what is missing
     result = checks.check_matching_entries(

@@ -37,6 +37,12 @@ _CASES = [
      {"body.weight": (3, 2), "body.bias": (3,)}, "_orig_mod.module."),
     ({"body.weight": (3, 2), "body.bias": (3,)},
      {"body.weight": (3, 2), "body.bias": (3,)}, "module._orig_mod."),
+    # names of other layers that end with a model's name: `encoder.head.weight` (the model's
+    # shape) beside `head.weight` (another shape), `decoder.fc.weight` and no `fc.weight`.
+    # Matching by suffix (name.endswith(model_name)) loads them into the wrong layers.
+    ({"body.weight": (5, 4), "head.weight": (3, 5), "head.bias": (3,), "fc.weight": (2, 5)},
+     {"encoder.head.weight": (3, 5), "body.weight": (5, 4), "head.weight": (10, 5),
+      "head.bias": (3,), "decoder.fc.weight": (2, 5)}, "module."),
 ]
 _WRAPPERS = {"module.": "DataParallel", "_orig_mod.": "torch.compile"}
 
@@ -50,6 +56,17 @@ def _tensors(shapes, seed):
 
 def _shape(value):
     return tuple(getattr(value, "shape", ()))
+
+
+def _same_tensor(value, entry):
+    """Is ``value`` the checkpoint's ``entry`` (the same tensor, or a copy of it)?"""
+    if value is entry:
+        return True
+    try:
+        array = np.asarray(value.detach().cpu() if hasattr(value, "detach") else value)
+    except Exception:  # noqa: BLE001 - not array-like: not this entry
+        return False
+    return array.shape == tuple(entry.shape) and np.array_equal(array, entry.numpy())
 
 
 def _listed(names):
@@ -131,10 +148,30 @@ def check_matching_entries(student_fn):
                     "'module.' as part of a layer's own name, and that part must stay. Remove "
                     "a wrapper prefix only where a name starts with it")
 
+        def suffix_problem(got):
+            # a model name filled with the entry of another layer whose name ends with it
+            names = sorted((k for k in got if k in model_state), key=lambda k: (k not in origin,
+                                                                                  str(k)))
+            for name in names:
+                for other, value in checkpoint.items():
+                    if (ref.model_name(other) != name and other.endswith("." + name)
+                            and _same_tensor(got[name], value)):
+                        own = (f" (the checkpoint's own '{origin[name]}' is another entry)"
+                               if name in origin else "")
+                        return Problem(
+                            f"matched by suffix: your '{name}' is the checkpoint's '{other}', "
+                            f"another layer whose name merely ends with '{name}'{own}. Remove "
+                            "only the wrapper prefixes from the start of a name, then compare "
+                            "the whole name that is left with the model's", "suffix")
+            return None
+
         def test(fn):
             got = fn(dict(checkpoint), dict(model_state))
             if not isinstance(got, Mapping):
                 return f"return a dict of name -> tensor, got {type(got).__name__}"
+            problem = suffix_problem(got)
+            if problem:
+                return problem
             keys = set(got)
             if (prefix and keys != set(expected) and keys <= set(checkpoint)
                     and {ref.model_name(k) for k in keys} == set(expected)):
