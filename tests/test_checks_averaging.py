@@ -293,6 +293,10 @@ def _weighted(make):
 @pytest.mark.parametrize("wrong, phrase, mistake", [
     # any weighted sum of the snapshots is recognised by its coefficients
     (_weighted(lambda n, s, d: np.full(n, 1 / 10)), "sum to 0.4", "not normalised"),
+    (_weighted(lambda n, s, d: np.full(n, 1 / 10)), "come out scaled by 0.4, too small",
+     "not normalised"),
+    (_weighted(lambda n, s, d: np.full(n, 1 / 2)), "come out 2 times too large",
+     "not normalised"),
     (_weighted(lambda n, s, d: _coefficients(n, s, d)[::-1] if s == "exponential"
                else _coefficients(n, s, d)), "wrong end", "reversed"),
     (_weighted(lambda n, s, d: np.exp(-np.arange(n - 1, -1, -1) / 2) / np.exp(
@@ -350,6 +354,8 @@ def _ema_steps(decay_at, start=None, rows=slice(1, None)):
     (_ema_steps(lambda t, d: d ** 2), "other decay"),
     (_ema_steps(lambda t, d: d, start=lambda t: 0.5 * t[0]), "start"),
     (lambda t, d: t[0].copy(), "never updated"),
+    # seeded with row 1 (a NumPy EMA started from traj[1]): row 0 gets no weight
+    (lambda t, d: _ema_steps(lambda s, d: d)(t[1:], d), "row 0 dropped"),
     (lambda t, d: d * t[0] + (1 - d) * t[-1], "not stored"),
 ])
 def test_choose_ema_names_the_class_of_a_wrong_ema(ema_fn, mistake):
@@ -403,3 +409,52 @@ def test_choose_ema_names_a_choice_on_test_without_validation():
     result = checks.check_choose_ema(on_test_only)
     assert not result.passed and result.mistake == "chose on test", result.message
     assert "never called val_loss" in result.message and "optimistic" in result.message
+
+
+def _averaged_model_ema(skip_row_0):
+    """An EMA with torch's AveragedModel; skip_row_0: the constructor taken as the first update
+    (update_parameters called for rows 1..T-1 only)."""
+    torch = pytest.importorskip("torch")
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    def ema(t, d):
+        model = torch.nn.Linear(t.shape[1], 1, bias=False).double()
+        with torch.no_grad():
+            model.weight.copy_(torch.as_tensor(t[0])[None])
+        averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(d))
+        for row in t[1:] if skip_row_0 else t:
+            with torch.no_grad():
+                model.weight.copy_(torch.as_tensor(row)[None])
+            averaged.update_parameters(model)
+        return averaged.module.weight.detach().numpy()[0].copy()
+    return ema
+
+
+def test_choose_ema_accepts_averaged_model_used_for_every_row():
+    assert checks.check_choose_ema(_ema_chooser(_averaged_model_ema(False))).passed
+
+
+def test_choose_ema_says_row_0_got_no_weight_when_the_constructor_is_taken_as_an_update():
+    result = checks.check_choose_ema(_ema_chooser(_averaged_model_ema(True)))
+    assert not result.passed and result.mistake == "row 0 dropped", result.message
+    assert "row 0 got no weight" in result.message and "warm-up" not in result.message
+    assert "constructor is not an update" in result.message
+
+
+def test_ema_coefficients_with_row_0_dropped_are_not_called_a_warm_up():
+    # the fallback that reads coefficients (the probe) names it too, not as a warm-up
+    from coursekit.checks.averaging import _ema_coefficient_problem
+
+    T, d = 12, 0.8
+    right = np.array([d ** (T - 1)] + [(1 - d) * d ** (T - 1 - k) for k in range(1, T)])
+    dropped = np.array([0.0, d ** (T - 2)] + [(1 - d) * d ** (T - 1 - k) for k in range(2, T)])
+    problem = _ema_coefficient_problem(dropped, right, d)
+    assert problem.mistake == "row 0 dropped" and "row 0 got no weight" in problem
+    # a warm-up whose first decay is 0 (1 - 1/(t+1)) stays a warm-up
+    decays = [min(1 - 1 / (t + 1), d) for t in range(T - 1)]
+    c, kept = np.zeros(T), 1.0
+    for k in range(T - 1, 0, -1):
+        c[k] = kept * (1 - decays[k - 1])
+        kept *= decays[k - 1]
+    c[0] = kept
+    assert _ema_coefficient_problem(c, right, d).mistake == "warm-up"

@@ -79,10 +79,12 @@ def _coefficient_problem(name, c, right, scheme):
     total = float(np.sum(c))
     if abs(total - 1) > 1e-6:
         if abs(total) > 1e-12 and np.allclose(c / total, right, rtol=1e-6, atol=1e-9):
+            size = (f"{total:.4g} times too large" if total > 1 else
+                    f"scaled by {total:.4g}" + (", too small" if total > 0 else ""))
             return Problem(f"{name}: your coefficients have the right proportions but sum to "
-                           f"{total:.4g}, not 1, so the weights come out {total:.4g} times too "
-                           f"large: divide by their sum (for the equal scheme, by "
-                           f"len(snapshots), not a fixed number)", "not normalised")
+                           f"{total:.4g}, not 1, so the weights come out {size}: divide by "
+                           f"their sum (for the equal scheme, by len(snapshots), not a fixed "
+                           f"number)", "not normalised")
         return Problem(f"{name} weights the snapshots (oldest first) by {_show(c)}, which sum "
                        f"to {total:.4g}, not 1; scheme {scheme!r} needs {_show(right)}",
                        "coefficients")
@@ -248,6 +250,13 @@ def _coefficients(n, scheme, decay):
     return raw / raw.sum()
 
 
+_ROW0_DROPPED = ("row 0 got no weight: your EMA starts from a copy of row 1 and blends in the "
+                 "later rows, so the first weights never enter. AveragedModel's constructor is "
+                 "not an update: its first update_parameters call copies the weights it is "
+                 "given, so call update_parameters for every row, row 0 included (in NumPy: "
+                 "start from a copy of row 0, then blend in rows 1..T-1)")
+
+
 def _ema_variants(trajectory, decay):
     """The EMA of ``trajectory`` (T, P) at ``decay`` as AveragedModel computes it, and the results
     of typical mistakes, as ``(right, [Mistake, ...])``."""
@@ -277,6 +286,8 @@ def _ema_variants(trajectory, decay):
         Mistake("reversed", "the order is reversed: the trajectory is oldest first, so the "
                 "newest row (the last one) must get the largest weight, 1 - decay",
                 run(trajectory[::-1], decay)),
+        Mistake("row 0 dropped", f"for decay {decay:g} {_ROW0_DROPPED}",
+                run(trajectory[1:], decay)),
         Mistake("last left out", "the last row is left out: the EMA must include the newest "
                 "weights (loop over every row after the first)", run(trajectory[:-1], decay)),
         Mistake("equal average", "that is the equal average of all rows (what AveragedModel "
@@ -374,6 +385,9 @@ def _ema_coefficient_problem(c, right, d):
                            f"{c[0]:.3g} where a copy of row 0 keeps decay**(T-1) = "
                            f"{right[0]:.3g} (your weights sum to {total:.4g}): start from a "
                            f"copy of row 0", "start")
+        if (abs(c[0]) < 1e-9 and not np.any(np.isnan(decays)) and abs(decays[0]) < 1e-6
+                and np.allclose(decays[1:], d, atol=1e-6)):
+            return Problem(f"for decay {d:g} {_ROW0_DROPPED}", "row 0 dropped")
         skipped = np.flatnonzero(np.isclose(decays, 1, atol=1e-9)) + 1
         if len(skipped) and np.allclose(np.delete(known, skipped - 1), d, atol=1e-6):
             return Problem(f"for decay {d:g} rows {', '.join(map(str, skipped[:4]))}"
