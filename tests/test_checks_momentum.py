@@ -291,7 +291,8 @@ def _predict(kind):
                    "position_l2": w0 - steps * lr, "zero": 0.0}.get(kind, adam_l2)
         adamw = {"linearised": w0 * steps * lr * wd, "no_lr": w0 * (1 - (1 - wd) ** steps),
                  "adam_step_added": adamw + steps * lr, "as_l2": steps * lr,
-                 "position_w": w0 * (1 - lr * wd) ** steps}.get(kind, adamw)
+                 "position_w": w0 * (1 - lr * wd) ** steps,
+                 "no_w0": 1 - (1 - lr * wd) ** steps}.get(kind, adamw)
         if kind == "swapped":
             return adamw, adam_l2
         if kind == "one_number":
@@ -308,6 +309,9 @@ def _predict(kind):
     ("adam_step_added", "Adam step added", "Adam's own step is 0"),
     ("as_l2", "AdamW as Adam + L2", "that is Adam + L2's answer"),
     ("position_w", "AdamW position", "where the weight ends"),
+    # w0 = 2 in the first case: exactly 2 times too small, not "by less than a factor of 2"
+    ("no_w0", "no w0", "you left out w0"),
+    ("no_w0", "no w0", "exactly w0 = 2 times too small"),
     ("swapped", "order", "you returned (adamw, adam_l2)"),
     ("one_number", "return type", "return two numbers"),
 ])
@@ -339,6 +343,16 @@ def test_predict_decay_check_accepts_natural_predictions():
 def test_predict_decay_cases_keep_the_mistakes_apart():
     for w0, steps, lr, wd in checks._DECAY_CASES:
         assert steps * lr <= 0.5 * w0 and not np.isclose(w0 * wd, 1)
+    # a case with w0 != 1 (the first) tells an answer without w0 from the right one
+    assert checks._DECAY_CASES[0][0] != 1
+
+
+def test_predict_decay_without_w0_in_the_exponential_form_is_named_too():
+    import math
+
+    result = checks.check_predict_decay(
+        lambda w0, steps, lr, wd: (steps * lr, 1 - math.exp(-lr * wd * steps)))
+    assert result.mistake == "no w0" and "less than a factor of 2" not in result.message
 
 
 # ---- adam_step (Adam, Adam + L2, AdamW) ----------------------------------------------------

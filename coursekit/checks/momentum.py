@@ -435,6 +435,10 @@ def check_predict_decay(student_fn):
                             "weight_decay", adam_l2),
                     Mistake("AdamW position", "that is where the weight ends: return how far "
                             "the decay moved it", w0 - adamw),
+                    Mistake("no w0", f"you left out w0: the shrink multiplies the weight, so "
+                            f"the distance it moves is proportional to w0, and yours is exactly "
+                            f"w0 = {w0:g} times too {'small' if w0 > 1 else 'large'}",
+                            1 - (1 - lr * wd) ** steps),
                 ])
             )
             if problem:
