@@ -80,6 +80,11 @@ def _parts(weights=None, gradients=None, state=None, master=None):
     (_parts(state=lambda n, s, m: 4 * (s + (s == 2) * 2) * n), "adam corrected copies"),
     (_parts(state=lambda n, s, m: 4 * (s or 1) * n), "sgd state"),
     (_parts(state=lambda n, s, m: 4 * (s == 2) * 2 * n), "momentum state"),
+    # momentum counted like Adam, with two buffers (velocity and a second moment)
+    (_parts(state=lambda n, s, m: 4 * (2 if s else 0) * n), "momentum two buffers"),
+    # the bytes of one parameter: n_params never multiplied in (all parts, or one)
+    (lambda n, o, m=False: ref.training_bytes(1, o, m), "per parameter"),
+    (_parts(state=lambda n, s, m: 4 * s), "per parameter"),
     # the flag ignored: float32 sizes in mixed precision, no master copy
     (_parts(weights=lambda n, s, m: 4 * n, gradients=lambda n, s, m: 4 * n,
             master=lambda n, s, m: 0), "32-bit weights in mixed"),
@@ -101,6 +106,13 @@ def _parts(weights=None, gradients=None, state=None, master=None):
 def test_training_bytes_mistakes_are_named(wrong, mistake, capsys):
     result = checks.check_training_bytes(wrong)
     assert not result.passed and result.mistake == mistake, result.message
+
+
+def test_training_bytes_names_two_momentum_buffers_and_a_per_parameter_count(capsys):
+    two = checks.check_training_bytes(_parts(state=lambda n, s, m: 4 * (2 if s else 0) * n))
+    assert "one buffer per parameter" in two.message and "not two" in two.message
+    one = checks.check_training_bytes(lambda n, o, m=False: ref.training_bytes(1, o, m))
+    assert "the bytes of one parameter" in one.message and "n_params (here 1_000)" in one.message
 
 
 def test_training_bytes_autocast_layout_is_called_right_for_autocast(capsys):

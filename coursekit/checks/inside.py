@@ -181,7 +181,11 @@ def check_training_bytes(student_fn):
                             if mixed and float(got["master copy"]) == 0 else -1),
                     Mistake("state with weights", "the optimizer state is only the optimizer's "
                             "own buffers, the weights and gradients are counted apart",
-                            (4 * state + 2 * unit) * n if state else -1)],
+                            (4 * state + 2 * unit) * n if state else -1),
+                    Mistake("momentum two buffers", "SGD with momentum keeps one buffer per "
+                            "parameter, the velocity (torch.optim.SGD's momentum_buffer, 4 bytes "
+                            "each), not two: the second moment v is Adam's",
+                            8 * n if optimizer == "momentum" else -1)],
                 "master copy": [
                     Mistake("no master copy", "with 16-bit weights add a float32 master copy of "
                             "the weights (4 bytes per parameter), whatever the optimizer, plain "
@@ -197,8 +201,12 @@ def check_training_bytes(student_fn):
                             "parameter", 2 * n if mixed else -1)],
             }
             for part in PARTS:
+                one = Mistake("per parameter", f"{call}[{part!r}] is {got[part]:g}, the bytes "
+                              f"of one parameter: training keeps this for every parameter, so "
+                              f"multiply each part by n_params (here {n:_})",
+                              right[part] / n if right[part] else -1)
                 problem = compare(f"{call}[{part!r}]", got[part], right[part], atol=0.5,
-                                  mistakes=per_part[part])
+                                  mistakes=[*per_part[part], one])
                 if problem:
                     return problem
             return None
