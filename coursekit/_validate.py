@@ -270,11 +270,12 @@ def numerical_gradient(f, x, h):
     return positive(h, "h")
 
 
-def same_shape(a, b):
-    """Two float arrays of the same shape."""
-    a, b = float_array(a, "a"), float_array(b, "b")
+def same_shape(a, b, names=("a", "b")):
+    """Two float arrays of the same shape (``names``: what the messages call them)."""
+    a, b = float_array(a, names[0]), float_array(b, names[1])
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(f"{names[0]} and {names[1]} must have the same shape, got {a.shape} "
+                         f"and {b.shape}")
     return a, b
 
 

@@ -9,6 +9,9 @@ Four rows, read left to right for the forward pass and right to left for the bac
   shape (orange arrows, right to left);
 - weight gradients: ``dL/dW_k = a_{k-1}^T delta_k`` and ``dL/db_k = sum_i delta_k``, shaped
   like ``W_k`` and ``b_k`` (an arrow from ``delta_k``, and a dashed one from ``a_{k-1}`` or ``X``).
+
+The backward step through a tanh or sigmoid reads the saved output ``a_k``: a dashed link from
+``a_k`` to that step's arrow shows it.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh", formulas: b
                         arrowprops={**arrow, "color": BACKWARD, "lw": 1.1})
         if row == "grad" and label.startswith("$dW"):   # ...and dW_k from the layer's input
             source = round(x) - 1                        # X or a_{k-1}, in the forward row
-            ax.annotate("", (x - 0.12, y + 0.32), (source - 0.3, 1.68), zorder=0.5,
+            ax.annotate("", (x - 0.12, y + 0.32), (source + 0.25, 1.68), zorder=0.5,
                         arrowprops={**arrow, "color": FORWARD, "lw": 1.0, "ls": "--",
                                     "connectionstyle": "angle,angleA=-90,angleB=180,rad=6"})
         if row == "grad" and formulas:
@@ -125,7 +128,14 @@ def draw(sizes=(2, 8, 8, 3), n: str = "N", activation: str = "tanh", formulas: b
         if x > 0:
             ax.annotate("", (x + 0.4, 1.0), (x + 1 - 0.4, 1.0),
                         arrowprops={**arrow, "color": BACKWARD})
-        if x > 0 and formulas:
+        reads_a = activation in ("tanh", "sigmoid")    # rule 3 written with the output a_k
+        if x % 2 == 1 and x != last - 1 and reads_a:  # a dashed link: that step reads a_k
+            ax.annotate("", (x + 0.55, 1.04), (x + 0.78, 1.68), zorder=0.5,
+                        arrowprops={**arrow, "color": FORWARD, "lw": 1.0, "ls": "--"})
+            if formulas:                      # left of that link, clear of every dashed line
+                ax.text(x + 0.5, 1.5, back, ha="right", va="center", fontsize=11,
+                        color=BACKWARD)
+        elif x > 0 and formulas:                  # (with relu, the step reads z_k)
             ax.text(x + 0.5, 1.5, back, ha="center", va="center", fontsize=11, color=BACKWARD)
     ax.set(xlim=(-0.6, last + 0.6), ylim=(-0.75, 3.45))
     ax.set_yticks(list(ROWS.values()), ["parameters\nand labels", "forward\npass",

@@ -57,10 +57,12 @@ def _backward_with(**wrong):
         da2 = d3 @ params["W3"].T
         da2 = da2 / n if wrong.get("dx_over_n") else da2
         d2 = da2 * (1 - (z2 if wrong.get("z_derivative") else a2) ** 2)
+        d2 = 2 * d2 if wrong.get("doubled_derivative") else d2
         dW2 = d2.T @ a1 if wrong.get("dW2_order") else a1.T @ d2
         dW2 = dW2 * n if wrong.get("dW2_times_n") else dW2
         W2 = params["W2"] if wrong.get("untransposed_W2") else params["W2"].T
         d1 = (d2 @ W2) * (1 - (a2 if wrong.get("delta1_from_a2") else a1) ** 2)
+        d1 = (d2 @ W2) * (1 - a1) ** 2 if wrong.get("squared_after") else d1
         grads = {"W1": X.T @ d1, "b1": d1.sum(axis=0), "W2": dW2, "b2": d2.sum(axis=0),
                  "W3": dW3, "b3": db3}
         if wrong.get("float32"):
@@ -90,7 +92,7 @@ def gradient_check_array_wide(net_fn, params, X, y, h=1e-5):
 
 
 def gradient_check_norms(net_fn, params, X, y, h=1e-5):
-    # CS231n's norm form ||a - n|| / (||a|| + ||n||): a correct answer
+    # CS231n's norm form ||g - n|| / (||g|| + ||n||): a correct answer
     _, grads = net_fn(params, X, y)
     errors = {}
     for name, p in params.items():
@@ -368,6 +370,10 @@ ENTRIES = [
            names=r"wrong order.*same \(8, 8\) shape"),
     Answer("check_backward", _backward_with(untransposed_W2=True), "W2 not transposed",
            "variant", names=r"W2 is not transposed"),
+    Answer("check_backward", _backward_with(squared_after=True), "delta1 with (1 - a1)**2",
+           "variant", names=r"dW2 and db2 right, dW1 and db1 wrong: look at delta1"),
+    Answer("check_backward", _backward_with(doubled_derivative=True), "tanh' doubled in delta2",
+           "variant", names=r"db3 right, dW2, db2, dW1 and db1 wrong: look at delta2"),
     Answer("check_backward", _backward_with(float32=True), "float32 result", "variant",
            names=r"compute in float64"),
     Answer("check_backward", _backward_with(as_tuple=True), "tuple instead of dict", "variant",
@@ -381,7 +387,7 @@ ENTRIES = [
     Answer("check_gradient_check", _gradient_check_with(ignores_h=True), "ignores h (review B)",
            "variant", names=r"ignores its argument h"),
     Answer("check_gradient_check", _gradient_check_with(absolute=True),
-           "unnormalised max|a - n| (review B)", "variant", names=r"depends on the units"),
+           "unnormalised max|g - n| (review B)", "variant", names=r"depends on the units"),
     Answer("check_gradient_check", _gradient_check_with(forward=True), "forward difference",
            "variant", names=r"one-sided difference"),
     Answer("check_gradient_check", _gradient_check_with(by_h=True), "divides by h", "variant",

@@ -139,8 +139,8 @@ CONTRACT = [
     bad(gradcheck.numerical_gradient, np.sum, [1.0, 2.0], error=TypeError,
         match="x must be a floating-point numpy array"),
     bad(gradcheck.numerical_gradient, np.sum, np.ones(2), h=0, match=r"h must lie in \(0"),
-    bad(gradcheck.relative_error, np.ones(2), np.ones(3), match="a and b must have the same shape"),
-    bad(gradcheck.relative_error, np.ones(2), "x", error=TypeError, match="b must be a numeric"),
+    bad(gradcheck.relative_error, np.ones(2), np.ones(3), match="g and n must have the same shape"),
+    bad(gradcheck.relative_error, np.ones(2), "x", error=TypeError, match="n must be a numeric"),
     # ---- init
     bad(init.fans, (3,), match="shape must have at least 2 dimensions"),
     bad(init.fans, "3x3", error=TypeError, match="shape must be a tuple of ints"),

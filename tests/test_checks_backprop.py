@@ -115,6 +115,33 @@ def test_backward_names_other_mistakes(change, mistake, phrase):
         result.message
 
 
+@pytest.mark.parametrize("step, expression, phrase", [
+    ("delta1", "(delta2 @ W2.T) * (1 - a1)**2",
+     "dW3, db3, dW2 and db2 right, dW1 and db1 wrong: look at delta1, the one quantity"),
+    ("delta2", "(delta3 @ W3.T) * 2 * (1 - a2**2)",
+     "dW3 and db3 right, dW2, db2, dW1 and db1 wrong: look at delta2"),
+    ("delta3", "1.5 * (p - onehot) / N", "all six gradients wrong: look at delta3"),
+    ("dW1", "X.T @ delta1 + 0.01", "db1 right, dW1 wrong: look at the line of dW1 itself"),
+])
+def test_backward_locates_an_undeclared_mistake(step, expression, phrase):
+    def student(params, cache, y):
+        return checks._three_layer_net(params, cache["X"], y, (step, expression))[1]
+
+    result = checks.check_backward(student)
+    assert not result.passed and result.mistake == f"first wrong: {step}", result.message
+    assert phrase in result.message and "wrong values" in result.message, result.message
+
+
+def test_backward_with_two_undeclared_mistakes_starts_with_the_first():
+    def student(params, cache, y):
+        grads = ref.backward(params, cache, y)
+        return {**grads, "b3": grads["b3"] + 0.01, "W1": grads["W1"] + 0.01}
+
+    result = checks.check_backward(student)
+    assert not result.passed and result.mistake == "first wrong: db3", result.message
+    assert "db3 and dW1 wrong: start with db3, the first wrong one" in result.message
+
+
 def test_tanh_applied_to_an_activation_is_named_at_its_delta():
     # the review's answer: tanh applied again to the saved activation, in delta2 or in delta1
     for step, a in (("delta2", "a2"), ("delta1", "a1")):

@@ -60,3 +60,29 @@ def test_weight_gradients_are_labelled_with_their_formula():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "$= a_1^\\top\\delta_2$" in texts and "$\\cdot W_3^\\top$" in texts
     matplotlib.pyplot.close(fig)
+
+
+def _dashed_links(ax):
+    return [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None
+            and t.arrow_patch.get_linestyle() == "--"]
+
+
+def test_dashed_links_show_what_the_backward_pass_reads():
+    for activation, links in [("tanh", 3 + 2), ("sigmoid", 3 + 2), ("relu", 3)]:
+        fig = compgraph.draw((2, 8, 8, 3), activation=activation)   # dW_k from a_{k-1}; a_k's step
+        assert len(_dashed_links(fig.axes[0])) == links
+        matplotlib.pyplot.close(fig)
+
+
+def test_activation_labels_sit_off_the_dashed_links():
+    fig = compgraph.draw((2, 8, 8, 3), activation="tanh")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if t.get_text().startswith("$\\odot")]
+    assert len(labels) == 2
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        for link in _dashed_links(ax):
+            assert not box.overlaps(link.arrow_patch.get_window_extent(renderer))
+    matplotlib.pyplot.close(fig)

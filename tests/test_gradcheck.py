@@ -60,5 +60,5 @@ def test_numerical_gradient_rejects_bad_input():
 def test_relative_error_rejects_shape_mismatch_and_non_numbers():
     with pytest.raises(ValueError, match="same shape"):
         relative_error(np.zeros(3), np.zeros(4))
-    with pytest.raises(TypeError, match="a must be a numeric array"):
+    with pytest.raises(TypeError, match="g must be a numeric array"):
         relative_error("abc", np.zeros(3))

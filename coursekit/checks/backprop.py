@@ -149,13 +149,49 @@ def _copy(arrays):
     return {k: v.copy() for k, v in arrays.items()}
 
 
+def _and(names):
+    """['dW1'] -> 'dW1'; ['dW1', 'db1', 'dW2'] -> 'dW1, db1 and dW2'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _first_wrong(grads, expected, problem):
+    """A wrong gradient that no declared mistake explains: say which gradients are right and
+    which quantity of the backward pass spoils exactly the wrong ones (BACKWARD_STEPS), then
+    the comparison's own ``problem``.
+
+    >>> params, X, y = _three_layer_data()
+    >>> right = ref.backward(params, _forward(params, X), y)
+    >>> grads = {**right, "W1": 2 * right["W1"], "b1": 2 * right["b1"]}
+    >>> print(_first_wrong(grads, right, "...").split(", the one")[0])
+    dW3, db3, dW2 and db2 right, dW1 and db1 wrong: look at delta1
+    """
+    order = ("W3", "b3", "W2", "b2", "W1", "b1")           # the order backward computes them
+    wrong = [k for k in order if np.shape(grads[k]) != expected[k].shape
+             or not np.allclose(grads[k], expected[k], rtol=1e-6, atol=1e-9)]
+    right = [f"d{k}" for k in order if k not in wrong]
+    found = [step for step, (_, feeds) in BACKWARD_STEPS.items() if set(feeds) == set(wrong)]
+    said = (f"{_and(right)} right, {_and([f'd{k}' for k in wrong])} wrong" if right
+            else "all six gradients wrong")
+    if found and found[0].startswith("delta"):
+        where = f"look at {found[0]}, the one quantity they all come from"
+    elif found:
+        where = f"look at the line of {found[0]} itself"
+    else:
+        where = (f"start with d{wrong[0]}, the first wrong one in the order the backward pass "
+                 f"computes them")
+    first = found[0] if found else f"d{wrong[0]}"
+    return Problem(f"{said}: {where}. {problem}", f"first wrong: {first}")
+
+
 def check_backward(student_fn):
     """Exercise: ``backward(params, cache, y) -> {name: gradient}`` for section 1's network.
 
     Each gradient is compared in the order the backward pass computes them (W3, b3, W2, b2, W1,
     b1); a wrong one is matched against the gradients that each typical wrong line of
     :data:`_PLANTED` and :data:`_NAMED_ONLY` produces, among those that leave the earlier
-    gradients right.
+    gradients right. A wrong one that no declared mistake explains is located: the message
+    lists the right and the wrong gradients and names the quantity that spoils exactly the wrong
+    ones ("dW2 and db2 right, dW1 and db1 wrong: look at delta1").
     """
     params, X, y = _three_layer_data()
     cache = _forward(params, X)
@@ -212,7 +248,8 @@ def check_backward(student_fn):
                                         f"comes first, a.T @ delta", expected[k].T))
             if problem := compare(f"d{k}", grads[k], expected[k], mistakes=mistakes,
                                   allow_float32=False):
-                return problem
+                return _first_wrong(arrays, expected, problem) if problem.mistake == "values" \
+                    else problem
             candidates = [v for v in candidates if np.allclose(v[3][k], expected[k])]
         return None
 
@@ -283,7 +320,7 @@ def _non_finite(errors, names=PARAM_NAMES):
     bad = [k for k in names if not np.isfinite(float(errors[k]))]
     if bad:
         return Problem(f"your check returned {float(errors[bad[0]])} for {', '.join(bad)}: an "
-                       "elementwise |a - n| / max(|a|, |n|) is 0/0 where both gradients are 0 (a "
+                       "elementwise |g - n| / max(|g|, |n|) is 0/0 where both gradients are 0 (a "
                        "ReLU unit that is off for every sample). Return relative_error(analytic, "
                        "numerical) for the whole array, or skip the entries where both are 0",
                        "nan")
@@ -445,8 +482,8 @@ def check_gradient_check(student_fn):
         errors = fn(net, {"v": np.array([1.0, 0.5])}, X.copy(), y.copy())
         if float(errors["v"]) > RIGHT:
             return Problem(f"for a right gradient (0.6, 1e-9) your check reports "
-                           f"{float(errors['v']):.1g}: an elementwise error |a_i - n_i| / "
-                           f"max(|a_i|, |n_i|) is large on a tiny entry, whose finite difference "
+                           f"{float(errors['v']):.1g}: an elementwise error |g_i - n_i| / "
+                           f"max(|g_i|, |n_i|) is large on a tiny entry, whose finite difference "
                            f"is mostly round-off (\"Going further: the elementwise error\"). "
                            f"Report the array-wide relative_error(grads[name], numerical), the "
                            f"number this lesson's thresholds are for", "elementwise")
@@ -462,7 +499,7 @@ def check_gradient_check(student_fn):
         if not 0.1 < ratio < 10:
             return Problem(f"your error for {name} changed {ratio:.3g}-fold when the loss and "
                            f"its gradients were multiplied by 1000 (the same network in other "
-                           f"units): an absolute difference such as max|a - n| depends on the "
+                           f"units): an absolute difference such as max|g - n| depends on the "
                            f"units. Divide by the size of the gradients, as relative_error does",
                            "absolute error")
         return None
