@@ -278,6 +278,26 @@ def init_he_xavier(module):
         nn.init.zeros_(module.bias)
 
 
+def init_he_gain_1_last(module):
+    # He on every Linear; model.apply reaches the container last, and there the output layer,
+    # which feeds no ReLU, gets gain 1 (LeCun's std)
+    if isinstance(module, nn.Linear):
+        nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
+        nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.Sequential):
+        last = [m for m in module if isinstance(m, nn.Linear)][-1]
+        nn.init.kaiming_normal_(last.weight, nonlinearity="linear")
+
+
+def init_he_last_reset(module):
+    # the same idea, but the output layer is sent back to PyTorch's default
+    if isinstance(module, nn.Linear):
+        nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
+        nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.Sequential):
+        [m for m in module if isinstance(m, nn.Linear)][-1].reset_parameters()
+
+
 def init_he_wrong_class(module):
     if isinstance(module, nn.Conv2d):  # never true in a dense network: nothing changes
         nn.init.kaiming_normal_(module.weight)
@@ -352,6 +372,9 @@ ENTRIES = [
     Answer("check_init_he", init_he_xavier, "Xavier", "variant", names=r"Xavier"),
     Answer("check_init_he", init_he_wrong_class, "Linear layers untouched", "variant",
            names=r"isinstance\(module, nn\.Linear\)"),
+    Answer("check_init_he", init_he_gain_1_last, RIGHT, "variant"),
+    Answer("check_init_he", init_he_last_reset, "last layer at the default", "variant",
+           names=r"the last one still has PyTorch's default"),
     Answer("check_prediction", 2.83, RIGHT, "variant", args=(4.68e-8,)),
     Answer("check_prediction", math.sqrt(8), RIGHT, "variant",
            args=(math.sqrt((4 / 3) * (1 / 6) ** 19),)),

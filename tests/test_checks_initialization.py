@@ -259,9 +259,27 @@ def test_init_he_accepts_the_reference_and_every_natural_form():
     import corpus_initialization as corpus
 
     for fn in (ref.init_he_, corpus.init_he_kaiming, corpus.init_he_kaiming_uniform,
-               corpus.init_he_no_grad, corpus.init_he_new_parameter):
+               corpus.init_he_no_grad, corpus.init_he_new_parameter, corpus.init_he_gain_1_last):
         result = ci.check_init_he(fn)
         assert result.passed, (fn.__name__, result.message)
+
+
+def test_init_he_gain_1_only_on_the_last_layer():
+    # the output layer feeds no ReLU: gain 1 passes there, not on a hidden layer
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+
+    def gain_1_on(pick):
+        def rule(module):
+            ref.init_he_(module)
+            if isinstance(module, nn.Sequential):
+                layer = pick([m for m in module if isinstance(m, nn.Linear)])
+                nn.init.normal_(layer.weight, 0.0, layer.in_features ** -0.5)
+        return rule
+
+    assert ci.check_init_he(gain_1_on(lambda linears: linears[-1])).passed
+    result = ci.check_init_he(gain_1_on(lambda linears: linears[0]))
+    assert result.passed is False and result.mistake == "values", result.message
 
 
 @pytest.mark.parametrize("name,mistake,phrase", [
@@ -280,6 +298,7 @@ def test_init_he_accepts_the_reference_and_every_natural_form():
     ("init_he_uniform_bound", "uniform bound", "sqrt(6/fan_in)"),
     ("init_he_xavier", "xavier", "Xavier"),
     ("init_he_wrong_class", "unchanged", "isinstance(module, nn.Linear)"),
+    ("init_he_last_reset", "last layer default", "the last one still has PyTorch's default"),
 ])
 def test_init_he_names_each_typical_mistake(name, mistake, phrase):
     import corpus_initialization as corpus
@@ -371,14 +390,14 @@ def test_reference_prediction_matches_the_variance_recursion():
 @pytest.mark.parametrize("he,default,mistake,phrase", [
     (math.sqrt(2), 4.68e-8, "input ignored", "N(0, 1) input"),
     (1.0, 4.68e-8, "one", "Var(z_1) = n_0·(2/n_0)·E[x²]"),
-    (2.0, 4.68e-8, "half", "not a ReLU output"),
+    (2.0, 4.68e-8, "half", "E[x²] = 2 (the std of x) for the variance 4"),
     (8.0, 4.68e-8, "variance", "square root"),
     (4.0, 4.68e-8, "variance", "square root"),
     (1e-4, 4.68e-8, "vanishes", "does not shrink"),
     (2.83, 2.34e-8, "input ignored", "N(0, 1) input"),
     (2.83, 2 * 2 ** -9.5, "no /3", "a²/3"),
     (2.83, math.sqrt(4 / 3 * 3.0 ** -19), "no ReLU factor", "left out the ReLU"),
-    (2.83, math.sqrt(2 / 3 * 6.0 ** -19), "half", "not a ReLU output"),
+    (2.83, math.sqrt(2 / 3 * 6.0 ** -19), "half", "Or you took E[x²] = 2 (the std of x)"),
     (2.83, 2 * 6.0 ** -9.5, "first /3", "not 4"),
     (2.83, 4 / 3 * 6.0 ** -19, "variance", "square root"),
     (2.83, math.sqrt(4 / 3 * 6.0 ** -18), "layers", "count the layers"),

@@ -297,7 +297,8 @@ def _apply_crash(err, module, nn) -> Problem | None:
 def check_init_he(student_fn):
     """Exercise: ``init_he_(module)`` for ``model.apply``: every ``nn.Linear`` gets weights with
     He's variance 2/fan_in (normal, or uniform with the same variance) and a zero bias; other
-    modules are left alone. Applied to a float64 and a float32 network of several widths."""
+    modules are left alone. The last Linear, which feeds no ReLU, may have gain 1 instead
+    (variance 1/fan_in). Applied to a float64 and a float32 network of several widths."""
     import torch
     from torch import nn
 
@@ -365,6 +366,11 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
     got = np.array([layer.weight.detach().double().std().item() for layer in linears])
     means = np.array([abs(layer.weight.detach().double().mean().item()) for layer in linears])
     he = np.sqrt(2 / fan_in)
+    # The last Linear feeds no ReLU: gain 1 there (std sqrt(1/fan_in), LeCun) is right too.
+    gain_1_last = np.r_[he[:-1], np.sqrt(1 / fan_in[-1])]
+    if np.allclose(got, gain_1_last, rtol=0.04, atol=0):
+        he = gain_1_last
+    default_last = np.r_[he[:-1], np.sqrt(1 / (3 * fan_in[-1]))]
     if (np.ptp(got) < 0.04 * got.mean() and not np.allclose(got, he, rtol=0.04, atol=0)
             and not np.allclose(got, 1.0, rtol=0.04)):
         return Problem(f"your weights have the same std ({got.mean():.3g}) in every layer: a "
@@ -404,6 +410,11 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
                 "for ReLU use nonlinearity=\"relu\" (gain sqrt(2))", 5 / 3 * np.sqrt(1 / fan_in)),
         Mistake("N(0,1)", "your weights look like N(0, 1): scale them by sqrt(2/fan_in)",
                 np.ones_like(fan_in)),
+        Mistake("last layer default", "every Linear but the last has He's std; the last one "
+                "still has PyTorch's default U(±1/sqrt(fan_in)), std sqrt(1/(3·fan_in)) "
+                "(reset_parameters() restores that default). Give the last nn.Linear He's "
+                "weights and a zero bias too; as it feeds no ReLU, gain 1 (std "
+                "sqrt(1/fan_in)) also passes there", default_last),
         Mistake("truncated", "your weights have about 0.88 of He's std: a normal cut at ±2 "
                 "standard deviations (trunc_normal_(w, std=s, a=-2*s, b=2*s)) loses its tails. "
                 "Divide s by 0.8796 first, as Keras' HeNormal does, or use kaiming_normal_",
@@ -487,7 +498,9 @@ def check_prediction(he_std_z20, default_std_z20):
             Mistake("one", "He does not bring the signal to std 1: it keeps the scale the first "
                     "layer gives, Var(z_1) = n_0·(2/n_0)·E[x²]", 1.0),
             Mistake("half", "the first layer's input x is not a ReLU output: all of E[x²] = 4 "
-                    "counts, so Var(z_1) = n_0·(2/n_0)·4 = 8 (not 4), and He keeps it", 2.0),
+                    "counts, so Var(z_1) = n_0·(2/n_0)·4 = 8 (not 4), and He keeps it. Or you "
+                    "took E[x²] = 2 (the std of x) for the variance 4: x ~ N(0, 4) has std 2 and "
+                    "E[x²] = 4", 2.0),
             Mistake("variance", "that is a variance: the standard deviation is its square root",
                     8.0),
             Mistake("variance", "4 is a variance (E[x²], or Var(z_1) with the first layer's "
@@ -509,8 +522,9 @@ def check_prediction(he_std_z20, default_std_z20):
                     "each layer after the first multiplies the variance by n·Var(w)/2 = 1/6",
                     math.sqrt(ex2 / 3 * (1 / 3) ** 19)),
             Mistake("half", "the first layer's input x is not a ReLU output: "
-                    "Var(z_1) = n_0·1/(3n_0)·4 = 4/3, then 1/6 per layer for 19 layers",
-                    math.sqrt(ex2 / 6 * per_layer**19)),
+                    "Var(z_1) = n_0·1/(3n_0)·4 = 4/3, then 1/6 per layer for 19 layers. Or you "
+                    "took E[x²] = 2 (the std of x) for the variance 4: x ~ N(0, 4) has std 2 and "
+                    "E[x²] = 4", math.sqrt(ex2 / 6 * per_layer**19)),
             Mistake("first /3", "the first layer has the same Var(w) = 1/(3n_0) as the others: "
                     "Var(z_1) = n_0·1/(3n_0)·4 = 4/3, not 4", math.sqrt(ex2 * per_layer**19)),
             Mistake("variance", "that is the variance of z_20: the standard deviation is its "
