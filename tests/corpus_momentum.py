@@ -110,6 +110,15 @@ def ewa_start_at_first_and_correct(values, beta):
     return np.array(out)
 
 
+def ewa_new_value_unweighted(values, beta):
+    # the running sum of momentum's buffer, bias-corrected as if it were the average
+    m, out = 0.0, []
+    for t, x in enumerate(values, start=1):
+        m = beta * m + x
+        out.append(m / (1 - beta**t))
+    return np.array(out)
+
+
 # ---- corrected_velocity_step(x, v, grad, lr, prev_lr, beta) --------------------------------
 def ewa_with_start_value(values, beta):
     # keeps m_0 = 0 at the front of the list it returns
@@ -512,6 +521,8 @@ ENTRIES = [
            names=r"divided by \(1 - beta\)\*\*t"),
     Answer("check_ewa_corrected", ewa_start_at_first_and_correct, "started at x1 and corrected",
            "variant", names=r"and corrected it as well"),
+    Answer("check_ewa_corrected", ewa_new_value_unweighted, "forgot (1 - beta)", "variant",
+           names=r"1/\(1 - beta\) times too large"),
     Answer("check_ewa_corrected", ewa_with_start_value, "m_0 included", "variant",
            names=r"leave out the start value"),
     Answer("check_corrected_velocity_step", velocity_direct, RIGHT, "variant"),
@@ -980,7 +991,35 @@ def real_adam_cs231n_in_place(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999,
     return next_x, m, v
 
 
+def real_ewa_divisor_before_update(values, beta):
+    # JohnCook17/holbertonschool-machine_learning supervised_learning/0x03-optimization/
+    # 4-moving_average.py: the divisor 1 - beta**(i + 1) computed before the update, a list
+    # returned. Right.
+    vt, out = 0, []
+    for i in range(len(values)):
+        bt = 1 - beta ** (i + 1)
+        vt = beta * vt + (1 - beta) * values[i]
+        out.append(vt / bt)
+    return out
+
+
+def real_ewa_pow_divisor(values, beta):
+    # xica369/holbertonschool-machine_learning supervised_learning/0x03-optimization/
+    # 4-moving_average.py: the correction through pow(beta, cont + 1). Right.
+    out, vt = [], 0
+    for cont in range(len(values)):
+        vt = beta * vt + (1 - beta) * values[cont]
+        out.append(vt / (1 - pow(beta, cont + 1)))
+    return out
+
+
 REAL_2 = [
+    Answer("check_ewa_corrected", real_ewa_divisor_before_update, RIGHT,
+           "real: JohnCook17/holbertonschool-machine_learning "
+           "supervised_learning/0x03-optimization/4-moving_average.py"),
+    Answer("check_ewa_corrected", real_ewa_pow_divisor, RIGHT,
+           "real: xica369/holbertonschool-machine_learning "
+           "supervised_learning/0x03-optimization/4-moving_average.py"),
     Answer("check_ewa_corrected", real_ewa_debiased_loop, RIGHT,
            "real: probml/pyprobml scripts/ema_demo.py"),
     Answer("check_corrected_velocity_step", real_velocity_prints_shapes, "no momentum correction",

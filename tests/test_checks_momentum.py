@@ -101,7 +101,11 @@ def _ewa_t_minus_one_python(values, beta):
      "you divided by (1 - beta)**t"),
     (_ewa_fed_back, "fed back", "fed the corrected value back into the recursion"),
     (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 - b), "divided by 1 - beta",
-     "you divided by (1 - beta)"),
+     "divided by (1 - beta) or the new value lacks its weight"),
+    (lambda x, b: _ewa(x, b, 1.0, b), "divided by 1 - beta",  # the running sum, as above
+     "momentum's running sum b_t"),
+    (lambda x, b: _ewa(x, b, 1.0, b, lambda t: t), "forgot (1-beta)",
+     "1/(1 - beta) times too large"),
     (lambda x, b: _ewa(x, b, 1 - b, b, divisor=lambda t: 1 - b ** len(x)), "last divisor",
      "the last step's (1 - beta**T)"),
     (_ewa_t_minus_one_numpy, "t from 0", "the exponent t - 1"),

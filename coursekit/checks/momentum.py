@@ -169,10 +169,16 @@ def check_ewa_corrected(student_fn):
                 Mistake("(1-beta)**t", "you divided by (1 - beta)**t: the weight that is really "
                         "there after t steps is 1 - beta**t (the power is on beta alone)",
                         _ewa_variant(seq, beta, **same, divisor=lambda t, b=beta: (1 - b) ** t)),
-                Mistake("divided by 1 - beta", "you divided by (1 - beta): that turns the "
-                        "average into momentum's running sum b_t = beta*b_(t-1) + x_t, which "
-                        "grows towards x/(1 - beta); the divisor must change with the step: "
-                        "1 - beta**t",
+                Mistake("forgot (1-beta)", "your averages are 1/(1 - beta) times too large: "
+                        "the new value enters with weight (1 - beta), m_t = beta*m_(t-1) + "
+                        "(1 - beta)*x_t; without it m_t is momentum's running sum, not an "
+                        "average", _ewa_variant(seq, beta, new_weight=1.0, old_weight=beta,
+                                                divisor=right)),
+                Mistake("divided by 1 - beta", "you computed momentum's running sum b_t = "
+                        "beta*b_(t-1) + x_t, which grows towards x/(1 - beta): either you "
+                        "divided by (1 - beta) or the new value lacks its weight (1 - beta). "
+                        "The average is m_t = beta*m_(t-1) + (1 - beta)*x_t, and its divisor "
+                        "changes with the step: 1 - beta**t",
                         _ewa_variant(seq, beta, **same, divisor=lambda t, b=beta: 1 - b)),
                 Mistake("last divisor", "you divided every average by the last step's "
                         "(1 - beta**T): each step t has its own divisor 1 - beta**t, small at "
