@@ -1172,6 +1172,23 @@ def minibatches(X, steps, batch) -> tuple[int, int]:
     return steps, len(X) // batch
 
 
+def ema_choice(decays, trajectories, val_loss, burn_in, last_test, ema_test):
+    """Arguments of averaging.plot_ema_choice: k decays, (runs, T, p) trajectories, a loss
+    function, 0 <= burn_in < T, and one test loss per run for the last step and the EMA."""
+    decays = float_array(decays, "decays", ndim=1)
+    trajectories = float_array(trajectories, "trajectories", ndim=3)
+    function(val_loss, "val_loss", "a function of one weight vector")
+    burn_in = positive_int(burn_in, "burn_in", minimum=0)
+    if burn_in >= trajectories.shape[1]:
+        raise ValueError(f"burn_in must be below the {trajectories.shape[1]} steps of each "
+                         f"trajectory, got {burn_in}")
+    last_test, ema_test = same_shape(last_test, ema_test)
+    if last_test.shape != (len(trajectories),):
+        raise ValueError(f"last_test and ema_test need one value per trajectory "
+                         f"({len(trajectories)}), got shape {last_test.shape}")
+    return decays, trajectories, burn_in, last_test, ema_test
+
+
 def paired(a, b):
     """Two 1-D float arrays of the same length, at least 2 (one value per seed)."""
     a, b = same_shape(a, b)

@@ -335,42 +335,45 @@ def plot_paired_differences(panels, baseline: str, methods, *, titles=("", "")):
     return fig
 
 
-def plot_ema_choice(decays, val_by_decay, last_val, last_test, ema_test, *, steps=None):
+def plot_ema_choice(decays, trajectories, val_loss, last_test, ema_test, *, burn_in: int = 0):
     """Left: validation loss of each decay's EMA, per run and averaged; right: test loss of the
     chosen EMA against the last step, one dot per run.
 
-    Inputs: ``decays`` (k,); ``val_by_decay`` (runs, k) validation cross-entropies; ``last_val``
-    (runs,) the last step's validation loss; ``last_test``, ``ema_test`` (runs,) test losses;
-    ``steps``, if given, the number of steps each EMA averaged (named on the x-axis, since a
-    memory 1/(1 - decay) longer than that is cut short). Returns the figure.
+    For each run and decay the EMA is that of steps ``burn_in + 1`` to ``T`` of the run's
+    trajectory, started from a copy (:func:`ema_coefficients`); the last step's mean validation
+    loss is drawn as a line.
+
+    Inputs: ``decays`` (k,); ``trajectories`` (runs, T, p), one weight vector per step, oldest
+    first; ``val_loss(w)`` the validation loss of one weight vector; ``last_test``, ``ema_test``
+    (runs,) test losses of the last step and of the chosen EMA; ``burn_in`` the steps left out.
+    Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     from .plotting import PALETTE
 
-    decays = _validate.float_array(decays, "decays", ndim=1)
-    val_by_decay = _validate.float_array(val_by_decay, "val_by_decay", ndim=2)
-    if val_by_decay.shape[1] != len(decays):
-        raise ValueError(f"val_by_decay must have one column per decay ({len(decays)}), got "
-                         f"shape {val_by_decay.shape}")
-    last_test, ema_test = _validate.same_shape(last_test, ema_test)
-    runs, x = len(val_by_decay), np.arange(len(decays))
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+    decays, trajectories, burn_in, last_test, ema_test = _validate.ema_choice(
+        decays, trajectories, val_loss, burn_in, last_test, ema_test)
+    steps = trajectories.shape[1] - burn_in
+    val_by_decay = np.array([[val_loss(ema_coefficients(steps, d) @ t[burn_in:]) for d in decays]
+                             for t in trajectories])                      # (runs, k)
+    last_val = np.mean([val_loss(t[-1]) for t in trajectories])
+    runs, x = len(trajectories), np.arange(len(decays))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
     ax1.plot(x, val_by_decay.T, color=PALETTE[0], alpha=0.25, lw=1)
     ax1.plot(x, val_by_decay.mean(axis=0), "o-", color=PALETTE[0], lw=2.5,
-             label=f"EMA, mean over {runs} seeds (thin: single seeds)")
-    ax1.axhline(np.mean(last_val), color=PALETTE[3], ls="--",
-                label=f"last step, mean over {runs} seeds")
+             label=f"EMA: mean over {runs} seeds (thin lines: single seeds)")
+    ax1.axhline(last_val, color=PALETTE[3], ls="--", label=f"last step: mean over {runs} seeds")
     ax1.set_xticks(x, [f"{d}\n({1 / (1 - d):.0f})" for d in decays])
     ax1.set(title="Validation loss of the EMA by decay",
-            xlabel="decay (memory ≈ 1/(1 − decay) steps)"
-            + (f"; each EMA averages {steps} steps" if steps else ""),
+            xlabel=f"decay (memory ≈ 1/(1 − decay) steps); each EMA averages {steps} steps",
             ylabel="validation cross-entropy (nats)")
-    ax1.legend(fontsize=9)
-    ax2.scatter(last_test, ema_test, color=PALETTE[2], edgecolor="k", zorder=3, label="one seed")
+    ax2.scatter(last_test, ema_test, color=PALETTE[2], edgecolor="k", zorder=3,
+                label="one seed: last step vs chosen EMA")
     lim = [min(ema_test.min(), last_test.min()) - 0.02, max(ema_test.max(), last_test.max()) + 0.02]
     ax2.plot(lim, lim, "k--", lw=1, label="no change")
     ax2.set(title="Test loss: EMA chosen on validation vs last step", xlim=lim, ylim=lim,
             xlabel="last step: test cross-entropy (nats)", ylabel="EMA: test cross-entropy (nats)")
-    ax2.legend(fontsize=9)
+    handles = [h for ax in (ax1, ax2) for h in ax.get_legend_handles_labels()[0]]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=9)
     return fig

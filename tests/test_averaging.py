@@ -408,10 +408,13 @@ def test_plots_return_figures():
     from coursekit.averaging import plot_ema_choice, plot_paired_differences
     values = {"final model": np.array([1.0, 2.0, 3.0]), "equal": np.array([1.5, 2.0, 2.0])}
     fig = plot_paired_differences([(values, 1, "nats")], "final model", ["equal"], titles=("t",))
-    fig2 = plot_ema_choice([0.9, 0.99], np.ones((3, 2)), np.ones(3), np.ones(3), np.zeros(3))
+    trajectories = np.arange(3 * 4 * 2, dtype=float).reshape(3, 4, 2)  # 3 runs, 4 steps, 2 weights
+    fig2 = plot_ema_choice([0.0, 0.5], trajectories, np.sum, np.ones(3), np.zeros(3), burn_in=2)
     assert len(fig.axes) == 1 and len(fig2.axes) == 2
-    fig3 = plot_ema_choice([0.9, 0.99], np.ones((3, 2)), np.ones(3), np.ones(3), np.zeros(3),
-                           steps=200)
-    assert "averages 200 steps" in fig3.axes[0].get_xlabel()
-    assert "averages" not in fig2.axes[0].get_xlabel()
+    assert "averages 2 steps" in fig2.axes[0].get_xlabel()
+    # decay 0 keeps the last step; decay 0.5 averages steps 3 and 4 equally (ema_coefficients)
+    mean_line = fig2.axes[0].lines[3].get_ydata()
+    want = [trajectories[:, 3].sum(axis=1).mean(), trajectories[:, 2:].sum(axis=2).mean()]
+    assert np.allclose(mean_line, want)
+    assert len(fig2.legends) == 1 and not fig2.axes[0].get_legend()  # legend below the panels
     plt.close("all")
