@@ -934,7 +934,7 @@ def folder_name(name):
     return name
 
 
-def blobs(n_samples, n_train, centers, n_features, cluster_std):
+def blobs(n_samples, n_train, centers, n_features, cluster_std, return_centers):
     """The arguments of data.blobs, in that order."""
     n_samples = positive_int(n_samples, "n_samples", minimum=2)
     n_train = positive_int(n_train, "n_train")
@@ -942,7 +942,8 @@ def blobs(n_samples, n_train, centers, n_features, cluster_std):
         raise ValueError(f"n_train must be smaller than n_samples={n_samples}, got {n_train}")
     return (n_samples, n_train, positive_int(centers, "centers"),
             positive_int(n_features, "n_features"),
-            real(cluster_std, "cluster_std", low=0, low_open=True))
+            real(cluster_std, "cluster_std", low=0, low_open=True),
+            flag(return_centers, "return_centers"))
 
 
 def digits(test_fraction, standardize, images, seed):
@@ -1134,6 +1135,20 @@ def accuracy_grid(train_acc, val_acc, lines):
                  for d, name in ((train_acc, "train_acc"), (val_acc, "val_acc"))]
     lines = {str(k): real(v, f"lines[{k!r}]") for k, v in lines.items()}
     return as_arrays[0], as_arrays[1], lines
+
+
+def settings(values, n_nets):
+    """regularization.train_settings: a non-empty dict {name: (λ, rate)} and n_nets >= 1."""
+    if not isinstance(values, dict) or not values:
+        raise TypeError(f"settings must be a non-empty dict {{name: (lam, rate)}}, got "
+                        f"{_describe(values)}")
+    checked = {}
+    for name, pair in values.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"settings[{name!r}] must be a pair (lam, rate), got {pair!r}")
+        checked[name] = (real(pair[0], f"settings[{name!r}] lam", low=0),
+                         real(pair[1], f"settings[{name!r}] rate", low=0, high=1, high_open=True))
+    return checked, positive_int(n_nets, "n_nets")
 
 
 def regions(classifiers, X, y, reference, resolution):

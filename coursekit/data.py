@@ -123,19 +123,28 @@ def sample_image(name: str = "grace_hopper") -> np.ndarray:
 
 
 def blobs(n_samples: int = 1100, n_train: int = 100, *, centers: int = 3, n_features: int = 2,
-          cluster_std: float = 2.0, random_state: int = 2):
+          cluster_std: float = 2.0, random_state: int = 2, return_centers: bool = False):
     """The three-blob problem of the classic weight-averaging tutorial.
 
-    ``make_blobs(n_samples=1100, centers=3, n_features=2, cluster_std=2, random_state=2)``; the
-    first ``n_train`` points train, the rest test. Returns ``(X_train, y_train, X_test, y_test)``.
+    ``make_blobs(n_samples=1100, centers=3, n_features=2, cluster_std=2, random_state=2)``: point
+    i is drawn from N(c_{y_i}, cluster_std²·I) around the centre c of its class y_i. The first
+    ``n_train`` points train, the rest test. Returns ``(X_train, y_train, X_test, y_test)``, and
+    with ``return_centers=True`` also ``centres`` (centers, n_features), the true centres: the
+    Bayes rule of this problem picks the nearest one.
+
+    >>> *_, centres = blobs(return_centers=True)
+    >>> centres.shape
+    (3, 2)
     """
     from sklearn.datasets import make_blobs
 
-    n_samples, n_train, centers, n_features, cluster_std = _validate.blobs(
-        n_samples, n_train, centers, n_features, cluster_std)
-    X, y = make_blobs(n_samples=n_samples, centers=centers, n_features=n_features,
-                      cluster_std=cluster_std, random_state=random_state)
-    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+    n_samples, n_train, centers, n_features, cluster_std, return_centers = _validate.blobs(
+        n_samples, n_train, centers, n_features, cluster_std, return_centers)
+    X, y, centres = make_blobs(n_samples=n_samples, centers=centers, n_features=n_features,
+                               cluster_std=cluster_std, random_state=random_state,
+                               return_centers=True)
+    split = X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+    return (*split, centres) if return_centers else split
 
 
 def digits(test_fraction: float = 0.25, *, standardize: bool = True, images: bool = False,

@@ -38,7 +38,8 @@ def train_mlps(X_train, y_train, X_val=None, y_val=None, *, l2=(0.0,), dropout=(
     X_train: (N, D) floats, y_train: (N,) ints in [0, C); the number of classes C is
     ``max(y_train) + 1``. Returns ``(predict, history)``: ``predict(X)`` gives class probabilities
     of shape (M, n, C) with dropout off (evaluation mode), ``predict(X, which)`` those of the
-    networks ``which`` selects (a slice or a list of indices); ``history`` is a dict of NumPy
+    networks ``which`` selects (a slice or a list of indices), ``predict(X, training=True)``
+    with dropout left on (one random mask per call); ``history`` is a dict of NumPy
     arrays: ``epoch`` (T,), ``train_loss`` (T, M) (cross-entropy only), ``train_acc`` (T, M),
     ``val_acc`` (T, M) (accuracy on ``X_val``, ``y_val``, only when they are given),
     ``weight_norm`` (T, M) (√Σ‖W‖²), recorded every ``record_every`` epochs and after the last
@@ -80,12 +81,13 @@ def _train(torch, X_train, y_train, X_val, y_val, l2, rates, widths, n_classes, 
 
     def logits(X, training, nets=None):
         ws = params if nets is None else [p[nets] for p in params]   # nets: a subset (predict)
+        r = rate if nets is None else rate[nets]
         h = X.expand(ws[0].shape[0], *X.shape)          # (M, N, D)
         for i in range(0, len(ws) - 2, 2):
             h = torch.relu(torch.baddbmm(ws[i + 1], h, ws[i]))
             if training:                                # inverted dropout, per network rate
-                keep = torch.rand(h.shape, generator=gen, dtype=dtype) >= rate
-                h = torch.where(keep, h / (1 - rate), 0.0)
+                keep = torch.rand(h.shape, generator=gen, dtype=dtype) >= r
+                h = torch.where(keep, h / (1 - r), 0.0)
         return torch.baddbmm(ws[-1], h, ws[-2])          # (M, N, C)
 
     def as_tensors(X, y):
@@ -121,12 +123,14 @@ def _train(torch, X_train, y_train, X_val, y_val, l2, rates, widths, n_classes, 
                 if held is not None:
                     history["val_acc"].append(accuracy(*held))
 
-    def predict(X, which=slice(None)):
-        """Class probabilities (K, n, C) for X (n, D), dropout off, of the networks ``which``
-        selects (a slice or a list of indices; all M by default)."""
+    def predict(X, which=slice(None), training=False):
+        """Class probabilities (K, n, C) for X (n, D) of the networks ``which`` selects (a slice
+        or a list of indices; all M by default), dropout off; ``training=True`` leaves dropout on
+        (a new random mask at every call: what a forgotten ``model.eval()`` does)."""
         X, nets = _validate.mlp_input(X, sizes[0]), _validate.networks(which, m)
         with torch.no_grad():
-            out = logits(torch.tensor(X, dtype=dtype), False, torch.as_tensor(nets))
+            out = logits(torch.tensor(X, dtype=dtype), _validate.flag(training, "training"),
+                         torch.as_tensor(nets))
             return torch.softmax(out, dim=2).numpy()
 
     return predict, {k: np.asarray(v) for k, v in history.items()}

@@ -1,18 +1,21 @@
 """Weight penalties (L2, L1, max-norm) and inverted dropout, as the textbook formulas (notebook 03).
 
 Each function is the formula in a line or two, so a notebook can show it next to what PyTorch
-and Keras do. The batched trainer that notebook 03 runs its experiments with lives in
-:mod:`coursekit.experiments`.
+and Keras do. :func:`train_settings` runs notebook 03's comparison of settings on the batched
+trainer of :mod:`coursekit.experiments`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
 from . import _validate
 
 __all__ = ["l2_penalty", "l2_gradient", "l1_penalty", "l1_gradient", "max_norm", "dropout",
-           "plot_accuracy_grid", "plot_regions"]
+           "train_settings", "plot_accuracy_grid", "plot_regions"]
 
 
 def l2_penalty(params, lam: float) -> float:
@@ -84,6 +87,50 @@ def dropout(x, rate: float, *, training: bool = True, rng=None) -> np.ndarray:
         return x
     keep = rng.random(x.shape) >= rate
     return np.where(keep, x / (1.0 - rate), 0.0).astype(x.dtype, copy=False)
+
+
+class Run(NamedTuple):
+    """The networks of one setting after :func:`train_settings`."""
+
+    predict: Callable   # X (n, D) -> class probabilities (n_nets, n, C)
+    history: dict       # "epoch" (T,); "train_loss", "train_acc", "val_acc", ... (T, n_nets)
+
+
+def train_settings(settings: dict, X_train, y_train, X_val, y_val, *, n_nets: int = 3,
+                   **options) -> dict:
+    """Train ``n_nets`` networks for every regularisation setting, as one batch.
+
+    Inputs: ``settings`` = {name: (λ, rate)}: each network of that setting minimises its mean
+    cross-entropy + (λ/2)·Σ‖W‖² (weights only) by full-batch gradient descent, with inverted
+    dropout of that rate after every hidden ReLU; the ``n_nets`` networks of a setting differ in
+    their initial weights and dropout masks. ``X_val``, ``y_val``: the points the validation
+    curve is recorded on. ``options``: the other arguments of
+    :func:`coursekit.experiments.train_mlps` (hidden, epochs, lr, momentum, seed, record_every).
+    Returns {name: Run(predict, history)}: ``predict(X)`` the class probabilities
+    (n_nets, n, C) with dropout off (``predict(X, training=True)``: left on, one random mask per
+    call); ``history`` train_mlps's record of these networks: ``epoch`` (T,), arrays (T, n_nets).
+    The networks are drawn one after another from one seed, so the same setting gets other
+    initial weights when other settings come before it.
+
+    >>> X, y = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1])
+    >>> runs = train_settings({"plain": (0.0, 0.0), "L2": (0.1, 0.0)}, X, y, X, y, n_nets=2,
+    ...                       hidden=(4,), epochs=5)
+    >>> runs["L2"].predict(X).shape, runs["L2"].history["val_acc"].shape
+    ((2, 2, 2), (1, 2))
+    """
+    from .experiments import train_mlps
+
+    settings, n_nets = _validate.settings(settings, n_nets)
+    predict, history = train_mlps(
+        X_train, y_train, X_val, y_val, **options,
+        l2=[lam for lam, _ in settings.values() for _ in range(n_nets)],
+        dropout=[rate for _, rate in settings.values() for _ in range(n_nets)])
+    runs = {}
+    for k, name in enumerate(settings):
+        nets = slice(k * n_nets, (k + 1) * n_nets)
+        runs[name] = Run(lambda X, training=False, nets=nets: predict(X, nets, training),
+                         {key: v if key == "epoch" else v[:, nets] for key, v in history.items()})
+    return runs
 
 
 def plot_accuracy_grid(train_acc: dict, val_acc: dict, lines: dict):

@@ -90,55 +90,55 @@ def l2_torch(w, grad, lr, lam):
 # ---------------------------------------------------------------- l2_equilibrium
 
 
-def equilibrium_reference_style(a, lr, lam):
-    return a / (1 + lam)
+def equilibrium_reference_style(a, h, lr, lam):
+    return h * a / (h + lam)
 
 
-def equilibrium_by_iterating(a, lr, lam):
+def equilibrium_by_iterating(a, h, lr, lam):
     w = 0.0
     for _ in range(20_000):                  # run the step until it stops moving
-        w = (1 - lr * lam) * w - lr * (w - a)
+        w = (1 - lr * lam) * w - lr * h * (w - a)
     return w
 
 
-def equilibrium_numpy_float32(a, lr, lam):
-    return np.float32(a) / np.float32(1 + lam)
+def equilibrium_numpy_float32(a, h, lr, lam):
+    return np.float32(h * a) / np.float32(h + lam)
 
 
-def equilibrium_with_lr(a, lr, lam):
+def equilibrium_without_h(a, h, lr, lam):
+    return a / (1 + lam)
+
+
+def equilibrium_h_only_on_w(a, h, lr, lam):
+    return a / (h + lam)
+
+
+def equilibrium_with_lr(a, h, lr, lam):
+    return h * a / (h + lr * lam)
+
+
+def equilibrium_with_lr_without_h(a, h, lr, lam):
     return a / (1 + lr * lam)
 
 
-def equilibrium_one_step(a, lr, lam):
+def equilibrium_one_step(a, h, lr, lam):
     return (1 - lr * lam) * a
 
 
-def equilibrium_first_order(a, lr, lam):
-    return a * (1 - lam)
+def equilibrium_first_order(a, h, lr, lam):
+    return a * (1 - lam / h)
 
 
-def equilibrium_no_penalty(a, lr, lam):
+def equilibrium_no_penalty(a, h, lr, lam):
     return a
 
 
-def equilibrium_zero(a, lr, lam):
+def equilibrium_zero(a, h, lr, lam):
     return 0.0
 
 
-def equilibrium_minus(a, lr, lam):
-    return a / (1 - lam)
-
-
-def equilibrium_two_lam(a, lr, lam):
-    return a / (1 + 2 * lam)
-
-
-def equilibrium_half_lam(a, lr, lam):
-    return a / (1 + lam / 2)
-
-
-def equilibrium_l1_shift(a, lr, lam):
-    return a - np.sign(a) * lam
+def equilibrium_minus(a, h, lr, lam):
+    return h * a / (h - lam)
 
 
 # ---------------------------------------------------------------- dropout_forward / backward
@@ -968,10 +968,16 @@ ENTRIES = [
     Answer("check_l2_equilibrium", equilibrium_by_iterating, "iterated", V,
            names=r"the steps do not converge"),
     Answer("check_l2_equilibrium", equilibrium_numpy_float32, RIGHT, V),
+    Answer("check_l2_equilibrium", equilibrium_without_h, "no h", V,
+           names=r"does not depend on the curvature h"),
+    Answer("check_l2_equilibrium", equilibrium_h_only_on_w, "h only on w", V,
+           names=r"too small by the factor h"),
     Answer("check_l2_equilibrium", equilibrium_with_lr, "lr in the answer", V,
-           names=r"lr cancels"),
+           names=r"lr\s+cancels"),
+    Answer("check_l2_equilibrium", equilibrium_with_lr_without_h, "lr and no h", V,
+           names=r"two slips"),
     Answer("check_l2_equilibrium", equilibrium_one_step, "one step", V,
-           names=r"set w_next = w"),
+           names=r"maps to itself"),
     Answer("check_l2_equilibrium", equilibrium_first_order, "first order", V,
            names=r"first-order approximation"),
     Answer("check_l2_equilibrium", equilibrium_no_penalty, "no penalty", V,
@@ -979,10 +985,6 @@ ENTRIES = [
     Answer("check_l2_equilibrium", equilibrium_zero, "zero", V, names=r"penalty alone"),
     Answer("check_l2_equilibrium", equilibrium_minus, "decay sign", V,
            names=r"is added to the data gradient"),
-    Answer("check_l2_equilibrium", equilibrium_two_lam, "2 lam", V, names=r"not 2·lam·w"),
-    Answer("check_l2_equilibrium", equilibrium_half_lam, "lam/2", V, names=r"the ½ cancels"),
-    Answer("check_l2_equilibrium", equilibrium_l1_shift, "L1 shift", V,
-           names=r"L1 penalty would do"),
 
     Answer("check_dropout_forward", forward_reference_style, RIGHT, V),
     Answer("check_dropout_forward", forward_float_mask, RIGHT, V),

@@ -176,6 +176,10 @@ CONTRACT = [
     bad(regularization.dropout, np.ones(3), 1.0, match=r"rate must lie in \[0, 1\)"),
     bad(regularization.dropout, np.ones(3), 0.5, training="no", error=TypeError,
         match="training must be True or False"),
+    bad(regularization.train_settings, {"L2": 0.1}, np.ones((4, 2)), [0, 1, 0, 1], None, None,
+        error=TypeError, match=r"settings\['L2'\] must be a pair \(lam, rate\)"),
+    bad(regularization.train_settings, {"drop": (0.0, 1.0)}, np.ones((4, 2)), [0, 1, 0, 1],
+        None, None, match=r"rate must lie in \[0, 1\)"),
     bad(regularization.plot_accuracy_grid, {"L2 λ=0.1": [0.8]}, [0.8], {}, error=TypeError,
         match="val_acc must be a dict"),
     bad(regularization.plot_accuracy_grid, {"a": [0.8]}, {"b": [0.8]}, {},
@@ -344,6 +348,7 @@ CONTRACT = [
     bad(data.verify, data.DATA_DIR / "README.md", "0" * 64, "the test file", "somepackage",
         match="the test file .* corrupted and was not read; reinstall somepackage"),
     bad(data.blobs, n_samples=100, n_train=100, match="n_train must be smaller"),
+    bad(data.blobs, return_centers="yes", error=TypeError, match="return_centers must be True"),
     bad(data.digits, test_fraction=1.0, match=r"test_fraction must lie in \(0, 1\)"),
     # ---- plotting
     bad(plotting.line_plot, {}, title="t", xlabel="x (steps)", ylabel="y", match="curves must"),

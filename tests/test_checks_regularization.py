@@ -115,27 +115,32 @@ def test_l2_update_check_names_a_torch_result(capsys):
 
 
 @pytest.mark.parametrize("right", [
-    lambda a, lr, lam: a / (1 + lam),
-    lambda a, lr, lam: np.float32(a / (1 + lam)),
-    lambda a, lr, lam: np.array(a) / (1 + lam),
+    lambda a, h, lr, lam: h * a / (h + lam),
+    lambda a, h, lr, lam: a / (1 + lam / h),
+    lambda a, h, lr, lam: np.float32(h * a / (h + lam)),
+    lambda a, h, lr, lam: np.array(a) * h / (h + lam),
 ])
 def test_l2_equilibrium_check_accepts_natural_forms(right, capsys):
     assert _message(checks.check_l2_equilibrium, right, capsys).passed
 
 
 @pytest.mark.parametrize("wrong, phrase, mistake", [
-    (lambda a, lr, lam: a / (1 + lr * lam), "lr cancels", "lr in the answer"),
-    (lambda a, lr, lam: (1 - lr * lam) * a, "set w_next = w", "one step"),
-    (lambda a, lr, lam: a * (1 - lam), "first-order approximation", "first order"),
-    (lambda a, lr, lam: a, "data loss alone", "no penalty"),
-    (lambda a, lr, lam: 0.0, "penalty alone", "zero"),
-    (lambda a, lr, lam: a / (1 - lam), "added to the data gradient", "decay sign"),
-    (lambda a, lr, lam: a / (1 + 2 * lam), "not 2·lam·w", "2 lam"),
-    (lambda a, lr, lam: a / (1 + lam / 2), "the ½ cancels", "lam/2"),
-    (lambda a, lr, lam: a - np.sign(a) * lam, "L1 penalty", "L1 shift"),
-    (lambda a, lr, lam: a / (1 + lam) + 0.01, "is not right", "values"),
-    (lambda a, lr, lam: a / (1 + lr), "lr where lam belongs", "lr for lam"),
-    (lambda a, lr, lam: a / lam, "not -a", "data gradient without w"),
+    (lambda a, h, lr, lam: a / (1 + lam), "does not depend on the curvature h", "no h"),
+    (lambda a, h, lr, lam: a / (h + lam), "too small by the factor h", "h only on w"),
+    (lambda a, h, lr, lam: a / (1 + h * lam), "not to the penalty", "h on the penalty"),
+    (lambda a, h, lr, lam: h * a / (h + lr * lam), "lr cancels", "lr in the answer"),
+    (lambda a, h, lr, lam: a / (1 + lr * lam), "two slips", "lr and no h"),
+    (lambda a, h, lr, lam: (1 - lr * lam) * a, "maps to itself", "one step"),
+    (lambda a, h, lr, lam: a * (1 - lam / h), "first-order approximation", "first order"),
+    (lambda a, h, lr, lam: a, "data loss alone", "no penalty"),
+    (lambda a, h, lr, lam: 0.0, "penalty alone", "zero"),
+    (lambda a, h, lr, lam: h * a / (h - lam), "added to the data gradient", "decay sign"),
+    (lambda a, h, lr, lam: h * a / (h + 2 * lam), "not 2·lam·w", "2 lam"),
+    (lambda a, h, lr, lam: h * a / (h + lam / 2), "the ½ cancels", "lam/2"),
+    (lambda a, h, lr, lam: a - np.sign(a) * lam / h, "L1 penalty", "L1 shift"),
+    (lambda a, h, lr, lam: h * a / (h + lam) + 0.01, "is not right", "values"),
+    (lambda a, h, lr, lam: h * a / (h + lr), "lr where lam belongs", "lr for lam"),
+    (lambda a, h, lr, lam: h * a / lam, "which is not a constant", "data gradient without w"),
 ])
 def test_l2_equilibrium_check_names_the_mistake(wrong, phrase, mistake, capsys):
     result = _message(checks.check_l2_equilibrium, wrong, capsys)
@@ -144,28 +149,28 @@ def test_l2_equilibrium_check_names_the_mistake(wrong, phrase, mistake, capsys):
 
 
 def _iterate(steps):
-    def equilibrium(a, lr, lam):
+    def equilibrium(a, h, lr, lam):
         w = 0.0
         for _ in range(steps):
-            w = (1 - lr * lam) * w - lr * (w - a)
+            w = (1 - lr * lam) * w - lr * h * (w - a)
         return w
     return equilibrium
 
 
 @pytest.mark.parametrize("steps, phrase", [
     (200, "close to the fixed point but not on it"),      # a near miss, printed to 9 digits
-    (20_000, "the steps do not converge"),                # the case with lr·(1 + lam) > 2
+    (20_000, "the steps do not converge"),                # the case with lr·(h + lam) > 2
 ])
 def test_l2_equilibrium_check_asks_to_solve_not_iterate(steps, phrase, capsys):
     with np.errstate(all="ignore"):
         result = _message(checks.check_l2_equilibrium, _iterate(steps), capsys)
     assert not result.passed and result.mistake == "iterated", result.message
-    assert phrase in result.message and "solve for w" in result.message
+    assert phrase in result.message and "solve for w" in result.message.lower()
 
 
 def test_l2_equilibrium_message_speaks_of_size_for_negative_weights(capsys):
-    def small_for_negatives(a, lr, lam):                  # right for a > 0, |w| too small else
-        return a / (1 + lam) * (1 if a > 0 else 0.9)
+    def small_for_negatives(a, h, lr, lam):               # right for a > 0, |w| too small else
+        return h * a / (h + lam) * (1 if a > 0 else 0.9)
 
     result = _message(checks.check_l2_equilibrium, small_for_negatives, capsys)
     assert not result.passed and "a = -2.0" in result.message
@@ -173,11 +178,11 @@ def test_l2_equilibrium_message_speaks_of_size_for_negative_weights(capsys):
 
 
 def test_the_reference_equilibrium_is_where_the_step_stops():
-    for a, lr, lam in [(3.0, 0.1, 0.5), (-1.0, 0.3, 2.0)]:
+    for a, h, lr, lam in [(3.0, 1.0, 0.1, 0.5), (-1.0, 4.0, 0.1, 2.0), (2.0, 0.1, 0.5, 0.3)]:
         w = 0.0
         for _ in range(5000):
-            w = ref.l2_update(np.array(w), np.array(w - a), lr, lam)
-        assert float(w) == pytest.approx(ref.l2_equilibrium(a, lr, lam), rel=1e-12)
+            w = ref.l2_update(np.array(w), np.array(h * (w - a)), lr, lam)
+        assert float(w) == pytest.approx(ref.l2_equilibrium(a, h, lr, lam), rel=1e-12)
 
 
 @pytest.mark.parametrize("check", [checks.check_l2_update, checks.check_l2_equilibrium,
@@ -512,9 +517,11 @@ def test_every_accepted_l2_update_matches_pytorch_and_keeps_its_steps():
         assert np.allclose(np.array(steps)[:, 0], 2.0 * 0.95 ** np.arange(4)), fn.__name__
 
 
-def test_every_accepted_l2_equilibrium_draws_its_line():
+def test_every_accepted_l2_equilibrium_works_where_the_notebook_uses_it():
     for fn in _accepted("check_l2_equilibrium"):
-        assert float(fn(3.0, 0.1, 0.5)) == pytest.approx(2.0, rel=1e-6), fn.__name__
+        for a, h, lr, lam, w in [(3.0, 1.0, 0.1, 0.5, 2.0), (2.0, 4.0, 0.1, 0.5, 16 / 9),
+                                 (1.0, 0.25, 0.05, 0.3, 0.25 / 0.55)]:
+            assert float(fn(a, h, lr, lam)) == pytest.approx(w, rel=1e-6), fn.__name__
 
 
 def test_every_accepted_dropout_layer_passes_the_notebooks_gradient_check():
@@ -623,13 +630,15 @@ def test_vanilla_dropout_check_rejects_a_mask_broadcast_over_the_batch(capsys):
 
 
 @pytest.mark.parametrize("wrong", [
-    lambda a, lr, lam: a / (1 + lr * lam), lambda a, lr, lam: (1 - lam) * a,
-    lambda a, lr, lam: a, lambda a, lr, lam: 0.0, lambda a, lr, lam: a / (1 - lam),
-    lambda a, lr, lam: a - np.sign(a) * lam, lambda a, lr, lam: a / (1 + lr),
-    lambda a, lr, lam: a / lam, lambda a, lr, lam: a / (1 + lam) + 0.01,
-    lambda a, lr, lam: a / (1 + lam) * 1.3,
+    lambda a, h, lr, lam: a / (1 + lam), lambda a, h, lr, lam: a / (h + lam),
+    lambda a, h, lr, lam: h * a / (h + lr * lam), lambda a, h, lr, lam: (1 - lam / h) * a,
+    lambda a, h, lr, lam: a, lambda a, h, lr, lam: 0.0, lambda a, h, lr, lam: h * a / (h - lam),
+    lambda a, h, lr, lam: a - np.sign(a) * lam / h, lambda a, h, lr, lam: h * a / (h + lr),
+    lambda a, h, lr, lam: h * a / lam, lambda a, h, lr, lam: h * a / (h + lam) + 0.01,
+    lambda a, h, lr, lam: h * a / (h + lam) * 1.3,
 ])
 def test_l2_equilibrium_messages_do_not_give_the_equation_away(wrong, capsys):
     result = _message(checks.check_l2_equilibrium, wrong, capsys)
     assert not result.passed
+    assert "h·a" not in result.message and "(h + lam)" not in result.message, result.message
     assert "lam·w = 0" not in result.message and "(w - a) +" not in result.message, result.message

@@ -18,6 +18,15 @@ def test_blobs_reproduces_the_tutorial_split():
     assert np.array_equal(X_train, X[:100]) and np.array_equal(y_test, y[100:])
 
 
+def test_blobs_returns_the_centres_the_points_were_drawn_around():
+    *split, centres = data.blobs(return_centers=True)
+    for got, plain in zip(split, data.blobs(), strict=True):          # the same points
+        assert np.array_equal(got, plain)
+    X, y = np.concatenate([split[0], split[2]]), np.concatenate([split[1], split[3]])
+    for k in range(3):                     # each class mean lies within 0.3 of its centre
+        assert np.linalg.norm(X[y == k].mean(axis=0) - centres[k]) < 0.3
+
+
 def test_digits_is_standardised_with_training_statistics():
     X_train, y_train, X_test, y_test = data.digits()
     assert X_train.shape[1] == 64 and len(X_train) + len(X_test) == 1797

@@ -83,6 +83,19 @@ def test_predict_can_select_networks():
         predict(data[2], 1)
 
 
+def test_predict_in_training_mode_leaves_dropout_on():
+    pytest.importorskip("torch")
+    data = _small_problem()
+    predict, _ = experiments.train_mlps(*data, dropout=[0.0, 0.5, 0.5], hidden=(8,), epochs=5)
+    every, on = predict(data[2]), predict(data[2], training=True)
+    np.testing.assert_array_equal(on[0], every[0])             # rate 0: nothing to switch off
+    assert not np.allclose(on[1:], every[1:])                   # a random mask per call
+    assert not np.allclose(predict(data[2], [1], training=True), on[1:2])
+    np.testing.assert_allclose(on.sum(axis=2), 1.0, rtol=1e-12)
+    with pytest.raises(TypeError, match="training must be True or False"):
+        predict(data[2], training="yes")
+
+
 def test_train_mlps_networks_do_not_interact():
     pytest.importorskip("torch")
     data = _small_problem()

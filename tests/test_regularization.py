@@ -139,6 +139,27 @@ def test_dropout_other_bad_input():
         reg.dropout(np.ones(3), 0.5, rng="seed")
 
 
+def test_train_settings_is_one_batch_of_train_mlps_sliced_by_setting():
+    pytest.importorskip("torch")
+    from coursekit.experiments import train_mlps
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(30, 2))
+    y = (X[:, 0] > 0).astype(int)
+    options = dict(hidden=(8,), epochs=20, lr=0.3, momentum=0.0, record_every=10)
+    runs = reg.train_settings({"none": (0.0, 0.0), "L2": (0.1, 0.0), "drop": (0.0, 0.5)},
+                              X[:20], y[:20], X[20:], y[20:], n_nets=2, **options)
+    predict, hist = train_mlps(X[:20], y[:20], X[20:], y[20:], l2=[0, 0, 0.1, 0.1, 0, 0],
+                               dropout=[0, 0, 0, 0, 0.5, 0.5], **options)
+    assert list(runs) == ["none", "L2", "drop"]
+    for k, run in enumerate(runs.values()):
+        np.testing.assert_array_equal(run.history["epoch"], [10, 20])
+        np.testing.assert_array_equal(run.history["val_acc"], hist["val_acc"][:, 2 * k:2 * k + 2])
+        np.testing.assert_array_equal(run.predict(X), predict(X)[2 * k:2 * k + 2])
+    np.testing.assert_array_equal(runs["none"].predict(X, training=True), runs["none"].predict(X))
+    assert not np.allclose(runs["drop"].predict(X, training=True), runs["drop"].predict(X))
+
+
 def test_plot_regions_measures_agreement_with_the_reference():
     X, y = np.array([[0.0, 0.0], [2.0, 2.0], [0.0, 2.0]]), np.array([0, 1, 2])
 

@@ -78,81 +78,95 @@ def check_l2_update(student_fn):
                       hint="w and grad are arrays of the same shape; lr and lam are floats")
 
 
-# (a, lr, lam) with the data loss ½(w - a)²: both signs, and lr·lam far from lam. The last case
-# has lr·(1 + lam) > 2: its steps diverge, but the fixed point exists, so only solving finds it.
-_EQUILIBRIUM_CASES = [(3.0, 0.1, 0.4), (-2.0, 0.05, 0.3), (1.5, 0.2, 2.0), (2.0, 1.5, 0.5)]
+# (a, h, lr, lam) with the data loss (h/2)·(w - a)²: both signs, curvatures above and below 1 and
+# lr·lam far from lam, so that every named mistake gives another number. The last case has
+# lr·(h + lam) > 2: its steps diverge, but the fixed point exists, so only solving finds it.
+_EQUILIBRIUM_CASES = [(3.0, 4.0, 0.1, 0.4), (-2.0, 0.5, 0.05, 0.3), (1.5, 0.25, 0.2, 2.0),
+                      (2.0, 3.0, 0.6, 1.0)]
+
+
+def _equilibrium_mistakes(a, h, lr, lam):
+    return [
+        Mistake("no h", "your answer does not depend on the curvature h (it would be right for "
+                "h = 1 only): the data loss is (h/2)·(w - a)², so its gradient carries the "
+                "factor h", a / (1 + lam)),
+        Mistake("h only on w", "your |w| is too small by the factor h: the curvature multiplies "
+                "the whole data gradient, the a in it as well as the w", a / (h + lam)),
+        Mistake("h on the penalty", "h belongs to the data loss, (h/2)·(w - a)², not to the "
+                "penalty (lam/2)·w²: check which gradient carries it", a / (1 + h * lam)),
+        Mistake("lr in the answer", "your answer depends on the learning rate: where the steps "
+                "stop, the whole step lr·(data gradient + penalty gradient) is zero, so lr "
+                "cancels. Solve again without it", h * a / (h + lr * lam)),
+        Mistake("lr and no h", "two slips: the learning rate cancels where the steps stop, and "
+                "the curvature h of the data loss (h/2)·(w - a)² is missing",
+                a / (1 + lr * lam)),
+        Mistake("one step", "that is where one step from w = a lands, not where the steps stop "
+                "moving w: a fixed point is a w that the step maps to itself",
+                (1 - lr * lam) * a),
+        Mistake("first order", "that is only the first-order approximation for small lam/h: "
+                "solve for the fixed point exactly", (1 - lam / h) * a),
+        Mistake("no penalty", "that is where the data loss alone is smallest; the penalty pulls "
+                "w towards 0 as well, so the fixed point lies between 0 and a", a),
+        Mistake("zero", "the penalty alone would take w to 0, but the data loss pulls it towards "
+                "a: the steps stop where the two gradients cancel", 0.0),
+        Mistake("decay sign", "the penalty's gradient lam·w is added to the data gradient, not "
+                "subtracted: check the sign of the decay term", h * a / (h - lam)),
+        Mistake("2 lam", "the gradient of (lam/2)·w² is lam·w, not 2·lam·w",
+                h * a / (h + 2 * lam)),
+        Mistake("lam/2", "the gradient of (lam/2)·w² is lam·w: the ½ cancels the 2 of the "
+                "square", h * a / (h + lam / 2)),
+        Mistake("L1 shift", "moving a towards 0 by a fixed amount is what an L1 penalty would do; "
+                "with L2 the gradient lam·w grows with w, so the pull scales with w",
+                a - np.sign(a) * lam / h),
+        Mistake("lr for lam", "you used lr where lam belongs: the penalty's gradient is lam·w, "
+                "and lr cancels where the steps stop", h * a / (h + lr)),
+        Mistake("data gradient without w", "the data gradient is the derivative of "
+                "(h/2)·(w - a)², which is not a constant: w appears in both gradients",
+                h * a / lam),
+    ]
 
 
 def check_l2_equilibrium(student_fn):
-    """Exercise: ``l2_equilibrium(a, lr, lam)``, where the L2 step settles on ``½(w - a)²``."""
+    """Exercise: ``l2_equilibrium(a, h, lr, lam)``, where gradient descent with the L2 penalty
+    settles on the data loss ``(h/2)·(w - a)²``."""
 
     def test(fn):
-        for a, lr, lam in _EQUILIBRIUM_CASES:
-            got = fn(a, lr, lam)
-            problem = _iterated(got, a, lr, lam)
-            if problem:
-                return problem
-            problem = compare("the weight at which the steps stop", got, a / (1 + lam), mistakes=[
-                Mistake("lr in the answer", "your answer depends on the learning rate: at the "
-                        "fixed point the whole step is zero, lr·(data gradient + lam·w) = 0, so "
-                        "lr cancels. Set w_next = w and solve again", a / (1 + lr * lam)),
-                Mistake("one step", "that is where one step from w = a lands, not where the "
-                        "steps stop moving w: set w_next = w in your step and solve for w",
-                        (1 - lr * lam) * a),
-                Mistake("first order", "a·(1 - lam) is only the first-order approximation for "
-                        "small lam: solve for the fixed point exactly", (1 - lam) * a),
-                Mistake("no penalty", "that is where the data loss alone is smallest; the penalty "
-                        "pulls w towards 0 as well, so the fixed point lies between 0 and a", a),
-                Mistake("zero", "the penalty alone would take w to 0, but the data loss pulls it "
-                        "towards a: the steps stop where the two gradients cancel", 0.0),
-                Mistake("decay sign", "the penalty's gradient lam·w is added to the data "
-                        "gradient, not subtracted: check the sign of the decay term",
-                        a / (1 - lam)),
-                Mistake("2 lam", "the gradient of (lam/2)·w² is lam·w, not 2·lam·w",
-                        a / (1 + 2 * lam)),
-                Mistake("lam/2", "the gradient of (lam/2)·w² is lam·w: the ½ cancels the 2 of "
-                        "the square", a / (1 + lam / 2)),
-                Mistake("L1 shift", "moving a towards 0 by lam is what an L1 penalty would do; "
-                        "with L2 the gradient lam·w grows with w, so the pull scales with w",
-                        a - np.sign(a) * lam),
-                Mistake("lr for lam", "you used lr where lam belongs: the penalty's gradient is "
-                        "lam·w, and lr cancels at the fixed point",
-                        a / (1 + lr)),
-                Mistake("data gradient without w", "the data gradient is the derivative of "
-                        "½(w - a)², not -a: w appears in both gradients", a / lam),
-            ])
+        for a, h, lr, lam in _EQUILIBRIUM_CASES:
+            got = fn(a, h, lr, lam)
+            exact = ref.l2_equilibrium(a, h, lr, lam)
+            problem = _iterated(got, exact, lr * (h + lam) >= 2)
+            if not problem:
+                problem = compare("the weight at which the steps stop", got, exact,
+                                  mistakes=_equilibrium_mistakes(a, h, lr, lam))
             if problem and problem.mistake == "values":
-                problem = _magnitude(got, a / (1 + lam))
+                problem = _magnitude(got, exact)
             if problem:
-                return Problem(f"with a = {a}, lr = {lr}, lam = {lam}: {problem}", problem.mistake)
+                return Problem(f"with a = {a}, h = {h}, lr = {lr}, lam = {lam}: {problem}",
+                               problem.mistake)
         return None
 
     return run_checks("l2_equilibrium", student_fn, [test],
-                      hint="a, lr and lam are floats; return one number, the weight w at which "
-                           "the step leaves w unchanged")
+                      hint="a, h, lr and lam are floats; return one number, the weight w at "
+                           "which the steps stop moving w")
 
 
-def _iterated(got, a, lr, lam):
+def _iterated(got, exact, diverges):
     """A Problem when ``got`` looks like the step run many times instead of the solved fixed point:
     not finite or far off where the steps diverge, or a near miss that a loop leaves behind."""
     try:
         value = float(np.asarray(got, dtype=np.float64))
     except (TypeError, ValueError):
         return None                       # compare() explains the type
-    exact = a / (1 + lam)
-    where = f"with a = {a}, lr = {lr}, lam = {lam}"
-    if lr * (1 + lam) >= 2 and not (np.isfinite(value) and abs(value - exact) < 1e-6 * abs(exact)):
-        if not np.isfinite(value) or abs(value) > 10 * abs(a):
-            return Problem(f"{where} the steps do not converge (lr·(1 + lam) > 2), yet the point "
+    if diverges and not (np.isfinite(value) and abs(value - exact) < 1e-6 * abs(exact)):
+        if not np.isfinite(value) or abs(value) > 10 * abs(exact):
+            return Problem("the steps do not converge here (lr·(h + lam) > 2), yet the point "
                            "where a step leaves w unchanged still exists. Your answer looks like "
-                           "the step run many times: set w_next = w in the step and solve for w",
-                           "iterated")
+                           "the step run many times: solve for w instead", "iterated")
     gap = abs(value - exact) / abs(exact)
     if 1e-6 < gap < 1e-3:
-        return Problem(f"{where} your w = {value:.9g} is close to the fixed point but not on it "
+        return Problem(f"your w = {value:.9g} is close to the fixed point but not on it "
                        f"(relative gap {gap:.0e}): that is what running the step for a while "
-                       "leaves behind. Set w_next = w in the step and solve for w exactly",
-                       "iterated")
+                       "leaves behind. Solve for w exactly", "iterated")
     return None
 
 
@@ -162,8 +176,8 @@ def _magnitude(got, expected):
     if value * expected <= 0:
         return Problem(f"w = {value:.6g} is not right: it has the wrong sign (or is 0)", "values")
     word = "too large" if abs(value) > abs(expected) else "too small"
-    return Problem(f"w = {value:.6g} is not right: its size |w| is {word}; set w_next = w "
-                   "in the step and solve for w", "values")
+    return Problem(f"w = {value:.6g} is not right: its size |w| is {word}; find the w that "
+                   "one step maps to itself", "values")
 
 
 # ------------------------------------------------------------------------------ dropout

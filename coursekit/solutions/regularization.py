@@ -16,13 +16,14 @@ def l2_update(w, grad, lr, lam):
     return (1 - lr * lam) * w - lr * grad
 
 
-def l2_equilibrium(a, lr, lam):
-    """Where the L2 step settles for the data loss ``½(w - a)²``.
+def l2_equilibrium(a, h, lr, lam):
+    """Where gradient descent with the L2 penalty settles for the data loss ``(h/2)·(w - a)²``.
 
-    The step ``w ← (1 - lr·lam)·w - lr·(w - a)`` leaves ``w`` unchanged when
-    ``lr·((w - a) + lam·w) = 0``, that is at ``w = a / (1 + lam)``: the learning rate cancels.
+    The step ``w ← (1 - lr·lam)·w - lr·h·(w - a)`` leaves ``w`` unchanged when
+    ``h·(w - a) + lam·w = 0``, that is at ``w = h·a / (h + lam)``: the learning rate cancels, and
+    the flatter the data loss (small h), the closer to 0 the weight settles.
     """
-    return a / (1 + lam)
+    return h * a / (h + lam)
 
 
 def dropout_forward(x, rate, rng, training=True):
