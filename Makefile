@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 PINS_STAMP := $(VENV)/.pins-py$(PYVER)
 STAMP := $(VENV)/.installed-py$(PYVER)
+SITE_STAMP := $(VENV)/.site-installed
 PINS := requirements/course.txt requirements/dev.txt requirements/constraints.txt
 PORT ?= 8888
 # make lab NO_BROWSER=1 on a machine without a screen
@@ -110,14 +111,16 @@ test-portability: $(STAMP)
 	$(BIN)/python -m tools.portability $(if $(CONFIGS),--configs $(CONFIGS)) --notebooks $(NB)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
-# The unit tests and nbval run side by side (nbval's kernels use one thread each); each one's
-# output is printed when it ends. TEST_JOBS=1 runs them one after the other.
-TEST_JOBS ?= 2
-test: $(STAMP)
+# Installation comes first (the environment, the website's packages, the decks' npm packages,
+# Chromium) and is not timed; then the unit tests, nbval and the browser tests run side by side
+# (nbval's kernels use one thread each; each suite writes its notebooks' files to its own
+# folder); each one's output is printed when it ends. TEST_JOBS=1 runs them one after the other.
+TEST_JOBS ?= 3
+test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target unit nbval || exit 1; \
-	$(MAKE) --no-print-directory browser-test || exit 1; \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target unit nbval browser-test \
+		|| exit 1; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "make test changed the work tree (git status --porcelain before / after):"; \
@@ -161,7 +164,6 @@ slides-pdf: $(STAMP) browser-setup node_modules/.package-lock.json
 # requirements/constraints.txt), added to .venv when a site is first built: `make lab` users do
 # not download them. The build runs offline and does not execute the notebooks; it copies the
 # slide decks into the site.
-SITE_STAMP := $(VENV)/.site-installed
 
 site-setup: $(SITE_STAMP)
 
@@ -181,7 +183,8 @@ browser-setup:
 
 # Offline like nbval: the JupyterLab server and its kernels may only talk to 127.0.0.1.
 browser-test: $(STAMP) browser-setup slides site
-	$(OFFLINE) COURSE_BROWSER_TESTS=1 $(BIN)/pytest -m browser --durations=0 tests/browser
+	$(OFFLINE) COURSE_BROWSER_TESTS=1 COURSE_OUTPUT_DIR=$(CURDIR)/build/browser-outputs \
+		$(BIN)/pytest -m browser --durations=0 tests/browser
 
 clean:
 	rm -rf outputs build .pytest_cache .ruff_cache

@@ -10,20 +10,40 @@ cell, then for each answer re-runs the exercise cell with the answer in place of
 check must print ``[PASS]``) and every cell that uses ``solutions.f``, which must run without an
 error and report that it used the student's function (``your f``; a cell that uses two exercises
 may report the reference for the other one).
+
+The first pass runs only what the exercise and downstream cells need (:func:`needed`): reading
+backwards from them, a top-level statement is kept when it defines or may change a name a kept
+statement reads (a store, an attribute or item store, a method call on the name, the name passed
+to a call whose result is dropped, or first to a callee that trains, fits, steps or ends in
+``_``), or when it switches a library setting (``coursekit.setup()``, ``set_floatx``). Imports
+always run; verify cells (asserts only) run nothing else. Of answers whose function returns the
+same kinds of values in its check (type, dtype, shape), only the first runs the later cells, since
+a later cell can only fail on what it receives. Together these halve the test's time. If any
+problem is found, the notebook is run again in full with every answer, and that run's problems
+are reported, so the shortcuts can never invent a failure.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 import inspect
 import json
 import re
 import textwrap
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Exercise", "exercises", "answer_source", "with_answer", "run_variants"]
+from tools.core_path import defined_and_read
+
+__all__ = ["Exercise", "exercises", "needed", "answer_source", "with_answer", "run_variants"]
+
+_MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
+_BUILTINS = set(dir(builtins)) | {"get_ipython", "display", None}
+_MUTATES = re.compile(r"train|fit|step|_$")              # callees that change their first argument
+_NOT_SETTINGS = {"set_num_threads", "set_random_seed"}   # speed and seeds, not types
 
 
 @dataclass(frozen=True)
@@ -59,11 +79,121 @@ def exercises(nb) -> list[Exercise]:
             if not isinstance(node, ast.FunctionDef):
                 continue
             uses = re.compile(rf"\.use\(\s*solutions\.{node.name}\s*\)")
-            later = tuple(j for j in range(i + 1, len(cells))
-                          if cells[j]["cell_type"] == "code" and uses.search(_source(cells[j])))
+            later = [j for j in range(i + 1, len(cells))
+                     if cells[j]["cell_type"] == "code" and uses.search(_source(cells[j]))]
             if later:
-                found.append(Exercise(node.name, i, later))
+                found.append(Exercise(node.name, i, tuple(sorted(
+                    set(later) | set(_readers(cells, later, uses))))))
     return found
+
+
+def _readers(cells, later: list[int], uses) -> list[int]:
+    """Cells after ``later`` that read a name a ``later`` cell bound to ``.use(...)``'s function
+    (``fwd = result.use(solutions.f)``; verify cells too), so they run with each answer."""
+    bound = set()
+    for j in later:
+        for stmt in ast.parse(_MAGIC.sub("", _source(cells[j]))).body:
+            if isinstance(stmt, ast.Assign) and uses.search(ast.unparse(stmt.value)):
+                bound |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+    readers = []
+    for j in range(later[0] + 1, len(cells)):
+        if cells[j]["cell_type"] == "code" and j not in later:
+            try:
+                _, read = defined_and_read(_source(cells[j]))
+            except SyntaxError:
+                continue
+            if read & bound:
+                readers.append(j)
+    return readers
+
+
+def _root(node):
+    """The name an expression starts from: ``model`` for ``model.fc.weight[0]``."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call, ast.Starred)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _outside_functions(tree):
+    """Every node of ``tree`` except those in the bodies of functions, lambdas and classes."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _effects(code: str, modules: set):
+    """(names defined, names read, names possibly changed, switches a setting) of code."""
+    tree = ast.parse(code)
+    defined, read = defined_and_read(code)
+    defined -= {(a.asname or a.name).split(".")[0] for n in tree.body
+                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    dropped = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    changed, setting = set(), False
+    for node in _outside_functions(tree):
+        if isinstance(node, ast.AugAssign):                       # x += 1 reads x
+            read.add(_root(node.target))
+        elif isinstance(node, ast.Assign):                        # x = f(x) reads x
+            stored = {t.id for t in node.targets for t in ast.walk(t) if isinstance(t, ast.Name)}
+            read |= stored & {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+            changed.add(_root(node))
+        elif isinstance(node, ast.Call):
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                getattr(node.func, "id", "")
+            if isinstance(node.func, ast.Attribute):
+                changed.add(_root(node.func))
+                setting |= (id(node) in dropped and _root(node.func) in modules
+                            and callee.startswith("set") and callee not in _NOT_SETTINGS)
+            if id(node) in dropped:                               # called for its effect
+                changed.update(_root(a) for a in [*node.args, *(k.value for k in node.keywords)])
+            elif _MUTATES.search(callee) and node.args:           # train(model, ...)
+                changed.add(_root(node.args[0]))
+    return defined, read - _BUILTINS, changed - _BUILTINS - modules, setting
+
+
+def needed(nb, cells: set[int], last: int) -> dict[int, str | None]:
+    """The code to run of each code cell up to ``last`` so that ``cells`` run as in the full
+    notebook: ``None`` for a whole cell, else its needed top-level statements (imports always).
+
+    >>> nb = {"cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source":
+    ...     "import math\\nx = 2\\nslow = sum(range(10**6))\\nprint(slow)"},
+    ...     {"cell_type": "code", "id": "b", "metadata": {}, "source": "print(math.sqrt(x))"}]}
+    >>> needed(nb, {1}, 1)
+    {1: None, 0: 'import math\\nx = 2'}
+    """
+    sources = {i: _MAGIC.sub("", "".join(c["source"]) if isinstance(c["source"], list)
+                             else c["source"])
+               for i, c in enumerate(nb["cells"][:last + 1]) if c["cell_type"] == "code"}
+    modules, trees = set(), {}
+    for i, code in sources.items():
+        try:
+            trees[i] = ast.parse(code)
+        except SyntaxError:
+            continue
+        modules |= {(a.asname or a.name).split(".")[0] for n in ast.walk(trees[i])
+                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    plan, want = {}, set()
+    for i in sorted(sources, reverse=True):
+        verify = "verify" in nb["cells"][i].get("metadata", {}).get("tags", [])
+        whole = (i in cells or i not in trees or _MAGIC.search(
+            "".join(nb["cells"][i]["source"])) or nb["cells"][i].get("id") == "course-setup")
+        lines, kept = sources[i].splitlines(), []
+        for stmt in reversed(trees[i].body if i in trees else []):
+            start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+            code = "\n".join(lines[start - 1:stmt.end_lineno])
+            defined, read, changed, setting = _effects(code, modules)
+            imports = isinstance(stmt, (ast.Import, ast.ImportFrom))
+            if whole or imports or (not verify and (setting or (defined | changed) & want)):
+                kept.insert(0, code)
+                want = (want - defined) | read | (changed - defined)
+        if whole:
+            plan[i] = None
+        elif kept:
+            plan[i] = "\n".join(kept)
+    return plan
 
 
 def _definition(fn, name: str | None = None) -> str:
@@ -125,10 +255,44 @@ def _text(outputs) -> str:
     return "".join(parts)
 
 
+# Run in the kernel: each call of the student's function records what kind of value it returned
+# (type, dtype, shape, device); answers whose calls in the check return the same kinds are run
+# downstream once, since a later cell can only fail on what it receives.
+_KINDS = """
+import functools as _course_functools, hashlib as _course_hashlib
+_course_kinds = []
+def _course_kind(value):
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_course_kind(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((repr(k), _course_kind(v)) for k, v in value.items()))
+    shape = getattr(value, "shape", None)
+    return (type(value).__module__, type(value).__qualname__, str(getattr(value, "dtype", "")),
+            None if shape is None else tuple(shape), str(getattr(value, "device", "")),
+            bool(getattr(value, "requires_grad", False)))
+def _course_recorded(fn):
+    @_course_functools.wraps(fn)
+    def recorded(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        try:
+            _course_kinds.append(_course_kind(out))
+        except Exception:
+            _course_kinds.append(("unknown", id(out)))
+        return out
+    return recorded
+"""
+_KINDS_SEEN = ("print('kinds', _course_hashlib.sha1(repr(_course_kinds).encode()).hexdigest()); "
+               "_course_kinds.clear()")
+
+
 def run_variants(path: Path, answers: dict[str, list], *, timeout: int = 600,
-                 env: dict | None = None) -> list[str]:
+                 env: dict | None = None, full: bool = False) -> list[str]:
     """Execute ``path`` with each answer of each exercise; return a list of problems (empty: all
-    answers worked downstream). ``answers`` maps an exercise's function name to functions."""
+    answers worked downstream). ``answers`` maps an exercise's function name to functions.
+    Unless ``full``: the first pass runs only the code the exercises need (:func:`needed`), and
+    of answers whose function returned the same kinds of values in the check (``_KINDS``) only
+    the first runs the later cells; a problem found that way is checked by a full run, whose
+    problems are returned."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -138,19 +302,35 @@ def run_variants(path: Path, answers: dict[str, list], *, timeout: int = 600,
     if not todo:
         return []
     last = max(max(e.downstream) for e in todo)
+    plan = ({i: None for i in range(last + 1) if nb.cells[i].cell_type == "code"} if full else
+            needed(nb, {e.cell for e in todo} | {j for e in todo for j in e.downstream}, last))
+    cells = copy.deepcopy(nb.cells)         # execute_cell puts what it ran into nb.cells
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(Path(path).parent)}})
     problems = []
     with client.setup_kernel(env=env) if env else client.setup_kernel():
-        for i in range(last + 1):
-            if nb.cells[i].cell_type == "code":
-                client.execute_cell(nb.cells[i], i)
-        for exercise in todo:
+        for i in sorted(plan):
+            cell = copy.deepcopy(cells[i])
+            if plan[i] is not None:
+                cell.source = plan[i]
+            try:
+                client.execute_cell(cell, i)
+            except CellExecutionError as err:
+                if full:
+                    raise
+                problems.append(f"cell {i} failed before the exercises: {str(err)[-300:]}")
+                break
+        if not full and not problems:
+            client.execute_cell(nbformat.v4.new_code_cell(_KINDS), last)
+        for exercise in todo if not problems else []:
+            seen = set()
             for fn in answers[exercise.name]:
                 label = f"{exercise.name} = {fn.__name__}"
-                cell = copy.deepcopy(nb.cells[exercise.cell])
-                cell.source = with_answer(cell.source, exercise.name,
-                                          answer_source(fn, exercise.name))
+                cell = copy.deepcopy(cells[exercise.cell])
+                answer = answer_source(fn, exercise.name)
+                if not full:
+                    answer += f"\n{exercise.name} = _course_recorded({exercise.name})"
+                cell.source = with_answer(cell.source, exercise.name, answer)
                 try:
                     client.execute_cell(cell, exercise.cell)
                 except CellExecutionError as err:
@@ -159,8 +339,14 @@ def run_variants(path: Path, answers: dict[str, list], *, timeout: int = 600,
                 if "[PASS]" not in _text(cell.outputs):
                     problems.append(f"{label}: its check did not pass: {_text(cell.outputs)[:300]}")
                     continue
+                if not full:
+                    kinds = nbformat.v4.new_code_cell(_KINDS_SEEN)
+                    client.execute_cell(kinds, exercise.cell)
+                    if _text(kinds.outputs) in seen:
+                        continue
+                    seen.add(_text(kinds.outputs))
                 for j in exercise.downstream:
-                    later = copy.deepcopy(nb.cells[j])
+                    later = copy.deepcopy(cells[j])
                     try:
                         client.execute_cell(later, j)
                     except CellExecutionError as err:
@@ -170,4 +356,11 @@ def run_variants(path: Path, answers: dict[str, list], *, timeout: int = 600,
                     text = _text(later.outputs)     # a cell may use several exercises
                     if "the reference solution" in text and f"your {exercise.name}" not in text:
                         problems.append(f"{label}: cell {j} still used the reference solution")
+    if problems and not full:
+        confirmed = run_variants(path, answers, timeout=timeout, env=env, full=True)
+        if not confirmed:
+            warnings.warn(f"{Path(path).name}: the shortened run found a problem the full run "
+                          f"did not ({problems[0][:200]}): needed() kept too little",
+                          stacklevel=2)
+        return confirmed
     return problems

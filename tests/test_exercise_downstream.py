@@ -6,6 +6,7 @@ the later cells run with it (tests/exercise_downstream.py). Kernels are slow to 
 notebook per test.
 """
 
+import copy
 import json
 
 import pytest
@@ -73,3 +74,39 @@ def test_the_runner_finds_the_exercise_and_a_type_that_breaks_a_later_cell(tmp_p
     problems = exercise_downstream.run_variants(path, {"pair": [pair_as_list, pair_as_tuple]})
     assert len(problems) == 1 and problems[0].startswith("pair = pair_as_tuple: cell 2 failed")
     assert "AttributeError" in problems[0]
+
+
+def _code(source, tags=()):
+    return {"cell_type": "code", "id": f"c{abs(hash(source)) % 10**8}", "execution_count": None,
+            "metadata": {"tags": list(tags)}, "outputs": [], "source": source}
+
+
+def test_needed_keeps_what_later_cells_read_and_drops_figures_and_verify_cells():
+    nb = {"cells": [
+        _code("import numpy as np\nimport coursekit\ncoursekit.setup()"),
+        _code("model = {'w': 0}\ntrain(model, data)\nslow = sum(range(10**7))\n"
+              "print(slow)"),
+        _code("fig = draw(model)\nfig.savefig('x.png')"),                 # a figure: skipped
+        _code("from math import pi\nassert model['w'] == 0\nnorms = [1]", ["verify"]),
+        _code("history = []\nfor step in range(3):\n    history.append(step)\n"
+              "table = {k: k for k in history}"),
+        _code("use(model, history, pi)")]}
+    plan = exercise_downstream.needed(nb, {5}, 5)
+    assert plan[5] is None                                            # the cell itself, whole
+    assert plan[0] == "import numpy as np\nimport coursekit\ncoursekit.setup()"
+    assert plan[1] == "model = {'w': 0}\ntrain(model, data)"          # train changes model
+    assert 2 not in plan                                              # nothing reads the figure
+    assert plan[3] == "from math import pi"                           # a verify cell: imports
+    assert plan[4] == "history = []\nfor step in range(3):\n    history.append(step)"
+
+
+def test_a_problem_of_the_shortcut_is_checked_by_a_full_run(tmp_path):
+    # the filling of `seen` happens through a closure the static reading cannot follow: the
+    # shortcut skips it, the downstream cell fails, and the full run (which passes) decides
+    nb = copy.deepcopy(SYNTHETIC)
+    nb["cells"].insert(1, _code("seen = []\ndef note(x):\n    seen.append(x)\nnote(1)"))
+    nb["cells"][3]["source"] = "got = result.use(solutions.pair)(seen[0])\nprint(list(got))"
+    path = tmp_path / "09_synthetic.ipynb"
+    path.write_text(json.dumps(nb))
+    assert exercise_downstream.needed(nb, {2, 3}, 3)[1] == "seen = []"    # note(1) dropped
+    assert exercise_downstream.run_variants(path, {"pair": [pair_as_list, pair_as_tuple]}) == []
