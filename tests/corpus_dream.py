@@ -229,6 +229,40 @@ def dream_steps_accumulate(model, x, layer, shifts, step):
     return _steps(model, x, layer, shifts, step, zero=False)
 
 
+def dream_steps_rolled_back_twice(model, x, layer, shifts, step):
+    # differentiates with respect to x through torch.roll (autograd undoes the roll), then
+    # rolls the gradient back again as the recipe says
+    x = x.detach().clone()
+    for dy, dx in shifts:
+        leaf = x.clone().requires_grad_(True)
+        objective = model.features(torch.roll(leaf, (dy, dx), dims=(2, 3)), layer).square().mean()
+        (grad,) = torch.autograd.grad(objective, leaf)
+        grad = torch.roll(grad, (-dy, -dx), dims=(2, 3))
+        x = (x + step * grad / grad.abs().mean()).clamp(LOW, HIGH)
+    return x
+
+
+def dream_steps_clamp_at_end(model, x, layer, shifts, step):
+    # the clamp moved out of the loop: the image may leave the valid range between steps
+    x = x.detach().clone()
+    for dy, dx in shifts:
+        rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+        (grad,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+        x = x + step * torch.roll(grad, (-dy, -dx), dims=(2, 3)) / grad.abs().mean()
+    return x.clamp(LOW, HIGH)
+
+
+def dream_steps_per_channel(model, x, layer, shifts, step):
+    # each colour channel divided by its own mean |gradient|
+    x = x.detach().clone()
+    for dy, dx in shifts:
+        rolled = torch.roll(x, (dy, dx), dims=(2, 3)).requires_grad_(True)
+        (grad,) = torch.autograd.grad(model.features(rolled, layer).square().mean(), rolled)
+        grad = torch.roll(grad, (-dy, -dx), dims=(2, 3))
+        x = (x + step * grad / grad.abs().mean(dim=(2, 3), keepdim=True)).clamp(LOW, HIGH)
+    return x
+
+
 # ------------------------------------------------------------------------------ octaves
 def octave_sizes_loop(height, width, octaves, scale):
     sizes = []
@@ -303,6 +337,10 @@ ENTRIES = [
            names=r"did not roll the gradient back"),
     Answer("check_dream_steps", dream_steps_accumulate, "accumulated", "variant",
            names=r"add up from step to step"),
+    Answer("check_dream_steps", dream_steps_rolled_back_twice, "rolled back twice", "variant",
+           names=r"rolled the gradient back twice"),
+    Answer("check_dream_steps", dream_steps_clamp_at_end, "clamped at the end", "variant",
+           names=r"clamped only once, after the last step"),
     Answer("check_octave_sizes", ref.octave_sizes, RIGHT, "variant"),
     Answer("check_octave_sizes", octave_sizes_loop, RIGHT, "variant"),
     Answer("check_octave_sizes", octave_sizes_int, "rounded down", "variant",

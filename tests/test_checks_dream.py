@@ -422,3 +422,12 @@ def _round5_loop(*, jitter=1, roll_back=-1, step_scale=1.0, logits=False):
 ])
 def test_dream_steps_check_names_units_jitter_direction_and_logits(kwargs, phrase):
     _fails_with(checks.check_dream_steps, _round5_loop(**kwargs), phrase)
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (corpus_dream.dream_steps_rolled_back_twice, "moves it by (-2dy, -2dx)"),
+    (corpus_dream.dream_steps_clamp_at_end, "clamped only once, after the last step"),
+    (corpus_dream.dream_steps_per_channel, "each colour channel by its own mean |gradient|"),
+])
+def test_dream_steps_check_names_the_round8_mistakes(fn, phrase):
+    _fails_with(checks.check_dream_steps, fn, phrase)

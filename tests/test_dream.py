@@ -348,3 +348,37 @@ def test_a_prior_must_return_a_differentiable_scalar(model, small_image):
         _dream(model, small_image, prior="tv")
     with pytest.raises(ValueError, match="prior_weight must lie in"):
         _dream(model, small_image, prior=_tv, prior_weight=-1.0)
+
+
+def test_plot_attack_draws_the_three_panels():
+    import matplotlib.pyplot as plt
+
+    photo = np.full((8, 6, 3), 100, np.uint8)
+    attacked = photo.copy()
+    attacked[0, 0] = 101
+    p_random = np.array([[0.4, 0.5], [0.45, 0.6], [0.42, 0.55]])
+    fig = dream.plot_attack(attacked, photo, [1, 2], [0.01, 0.002], p_random, 0.38)
+    ax = fig.axes[2]
+    assert len(fig.axes) == 3 and ax.get_yscale() == "log"
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]  # the seeds' min-max range
+    assert np.isclose(band.min(), 0.4) and np.isclose(band.max(), 0.6)
+    median = [line for line in ax.get_lines() if line.get_label() == "random signs: median"]
+    assert np.allclose(median[0].get_ydata(), [0.42, 0.55])
+    assert "at most 1 grey level" in fig.axes[1].get_title()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="probabilities in"):
+        dream.plot_attack(attacked, photo, [1, 2], [0.0, 0.002], p_random, 0.38)
+
+
+def test_plot_dream_divides_each_octave_by_its_first_step():
+    import matplotlib.pyplot as plt
+
+    photo = np.full((8, 6, 3), 100, np.uint8)
+    history = np.array([[2.0, 3.0, 4.0], [5.0, 5.0, 10.0]])
+    fig = dream.plot_dream(photo, photo, history, "block8", 2.5)
+    curves = [line.get_ydata() for line in fig.axes[2].get_lines()]
+    assert np.allclose(curves[0], [1, 1.5, 2]) and np.allclose(curves[1], [1, 1, 2])
+    assert fig.axes[1].get_title() == "dream on block8: objective ×2.50"
+    assert [t.get_text() for t in fig.axes[2].get_legend().get_texts()] == [
+        "octave 1 (smallest)", "octave 2 (6 px)"]
+    plt.close(fig)

@@ -119,9 +119,13 @@ def _setup():
 def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_back=-1,
              accumulate=False, clamp=True, dims=(2, 3), roll=True, square=True,
              low=None, high=None, jitter=1, step_scale=1.0, logits=False):
-    """The ascent loop with one typical mistake switched on (the defaults are right)."""
+    """The ascent loop with one typical mistake switched on (the defaults are right).
+
+    ``clamp`` is True (after every step), False (never) or "end" (once, after the last step);
+    ``norm="channel"`` divides each colour channel by its own mean |gradient|."""
     import torch
 
+    low, high = ref.LOW if low is None else low, ref.HIGH if high is None else high
     x, total = x.detach().clone(), None
     for dy, dx in shifts:
         dy, dx = (jitter * dy, jitter * dx) if roll else (0, 0)
@@ -131,11 +135,11 @@ def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_b
         grad = torch.roll(grad, (roll_back * dy, roll_back * dx), dims=dims)
         total = grad if (total is None or not accumulate) else total + grad
         scale = {"mean_abs": total.abs().mean(), "none": 1.0, "mean": total.mean(),
-                 "std": total.std(), "max": total.abs().max(), "l2": total.norm()}[norm]
+                 "std": total.std(), "max": total.abs().max(), "l2": total.norm(),
+                 "channel": total.abs().mean(dim=(2, 3), keepdim=True)}[norm]
         x = x + sign * step * step_scale * total / scale
-        x = x.clamp(ref.LOW if low is None else low, ref.HIGH if high is None else high) \
-            if clamp else x
-    return x.numpy()
+        x = x.clamp(low, high) if clamp is True else x
+    return (x.clamp(low, high) if clamp == "end" else x).numpy()
 
 
 @functools.cache
@@ -161,11 +165,21 @@ def _expected(shifts):
         "(-dy, -dx) before adding it": _variant(*args, roll_back=0),
         "you rolled the gradient by (dy, dx) again instead of back by (-dy, -dx)":
             _variant(*args, roll_back=1),
+        "you rolled the gradient back twice: differentiated through torch.roll(x, ...), the "
+        "gradient with respect to x is already back on x's pixels (autograd undoes the roll), "
+        "so rolling it by (-dy, -dx) again moves it by (-2dy, -2dx). Roll back only a gradient "
+        "taken with respect to the rolled tensor": _variant(*args, roll_back=-2),
         "the gradients add up from step to step: zero x.grad after each step (x.grad = None), "
         "or take a fresh leaf tensor each step, or use torch.autograd.grad":
             _variant(*args, accumulate=True),
         "clamp the new image to the valid range [-127/128, 1] after each step, as deepdream "
         "does": _variant(*args, clamp=False),
+        "you clamped only once, after the last step: clamp after every step, as deepdream "
+        "does, so that each step starts from a valid image (a pixel pushed past white must "
+        "not keep its overshoot into the next step)": _variant(*args, clamp="end"),
+        "you normalised each colour channel by its own mean |gradient|: divide the whole "
+        "gradient by one number, grad.abs().mean(), so that the step keeps the balance "
+        "between the colours that the gradient asks for": _variant(*args, norm="channel"),
         "the image was not rolled in height and width: roll x by (dy, dx) with dims=(2, 3) "
         "before the forward pass (the jitter), then roll the gradient back":
             _variant(*args, roll=False),
