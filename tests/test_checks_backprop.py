@@ -182,7 +182,7 @@ def test_backward_accepts_torch_tensors_in_float64():
 
 # ---- Exercise 2: gradient_check ----------------------------------------------------------------
 def _gradient_check(error=relative_error, step=None, numerator=None, copy=False, restore=True,
-                    names=None, dtype=None):
+                    names=None, dtype=None, indices=np.ndindex):
     """A gradient check built from its parts, each of which a test replaces by a mistake."""
     def check(net_fn, params, X, y, h=1e-5):
         h = step if step is not None else h
@@ -194,7 +194,7 @@ def _gradient_check(error=relative_error, step=None, numerator=None, copy=False,
         for name in names or params:
             p = params[name].copy() if copy else params[name]
             numerical = np.zeros(p.shape)
-            for i in np.ndindex(p.shape):
+            for i in indices(p.shape):
                 old = p[i]
                 p[i] = old + h
                 plus = net_fn(params, X, y)[0]
@@ -248,6 +248,8 @@ def _sorted_values(a, n):
     (_gradient_check(names=("W1", "b1", "W2", "b2")), "fixed names",
      "loop over the names in params itself"),
     (_gradient_check(dtype=np.float32), "values", "expected below 1e-7"),
+    (_gradient_check(indices=lambda shape: range(shape[0])), "whole rows",
+     "`for i in range(len(p))` perturbs a row at a time"),
     (lambda net_fn, params, X, y, h=1e-5: [0.0] * 4, "not a dict", "return a dict"),
     (_gradient_check(error=lambda a, n: np.allclose(a, n)), "boolean",
      "returned True or False for W1"),

@@ -422,6 +422,17 @@ def check_gradient_check(student_fn):
                            "an entry of a copy", "perturbed a copy")
         if np.any(found > RIGHT):
             worst = PARAM_NAMES[int(found.argmax())]
+            vectors = [k for k in PARAM_NAMES if params[k].ndim == 1]
+            matrices = [k for k in PARAM_NAMES if params[k].ndim > 1]
+            if (max(float(errors[k]) for k in vectors) < RIGHT
+                    and min(float(errors[k]) for k in matrices) > 1e-2):
+                return Problem(f"for a correct network your check is right for "
+                               f"{' and '.join(vectors)} but reports about "
+                               f"{found.max():.1g} for {' and '.join(matrices)}: on a 2-D array "
+                               "p[i] with one index is a whole row, so `for i in range(len(p))` "
+                               "perturbs a row at a time and fills each row of numerical with "
+                               "one number. Walk every entry: for i in np.ndindex(p.shape)",
+                               "whole rows")
             one_sided = values(_forward_difference_errors(ref.two_layer_net, params, X, y, 1e-5))
             if np.all((found > one_sided / 3) & (found < 3 * one_sided)):
                 return Problem(f"for a correct network your check reports {found.max():.1g} for "
