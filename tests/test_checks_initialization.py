@@ -48,6 +48,12 @@ def test_he_std_reference_matches_torch_gain_for_leaky_relu():
     (lambda fi, fo, slope=0.0: 2 / ((1 + slope**2) * fi) if slope else math.sqrt(2 / fi),
      "take the square root"),
     (lambda fi, fo: math.sqrt(2 / fi), "TypeError"),
+    (lambda fi, fo, slope=0.0: math.sqrt(2 / fi) / (1 + slope**2),
+     "divided the standard deviation by 1 + a²"),
+    (lambda fi, fo, slope=0.0: math.sqrt(1 / (fi * ((1 + slope**2) / 2
+                                                    - (1 - slope) ** 2 / (2 * math.pi)))),
+     "second moment E[f(z)²]"),
+    (lambda fi, fo, slope=0.0: None if slope else math.sqrt(2 / fi), "returned None"),
 ])
 def test_he_std_slope_mistakes(wrong, phrase):
     result = ci.check_he_std(wrong)
@@ -70,6 +76,15 @@ def test_he_std_rejects_typical_mistakes(wrong, phrase):
     result = ci.check_he_std(wrong)
     assert result.passed is False
     assert phrase in result.message
+
+
+def test_he_std_names_a_missing_return():
+    def he_std(fan_in, fan_out, slope=0.0):
+        math.sqrt(2 / ((1 + slope**2) * fan_in))  # computed, never returned
+
+    result = ci.check_he_std(he_std)
+    assert result.passed is False and result.mistake == "none", result.message
+    assert "return` statement missing" in result.message and "NaN" not in result.message
 
 
 # ---------------------------------------------------------------- conv_fans
@@ -406,6 +421,8 @@ def test_reference_prediction_matches_the_variance_recursion():
     (2.83, math.sqrt(4 / 3) * 6.0 ** -19, "std factor", "on the variance"),  # 1.9e-15
     (2.83, 2.83, "he", "He's value"),
     (2.4, 4.68e-8, "values", "too small"),
+    (0, 4.68e-8, "zero", "for He is 0"),
+    (2.83, 0.0, "zero", "never reaches 0"),
 ])
 def test_prediction_names_each_typical_mistake(he, default, mistake, phrase):
     result = ci.check_prediction(he, default)

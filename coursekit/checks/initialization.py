@@ -19,15 +19,35 @@ _TRUNCATED_STD = math.sqrt(1 - 4 * math.exp(-2) / math.sqrt(2 * math.pi)
                            / math.erf(2 / math.sqrt(2)))
 
 
+def _one_float_each(got) -> np.ndarray | Problem:
+    """The values he_std returned, one float per call, or the problem with them."""
+    if any(value is None for value in got):
+        return Problem("he_std returned None: is a `return` statement missing?", "none")
+    try:
+        return np.asarray(got, dtype=np.float64).reshape(len(got))
+    except (TypeError, ValueError):
+        return Problem("return one number (a float) for each call", "not a number")
+
+
+def _var_relu_std(fan_in, slope):
+    """The std that Var(f(z)) in place of E[f(z)²] gives: f a leaky ReLU, z ~ N(0, q), so
+    E[f(z)] = (1 - a)·sqrt(q/(2π)) and Var(f(z)) = q·((1 + a²)/2 - (1 - a)²/(2π))."""
+    return np.sqrt(1 / (fan_in * ((1 + slope**2) / 2 - (1 - slope) ** 2 / (2 * math.pi))))
+
+
+_VAR_NOT_SECOND_MOMENT = (
+    "you used the variance Var(f(z)) of the unit's output, which subtracts E[f(z)]²: the next "
+    "layer's Var(z) needs the second moment E[f(z)²], because a (leaky) ReLU's output does not "
+    "have mean 0")
+
+
 def check_he_std(student_fn):
     """Exercise: ``he_std(fan_in, fan_out, slope=0.0)`` -> std of He normal weights (leaky ReLU)."""
 
     def test(fn):
-        got = [fn(fan_in, fan_out) for fan_in, fan_out in _FANS]
-        try:
-            got = np.asarray(got, dtype=np.float64).reshape(len(_FANS))
-        except (TypeError, ValueError):
-            return "return one number (a float) for each call"
+        got = _one_float_each([fn(fan_in, fan_out) for fan_in, fan_out in _FANS])
+        if isinstance(got, Problem):
+            return got
         fi = np.array([f[0] for f in _FANS], dtype=float)
         fo = np.array([f[1] for f in _FANS], dtype=float)
         return compare("the standard deviation", got, np.sqrt(2 / fi), mistakes={
@@ -47,16 +67,16 @@ def check_he_std(student_fn):
                 np.sqrt(2 / (fi + fo)),
             "the square root must cover the whole fraction: sqrt(2 / fan_in), not sqrt(2) / fan_in":
                 np.sqrt(2) / fi,
+            _VAR_NOT_SECOND_MOMENT: _var_relu_std(fi, 0.0),
         })
 
     def test_slope(fn):
         slopes = np.array([0.01, 0.2, 0.5, 1.0])
         fi = np.array([f[0] for f in _FANS], dtype=float)
-        got = [fn(int(n), int(m), slope=float(a)) for (n, m), a in zip(_FANS, slopes, strict=True)]
-        try:
-            got = np.asarray(got, dtype=np.float64).reshape(len(_FANS))
-        except (TypeError, ValueError):
-            return "return one number (a float) for each call"
+        got = _one_float_each([fn(int(n), int(m), slope=float(a))
+                               for (n, m), a in zip(_FANS, slopes, strict=True)])
+        if isinstance(got, Problem):
+            return got
         return compare("the standard deviation for leaky ReLU", got,
                        np.sqrt(2 / ((1 + slopes**2) * fi)), mistakes={
             "you ignored the slope: a leaky ReLU keeps a·z of the negative half, so "
@@ -66,6 +86,9 @@ def check_he_std(student_fn):
             "that is the variance: take the square root": 2 / ((1 + slopes**2) * fi),
             "(1 + a)² is not 1 + a²: the two halves contribute Var(z)/2 and a²·Var(z)/2 "
             "separately, so add them: 1 + a²": np.sqrt(2 / ((1 + slopes) ** 2 * fi)),
+            "you divided the standard deviation by 1 + a²: 1 + a² divides the variance, so the "
+            "standard deviation is divided by its square root": np.sqrt(2 / fi) / (1 + slopes**2),
+            _VAR_NOT_SECOND_MOMENT: _var_relu_std(fi, slopes),
         })
 
     return run_checks("he_std", student_fn, [test, test_slope],
@@ -487,6 +510,11 @@ def check_prediction(he_std_z20, default_std_z20):
         value = number(answer()[0])
         if isinstance(value, Problem):
             return value
+        if value == 0:
+            return Problem("your prediction for He is 0: with He the signal does not shrink at "
+                           "all. The ReLU halves the second moment at every layer and He's "
+                           "factor 2 restores it, so Var(z_l) keeps the value the first layer "
+                           "gives it", "zero")
         if 0 < value < 0.2:
             return Problem("with He the signal does not shrink: the ReLU halves the second "
                            "moment at every layer and He's factor 2 restores it, so Var(z_l) "
@@ -512,6 +540,11 @@ def check_prediction(he_std_z20, default_std_z20):
         value = number(answer()[1])
         if isinstance(value, Problem):
             return value
+        if value == 0:
+            return Problem("your prediction for PyTorch's default is 0: the signal shrinks at "
+                           "every layer but never reaches 0 exactly. Predict its size: start "
+                           "from Var(z_1), find the factor by which each later layer multiplies "
+                           "Var(z), and take the square root at the end", "zero")
         per_layer, ex2 = 1 / 6, 4.0
         return _judge("your prediction for PyTorch's default", value, default_ref, [
             Mistake("input ignored", "that is the value for an N(0, 1) input: here E[x²] = 4, "
