@@ -1041,3 +1041,70 @@ REAL_2 = [
            "real: kaiweihuang/CS231n assignment2/cs231n/optim.py"),
 ]
 ENTRIES += REAL_2
+
+
+# ---- round 5b: the reviewer's named mistakes, and two more real answers --------------------
+def ewa_int_output(values, beta):
+    # reviewer's slip: the output array made with dtype=int, so every average is truncated
+    out, v = np.zeros(len(values), dtype=int), 0.0
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out[t - 1] = v / (1 - beta**t)
+    return out
+
+
+def tuned_no_square(h_min, h_max):
+    # reviewer's slip: sqrt(eta) from the two end conditions, taken for eta itself
+    kappa = h_max / h_min
+    rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    lr_torch = 2 / (np.sqrt(h_min) + np.sqrt(h_max))
+    return lr_torch / (1 - rate**2), rate**2, np.log(rate) / np.log((kappa - 1) / (kappa + 1))
+
+
+def tuned_ceiled_counts(h_min, h_max):
+    # reviewer's slip: the speed-up as a ratio of whole iteration counts for a tolerance 1e-6
+    kappa = h_max / h_min
+    rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    lr_torch = (2 / (np.sqrt(h_min) + np.sqrt(h_max))) ** 2
+    n_gd = np.ceil(np.log(1e-6) / np.log((kappa - 1) / (kappa + 1)))
+    n_mom = np.ceil(np.log(1e-6) / np.log(rate))
+    return lr_torch / (1 - rate**2), rate**2, n_gd / n_mom
+
+
+def real_ewa_list_from_zero(values, beta):
+    # diego0096/holbertonschool-machine_learning supervised_learning/0x03-optimization/
+    # 4-moving_average.py: the raw averages kept in a list that starts at 0, each one
+    # corrected as it is appended. Right.
+    raw, out = [0], []
+    for i, x in enumerate(values):
+        raw.append(beta * raw[i] + (1 - beta) * x)
+        out.append(raw[i + 1] / (1 - beta ** (i + 1)))
+    return out
+
+
+def real_ewa_divisor_named(values, beta):
+    # Justice00000/alu-machine_learning supervised_learning/optimization/4-moving_average.py
+    # (the HEAD side of a committed merge conflict): the divisor computed into a name of its
+    # own after the update. Right.
+    v, out = 0, []
+    for i in range(len(values)):
+        v = beta * v + (1 - beta) * values[i]
+        divisor = 1 - beta ** (i + 1)
+        out.append(v / divisor)
+    return out
+
+
+ENTRIES += [
+    Answer("check_ewa_corrected", ewa_int_output, "integer output array", "variant",
+           names=r"came back as whole numbers"),
+    Answer("check_tuned_momentum", tuned_no_square, "eta without its square", "variant",
+           names=r"lacks its square"),
+    Answer("check_tuned_momentum", tuned_ceiled_counts, "ceiled iteration counts", "variant",
+           names=r"rounded the two iteration counts"),
+    Answer("check_ewa_corrected", real_ewa_list_from_zero, RIGHT,
+           "real: diego0096/holbertonschool-machine_learning "
+           "supervised_learning/0x03-optimization/4-moving_average.py"),
+    Answer("check_ewa_corrected", real_ewa_divisor_named, RIGHT,
+           "real: Justice00000/alu-machine_learning "
+           "supervised_learning/optimization/4-moving_average.py"),
+]

@@ -116,6 +116,15 @@ def _watch_calls(code):
         sys.setprofile(previous)
 
 
+def _integer_dtype(values) -> str | None:
+    """The name of the integer dtype of ``values`` (an array, tensor or list), else None."""
+    try:
+        dtype = _as_array(values).dtype
+    except (TypeError, ValueError):
+        return None
+    return str(dtype) if dtype.kind in "iub" else None
+
+
 def check_ewa_corrected(student_fn):
     """Exercise: ``ewa_corrected(values, beta)``: the bias-corrected EWA, one value per step.
 
@@ -135,6 +144,12 @@ def check_ewa_corrected(student_fn):
             if (shaped is not None and len(shaped) == len(seq) and not np.isfinite(shaped[0])
                     and np.all(np.isfinite(shaped[1:]))):
                 return _T_FROM_ZERO
+            if (shaped is not None and len(shaped) == len(seq) and _integer_dtype(got)
+                    and not np.allclose(shaped, ref.ewa_corrected(seq, beta))):
+                return Problem(f"your averages came back as whole numbers ({_integer_dtype(got)})"
+                               ": storing a float in an integer array cuts it to an integer. "
+                               "Create the output with a float dtype, e.g. "
+                               "np.zeros(len(values)), not dtype=int", "integer output")
             if shaped is not None and len(shaped) == len(seq) + 1:
                 return Problem(f"you returned {len(seq) + 1} values for {len(seq)} inputs: leave "
                                "out the start value m_0 = 0 and return one value per step, "
@@ -321,15 +336,42 @@ def _numbers(result, n: int, what: str):
                    f"{type(result).__name__}", "return type")
 
 
+def _rounded_speedups(speedups) -> list:
+    """The speed-ups of ``_TUNED_CASES`` from iteration counts rounded to whole numbers, if one
+    tolerance (1, 2 or 5 times 10**-k, k = 1 ... 16) and one rounding (ceil, floor, round) give
+    all of ``speedups``; else a list of None. Named only when it explains every case: a single
+    rounded ratio near the answer could be a coincidence."""
+    try:
+        got = [float(_as_array(s).reshape(-1)[0]) for s in speedups]
+    except (TypeError, ValueError, IndexError):
+        return [None] * len(_TUNED_CASES)
+    for rounding in (np.ceil, np.floor, np.round):
+        for tol in (m * 10.0**-k for k in range(1, 17) for m in (1, 2, 5)):
+            ratios = []
+            for h_min, h_max in _TUNED_CASES:
+                kappa = h_max / h_min
+                rate = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+                n_gd = rounding(np.log(tol) / np.log((kappa - 1) / (kappa + 1)))
+                n_mom = rounding(np.log(tol) / np.log(rate))
+                ratios.append(n_gd / n_mom if n_mom else np.inf)
+            if np.allclose(got, ratios, rtol=1e-6, atol=0):
+                return ratios
+    return [None] * len(_TUNED_CASES)
+
+
 def check_tuned_momentum(student_fn):
     """Exercise: ``tuned_momentum(h_min, h_max) -> (lr_ewa, beta, speedup)``."""
 
     def test(fn):
+        results = []
         for h_min, h_max in _TUNED_CASES:
             result = _numbers(fn(h_min, h_max), 3, "three numbers: lr_ewa, beta, speedup (in "
                               "that order)")
             if isinstance(result, Problem):
                 return result
+            results.append(result)
+        rounded = _rounded_speedups([result[2] for result in results])
+        for (h_min, h_max), result, ceiled in zip(_TUNED_CASES, results, rounded, strict=True):
             lr_ewa, beta, speedup = ref.tuned_momentum(h_min, h_max)
             kappa = h_max / h_min
             rate = np.sqrt(beta)
@@ -350,6 +392,14 @@ def check_tuned_momentum(student_fn):
                     Mistake("gd lr", "that is gradient descent's best step 2/(h_min + h_max), "
                             "not momentum's (2/(sqrt(h_min) + sqrt(h_max)))**2, converted to the "
                             "EWA form", 2 / (h_min + h_max)),
+                    Mistake("no square", "PyTorch's learning rate lacks its square: "
+                            "sqrt(eta*h_min) + sqrt(eta*h_max) = 2 gives sqrt(eta), so square "
+                            "2/(sqrt(h_min) + sqrt(h_max)) before converting to the EWA form",
+                            2 / (np.sqrt(h_min) + np.sqrt(h_max)) / (1 - beta)),
+                    Mistake("no square, torch lr", "two slips: PyTorch's learning rate lacks its "
+                            "square (square 2/(sqrt(h_min) + sqrt(h_max))), and the EWA form "
+                            "takes lr_torch/(1 - beta) (section 5)",
+                            2 / (np.sqrt(h_min) + np.sqrt(h_max))),
                 ])
                 or compare("speedup", result[2], speedup, rtol=1e-3, mistakes=[
                     Mistake("inverted", "speedup is upside down: momentum's rate is smaller, so "
@@ -368,6 +418,11 @@ def check_tuned_momentum(student_fn):
                             "the rates", (1 - rate) / (1 - rate_gd)),
                     Mistake("rates", "speedup compares the rates themselves: compare "
                             "iterations, ln(rate_momentum)/ln(rate_GD)", rate_gd / rate),
+                    *([Mistake("ceiled iterations", "you rounded the two iteration counts to "
+                               "whole numbers before dividing them, so your speedup depends on "
+                               "the tolerance eps: divide the unrounded counts "
+                               "ln(eps)/ln(rate); eps then cancels", ceiled)]
+                      if ceiled is not None else []),
                 ])
             )
             if problem:
