@@ -56,11 +56,6 @@ def he_std_sqrt_of_two_only(fan_in, fan_out, slope=0.0):
     return math.sqrt(2) / fan_in
 
 
-def he_std_variance_of_output(fan_in, fan_out, slope=0.0):
-    # Var(f(z)) = q·((1 + a²)/2 - (1 - a)²/(2π)) where E[f(z)²] = q·(1 + a²)/2 is needed
-    return math.sqrt(1 / (fan_in * ((1 + slope**2) / 2 - (1 - slope) ** 2 / (2 * math.pi))))
-
-
 # ---------------------------------------------------------------- conv_fans
 def conv_fans_right(shape):
     kh, kw, c_in, c_out = shape
@@ -322,8 +317,6 @@ ENTRIES = [
     Answer("check_he_std", he_std_xavier, "Xavier", "variant", names=r"Xavier"),
     Answer("check_he_std", he_std_sqrt_of_two_only, "sqrt placement", "variant",
            names=r"square root must cover"),
-    Answer("check_he_std", he_std_variance_of_output, "Var(f) for E[f²]", "variant",
-           names=r"second moment E\[f\(z\)²\]"),
     Answer("check_conv_fans", conv_fans_right, RIGHT, "variant"),
     Answer("check_conv_fans", conv_fans_list, RIGHT, "variant"),
     Answer("check_conv_fans", conv_fans_channels_only, "no receptive field", "variant",
