@@ -275,7 +275,7 @@ def test_speaker_notes_are_cues(notebook):
 # title states it; cut the core path and remove the lesson from here.
 OVER_AN_HOUR: dict[str, int] = {"01_backprop_by_hand": 75, "02_initialization": 70,
                                  "03_regularization_l2_dropout": 70, "04_momentum_as_ewa": 65,
-                                 "05_deepdream": 65, "06_weight_averaging": 75,
+                                 "05_deepdream": 75, "06_weight_averaging": 75,
                                  "07_loading_and_editing_weights": 65, "08_inside": 75}
 
 
