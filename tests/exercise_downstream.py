@@ -88,8 +88,9 @@ def exercises(nb) -> list[Exercise]:
 
 
 def _readers(cells, later: list[int], uses) -> list[int]:
-    """Cells after ``later`` that read a name a ``later`` cell bound to ``.use(...)``'s function
-    (``fwd = result.use(solutions.f)``; verify cells too), so they run with each answer."""
+    """Verify cells after ``later`` that read a name a ``later`` cell bound to ``.use(...)``'s
+    function (``fwd = result.use(solutions.f)``): their asserts must hold for every accepted
+    answer, so they run with each answer."""
     bound = set()
     for j in later:
         for stmt in ast.parse(_MAGIC.sub("", _source(cells[j]))).body:
@@ -97,7 +98,8 @@ def _readers(cells, later: list[int], uses) -> list[int]:
                 bound |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
     readers = []
     for j in range(later[0] + 1, len(cells)):
-        if cells[j]["cell_type"] == "code" and j not in later:
+        if (cells[j]["cell_type"] == "code" and j not in later
+                and "verify" in cells[j].get("metadata", {}).get("tags", [])):
             try:
                 _, read = defined_and_read(_source(cells[j]))
             except SyntaxError:
