@@ -9,13 +9,14 @@ followed by a crash. :func:`run_variants` executes the notebook once up to its l
 cell, then for each answer re-runs the exercise cell with the answer in place of the stub (its
 check must print ``[PASS]``) and every cell that uses ``solutions.f``, which must run without an
 error and report that it used the student's function (``your f``; a cell that uses two exercises
-may report the reference for the other one).
+may report the reference for the other one), and the verify cells whose asserts read that
+function and would see the same state again (:func:`_readers`).
 
 The first pass runs only what the exercise and downstream cells need (:func:`needed`): reading
 backwards from them, a top-level statement is kept when it defines or may change a name a kept
 statement reads (a store, an attribute or item store, a method call on the name, the name passed
-to a call whose result is dropped, or first to a callee that trains, fits, steps or ends in
-``_``), or when it switches a library setting (``coursekit.setup()``, ``set_floatx``). Imports
+to a call whose result is dropped, ``OUT`` for a file ``OUT / "net.pt"`` it writes, or the first
+argument of a callee that trains, fits, steps or ends in ``_``), or when it switches a library setting (``coursekit.setup()``, ``set_floatx``). Imports
 always run; verify cells (asserts only) run nothing else. Of answers whose function returns the
 same kinds of values in its check (type, dtype, shape), only the first runs the later cells, since
 a later cell can only fail on what it receives. Together these halve the test's time. If any
@@ -90,29 +91,46 @@ def exercises(nb) -> list[Exercise]:
 def _readers(cells, later: list[int], uses) -> list[int]:
     """Verify cells after ``later`` that read a name a ``later`` cell bound to ``.use(...)``'s
     function (``fwd = result.use(solutions.f)``): their asserts must hold for every accepted
-    answer, so they run with each answer."""
+    answer, so they run with each answer. Not those that read what a cell in between computed
+    from the answer (that cell runs once), nor those that change a name from outside
+    (``del model.patch``): run again, they would see another state than in the notebook."""
     bound = set()
     for j in later:
-        for stmt in ast.parse(_MAGIC.sub("", _source(cells[j]))).body:
+        for stmt in _parsed(_source(cells[j])).body:
             if isinstance(stmt, ast.Assign) and uses.search(ast.unparse(stmt.value)):
                 bound |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
-    readers = []
+    modules = {(a.asname or a.name).split(".")[0] for cell in cells if cell["cell_type"] == "code"
+               for n in ast.walk(_parsed(_source(cell)))
+               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    readers, stale = [], set()       # stale: computed from the answer by a cell run once
     for j in range(later[0] + 1, len(cells)):
-        if (cells[j]["cell_type"] == "code" and j not in later
-                and "verify" in cells[j].get("metadata", {}).get("tags", [])):
-            try:
-                _, read = defined_and_read(_source(cells[j]))
-            except SyntaxError:
-                continue
-            if read & bound:
-                readers.append(j)
+        if cells[j]["cell_type"] != "code" or j in later:
+            continue
+        try:
+            defined, read, changed, _ = _effects(_MAGIC.sub("", _source(cells[j])), modules)
+        except SyntaxError:
+            continue
+        verify = "verify" in cells[j].get("metadata", {}).get("tags", [])
+        if verify and read & bound and not read & stale and not read & (changed - defined):
+            readers.append(j)
+        elif read & (bound | stale):
+            stale |= defined | changed
     return readers
 
 
+def _parsed(code: str) -> ast.Module:
+    try:
+        return ast.parse(_MAGIC.sub("", code))
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])
+
+
 def _root(node):
-    """The name an expression starts from: ``model`` for ``model.fc.weight[0]``."""
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call, ast.Starred)):
-        node = node.func if isinstance(node, ast.Call) else node.value
+    """The name an expression starts from: ``model`` for ``model.fc.weight[0]``, ``OUT`` for
+    ``OUT / "net.pt"`` (a file under ``OUT`` that a call writes changes what ``OUT`` reads)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call, ast.Starred, ast.BinOp)):
+        node = (node.func if isinstance(node, ast.Call) else
+                node.left if isinstance(node, ast.BinOp) else node.value)
     return node.id if isinstance(node, ast.Name) else None
 
 

@@ -110,3 +110,24 @@ def test_a_problem_of_the_shortcut_is_checked_by_a_full_run(tmp_path):
     path.write_text(json.dumps(nb))
     assert exercise_downstream.needed(nb, {2, 3}, 3)[1] == "seen = []"    # note(1) dropped
     assert exercise_downstream.run_variants(path, {"pair": [pair_as_list, pair_as_tuple]}) == []
+
+
+def test_needed_keeps_a_call_that_writes_a_file_a_later_cell_reads():
+    nb = {"cells": [
+        _code("import torch\nOUT = make_dir()"),
+        _code("net = build()\ntorch.save(net.state_dict(), OUT / 'net.pt')\nprint(net)"),
+        _code("state = torch.load(OUT / 'net.pt')")]}
+    plan = exercise_downstream.needed(nb, {2}, 2)
+    assert plan[1] == "net = build()\ntorch.save(net.state_dict(), OUT / 'net.pt')"
+
+
+def test_verify_cells_rerun_per_answer_only_when_that_reproduces_the_notebook():
+    uses = "find = result.use(solutions.find)\nprint(find(1))"
+    nb = {"cells": [
+        _code("def find(x):\n    raise NotImplementedError\n\n\nresult = check(find)"),
+        _code(uses),
+        _code("assert find(1) == 1", ["verify"]),                  # reads the answer: reruns
+        _code("patched = find(2)\nmodel.forward = find"),          # runs once, from the answer
+        _code("assert patched == find(2)", ["verify"]),            # reads what that cell made
+        _code("assert find(model) is None\ndel model.forward", ["verify"])]}   # changes model
+    assert exercise_downstream.exercises(nb) == [exercise_downstream.Exercise("find", 0, (1, 2))]
