@@ -112,16 +112,18 @@ test-portability: $(STAMP)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
 # Installation comes first (the environment, the website's packages, the decks' npm packages,
-# Chromium) and is not timed. The unit tests and nbval run side by side (nbval's kernels use one
-# thread each; each suite writes its notebooks' files to its own folder); each one's output is
-# printed when it ends; the browser tests follow (beside them, JupyterLab's widget runs starve).
-# TEST_JOBS=1 runs the first two one after the other.
-TEST_JOBS ?= 2
+# Chromium) and is not timed. The unit tests, nbval and the browser tests (after building the
+# decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
+# mostly wait for pages and kernels, and each suite writes its notebooks' files to its own
+# folder; each one's output is printed when it ends. Side by side, each computes with one thread
+# (more threads would only contend for the cores). TEST_JOBS=1 runs them one after the other.
+TEST_JOBS ?= 3
+ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target unit nbval || exit 1; \
-	$(MAKE) --no-print-directory browser-test || exit 1; \
+	$(if $(filter-out 1,$(TEST_JOBS)),env $(ONE_THREAD)) $(MAKE) --no-print-directory \
+		-j$(TEST_JOBS) --output-sync=target unit nbval browser-test || exit 1; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "make test changed the work tree (git status --porcelain before / after):"; \

@@ -12,14 +12,10 @@ error and report that it used the student's function (``your f``; a cell that us
 may report the reference for the other one), and the verify cells whose asserts read that
 function and would see the same state again (:func:`_readers`).
 
-The first pass runs only what the exercise and downstream cells need (:func:`needed`): reading
-backwards from them, a top-level statement is kept when it defines or may change a name a kept
-statement reads (a store, an attribute or item store, a method call on the name, the name passed
-to a call whose result is dropped, ``OUT`` for a file ``OUT / "net.pt"`` it writes, or the first
-argument of a callee that trains, fits, steps or ends in ``_``), or when it switches a library setting (``coursekit.setup()``, ``set_floatx``). Imports
-always run; verify cells (asserts only) run nothing else. Of answers whose function returns the
-same kinds of values in its check (type, dtype, shape), only the first runs the later cells, since
-a later cell can only fail on what it receives. Together these halve the test's time. If any
+The first pass runs only what the exercise and downstream cells need
+(:func:`tools.slicing.needed`). Of answers whose function returns the same kinds of values in its
+check (type, dtype, shape), only the first runs the later cells, since a later cell can only fail
+on what it receives. Together these halve the test's time. If any
 problem is found, the notebook is run again in full with every answer, and that run's problems
 are reported, so the shortcuts can never invent a failure.
 """
@@ -27,7 +23,6 @@ are reported, so the shortcuts can never invent a failure.
 from __future__ import annotations
 
 import ast
-import builtins
 import copy
 import inspect
 import json
@@ -37,14 +32,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.core_path import defined_and_read
+from tools.slicing import MAGIC, effects, needed, parsed, source
 
-__all__ = ["Exercise", "exercises", "needed", "answer_source", "with_answer", "run_variants"]
-
-_MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
-_BUILTINS = set(dir(builtins)) | {"get_ipython", "display", None}
-_MUTATES = re.compile(r"train|fit|step|_$")              # callees that change their first argument
-_NOT_SETTINGS = {"set_num_threads", "set_random_seed"}   # speed and seeds, not types
+__all__ = ["Exercise", "exercises", "answer_source", "with_answer", "run_variants"]
 
 
 @dataclass(frozen=True)
@@ -52,10 +42,6 @@ class Exercise:
     name: str              # the student's function, e.g. "magnitude_prune"
     cell: int              # index of the cell that defines it and runs its check
     downstream: tuple      # indices of the later cells that call .use(solutions.<name>)
-
-
-def _source(cell) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _stub(tree: ast.Module, name: str):
@@ -70,10 +56,10 @@ def exercises(nb) -> list[Exercise]:
     cells = nb["cells"]
     found = []
     for i, cell in enumerate(cells):
-        if cell["cell_type"] != "code" or "NotImplementedError" not in _source(cell):
+        if cell["cell_type"] != "code" or "NotImplementedError" not in source(cell):
             continue
         try:
-            tree = ast.parse(_source(cell))
+            tree = ast.parse(source(cell))
         except SyntaxError:
             continue
         for node in tree.body:
@@ -81,7 +67,7 @@ def exercises(nb) -> list[Exercise]:
                 continue
             uses = re.compile(rf"\.use\(\s*solutions\.{node.name}\s*\)")
             later = [j for j in range(i + 1, len(cells))
-                     if cells[j]["cell_type"] == "code" and uses.search(_source(cells[j]))]
+                     if cells[j]["cell_type"] == "code" and uses.search(source(cells[j]))]
             if later:
                 found.append(Exercise(node.name, i, tuple(sorted(
                     set(later) | set(_readers(cells, later, uses))))))
@@ -96,18 +82,18 @@ def _readers(cells, later: list[int], uses) -> list[int]:
     (``del model.patch``): run again, they would see another state than in the notebook."""
     bound = set()
     for j in later:
-        for stmt in _parsed(_source(cells[j])).body:
+        for stmt in parsed(source(cells[j])).body:
             if isinstance(stmt, ast.Assign) and uses.search(ast.unparse(stmt.value)):
                 bound |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
     modules = {(a.asname or a.name).split(".")[0] for cell in cells if cell["cell_type"] == "code"
-               for n in ast.walk(_parsed(_source(cell)))
+               for n in ast.walk(parsed(source(cell)))
                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
     readers, stale = [], set()       # stale: computed from the answer by a cell run once
     for j in range(later[0] + 1, len(cells)):
         if cells[j]["cell_type"] != "code" or j in later:
             continue
         try:
-            defined, read, changed, _ = _effects(_MAGIC.sub("", _source(cells[j])), modules)
+            defined, read, changed, _ = effects(MAGIC.sub("", source(cells[j])), modules)
         except SyntaxError:
             continue
         verify = "verify" in cells[j].get("metadata", {}).get("tags", [])
@@ -118,108 +104,10 @@ def _readers(cells, later: list[int], uses) -> list[int]:
     return readers
 
 
-def _parsed(code: str) -> ast.Module:
-    try:
-        return ast.parse(_MAGIC.sub("", code))
-    except SyntaxError:
-        return ast.Module(body=[], type_ignores=[])
-
-
-def _root(node):
-    """The name an expression starts from: ``model`` for ``model.fc.weight[0]``, ``OUT`` for
-    ``OUT / "net.pt"`` (a file under ``OUT`` that a call writes changes what ``OUT`` reads)."""
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call, ast.Starred, ast.BinOp)):
-        node = (node.func if isinstance(node, ast.Call) else
-                node.left if isinstance(node, ast.BinOp) else node.value)
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _outside_functions(tree):
-    """Every node of ``tree`` except those in the bodies of functions, lambdas and classes."""
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
-
-
-def _effects(code: str, modules: set):
-    """(names defined, names read, names possibly changed, switches a setting) of code."""
-    tree = ast.parse(code)
-    defined, read = defined_and_read(code)
-    defined -= {(a.asname or a.name).split(".")[0] for n in tree.body
-                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    dropped = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
-    changed, setting = set(), False
-    for node in _outside_functions(tree):
-        if isinstance(node, ast.AugAssign):                       # x += 1 reads x
-            read.add(_root(node.target))
-        elif isinstance(node, ast.Assign):                        # x = f(x) reads x
-            stored = {t.id for t in node.targets for t in ast.walk(t) if isinstance(t, ast.Name)}
-            read |= stored & {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
-        if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
-            changed.add(_root(node))
-        elif isinstance(node, ast.Call):
-            callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
-                getattr(node.func, "id", "")
-            if isinstance(node.func, ast.Attribute):
-                changed.add(_root(node.func))
-                setting |= (id(node) in dropped and _root(node.func) in modules
-                            and callee.startswith("set") and callee not in _NOT_SETTINGS)
-            if id(node) in dropped:                               # called for its effect
-                changed.update(_root(a) for a in [*node.args, *(k.value for k in node.keywords)])
-            elif _MUTATES.search(callee) and node.args:           # train(model, ...)
-                changed.add(_root(node.args[0]))
-    return defined, read - _BUILTINS, changed - _BUILTINS - modules, setting
-
-
-def needed(nb, cells: set[int], last: int) -> dict[int, str | None]:
-    """The code to run of each code cell up to ``last`` so that ``cells`` run as in the full
-    notebook: ``None`` for a whole cell, else its needed top-level statements (imports always).
-
-    >>> nb = {"cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source":
-    ...     "import math\\nx = 2\\nslow = sum(range(10**6))\\nprint(slow)"},
-    ...     {"cell_type": "code", "id": "b", "metadata": {}, "source": "print(math.sqrt(x))"}]}
-    >>> needed(nb, {1}, 1)
-    {1: None, 0: 'import math\\nx = 2'}
-    """
-    sources = {i: _MAGIC.sub("", "".join(c["source"]) if isinstance(c["source"], list)
-                             else c["source"])
-               for i, c in enumerate(nb["cells"][:last + 1]) if c["cell_type"] == "code"}
-    modules, trees = set(), {}
-    for i, code in sources.items():
-        try:
-            trees[i] = ast.parse(code)
-        except SyntaxError:
-            continue
-        modules |= {(a.asname or a.name).split(".")[0] for n in ast.walk(trees[i])
-                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    plan, want = {}, set()
-    for i in sorted(sources, reverse=True):
-        verify = "verify" in nb["cells"][i].get("metadata", {}).get("tags", [])
-        whole = (i in cells or i not in trees or _MAGIC.search(
-            "".join(nb["cells"][i]["source"])) or nb["cells"][i].get("id") == "course-setup")
-        lines, kept = sources[i].splitlines(), []
-        for stmt in reversed(trees[i].body if i in trees else []):
-            start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
-            code = "\n".join(lines[start - 1:stmt.end_lineno])
-            defined, read, changed, setting = _effects(code, modules)
-            imports = isinstance(stmt, (ast.Import, ast.ImportFrom))
-            if whole or imports or (not verify and (setting or (defined | changed) & want)):
-                kept.insert(0, code)
-                want = (want - defined) | read | (changed - defined)
-        if whole:
-            plan[i] = None
-        elif kept:
-            plan[i] = "\n".join(kept)
-    return plan
-
-
 def _definition(fn, name: str | None = None) -> str:
-    source = textwrap.dedent(inspect.getsource(fn))
-    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
-    lines = source.splitlines()
+    text = textwrap.dedent(inspect.getsource(fn))
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef))
+    lines = text.splitlines()
     if name is not None:
         lines[node.lineno - 1] = re.sub(rf"def\s+{node.name}\s*\(", f"def {name}(",
                                         lines[node.lineno - 1], count=1)

@@ -13,6 +13,7 @@ import pytest
 
 import check_corpus
 import exercise_downstream
+from tools import slicing
 from tools.paths import notebooks
 from tools.testenv import environment
 
@@ -91,7 +92,7 @@ def test_needed_keeps_what_later_cells_read_and_drops_figures_and_verify_cells()
         _code("history = []\nfor step in range(3):\n    history.append(step)\n"
               "table = {k: k for k in history}"),
         _code("use(model, history, pi)")]}
-    plan = exercise_downstream.needed(nb, {5}, 5)
+    plan = slicing.needed(nb, {5}, 5)
     assert plan[5] is None                                            # the cell itself, whole
     assert plan[0] == "import numpy as np\nimport coursekit\ncoursekit.setup()"
     assert plan[1] == "model = {'w': 0}\ntrain(model, data)"          # train changes model
@@ -108,7 +109,7 @@ def test_a_problem_of_the_shortcut_is_checked_by_a_full_run(tmp_path):
     nb["cells"][3]["source"] = "got = result.use(solutions.pair)(seen[0])\nprint(list(got))"
     path = tmp_path / "09_synthetic.ipynb"
     path.write_text(json.dumps(nb))
-    assert exercise_downstream.needed(nb, {2, 3}, 3)[1] == "seen = []"    # note(1) dropped
+    assert slicing.needed(nb, {2, 3}, 3)[1] == "seen = []"    # note(1) dropped
     assert exercise_downstream.run_variants(path, {"pair": [pair_as_list, pair_as_tuple]}) == []
 
 
@@ -117,7 +118,7 @@ def test_needed_keeps_a_call_that_writes_a_file_a_later_cell_reads():
         _code("import torch\nOUT = make_dir()"),
         _code("net = build()\ntorch.save(net.state_dict(), OUT / 'net.pt')\nprint(net)"),
         _code("state = torch.load(OUT / 'net.pt')")]}
-    plan = exercise_downstream.needed(nb, {2}, 2)
+    plan = slicing.needed(nb, {2}, 2)
     assert plan[1] == "net = build()\ntorch.save(net.state_dict(), OUT / 'net.pt')"
 
 

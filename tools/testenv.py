@@ -41,12 +41,12 @@ def _threads(n: int) -> dict[str, str]:
 # last bit between AVX-512, AVX2 and the baseline), OpenBLAS's core type (NumPy's matrix
 # products), ATen's vector kernels, MKL's code path and oneDNN's ISA (PyTorch's matrix products
 # and convolutions). TensorFlow's kernels are compiled for one instruction set (its oneDNN is
-# switched off by the Makefile) are compiled for one instruction set except its matrix
-# products, which follow oneDNN's ISA. NumPy refuses to disable a feature the CPU lacks: these
-# configurations are meant for an AVX-512 machine such as the project's, which can compute as
-# all three kinds of CPU. (Older AVX-512 kernels, e.g. OPENBLAS_CORETYPE=SkylakeX with
-# MKL_ENABLE_INSTRUCTIONS=AVX512, gave the same bits as this machine in every probe of
-# tools.determinism, so they are not a configuration of their own.)
+# switched off by the Makefile), except its matrix products, which follow oneDNN's ISA. NumPy
+# refuses to disable a feature the CPU lacks: these configurations are meant for an AVX-512
+# machine such as the project's, which can compute as all three kinds of CPU. (Older AVX-512
+# kernels, e.g. OPENBLAS_CORETYPE=SkylakeX with MKL_ENABLE_INSTRUCTIONS=AVX512, gave the same
+# bits as this machine in every probe of tools.determinism, so they are not a configuration of
+# their own.)
 AVX2 = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR", "OPENBLAS_CORETYPE": "Haswell",
         "ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
         "ONEDNN_MAX_CPU_ISA": "AVX2"}

@@ -1,9 +1,9 @@
 """JupyterLab and RISE in Chromium, the way students and instructors use them.
 
 * The first notebook is opened in JupyterLab and ALL its cells are run: no cell fails.
-* Every other notebook that shows a widget is opened and only what its widget needs is run (its
-  `skip` set-up cells, then the widget cells; if that is not enough, every cell up to the last
-  widget cell), which keeps the time small: nbval already executes every notebook.
+* Every other notebook that shows a widget is opened and only what its widget needs is run (the
+  statements tools/slicing.py finds, then the widget cells; if that is not enough, every cell up
+  to the last widget cell), which keeps the time small: nbval already executes every notebook.
 * In each of them at least one ipywidgets control renders, and dragging the first slider changes
   the figure the widget draws (the image data differs; screenshots before and after).
 * The first notebook opens as a RISE slideshow (``/rise/<path>``) with reveal.js sections.
@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from tools import slides
+from tools import slicing, slides
 from tools.paths import notebooks
 
 NOTEBOOKS = notebooks()
@@ -31,10 +31,11 @@ CONTROLS = ", ".join(f".jp-OutputArea-output .widget-{kind}" for kind in (
 
 
 def _widget_plan(path, run_all: bool):
-    """(first cells to try, cells if those fail, widget cells) of a notebook; None: all cells.
+    """(cells to try, cells if those fail, widget cells) of a notebook; None: all cells.
 
-    The widget cells usually need only the `skip` set-up cells; if they need more, every cell
-    up to the last widget cell is run (not the cells after it).
+    The cells to try are what the widget cells need (:func:`tools.slicing.needed`): pairs of a
+    cell's index and the statements to run in it (None: the whole cell). If that is not enough,
+    every cell up to the last widget cell runs as written (not the cells after it).
     """
     nb = json.loads(path.read_text())
     code = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
@@ -42,10 +43,9 @@ def _widget_plan(path, run_all: bool):
                                            for o in nb["cells"][i].get("outputs", []))]
     if run_all or not widget_cells:
         return None, None, widget_cells
-    setup = [i for i in code if i < widget_cells[0]
-             and nb["cells"][i]["metadata"].get("slideshow", {}).get("slide_type") == "skip"]
-    upto = [i for i in code if i <= widget_cells[-1]]
-    return setup + widget_cells, upto, widget_cells
+    plan = slicing.needed(nb, set(widget_cells), widget_cells[-1])
+    upto = [[i, None] for i in code if i <= widget_cells[-1]]
+    return sorted(plan.items()), upto, widget_cells
 
 
 # (notebook, cells to run, fallback, widget cells): the first notebook runs every cell
@@ -92,15 +92,21 @@ def _open(page, lab, notebook):
 
 
 def _run(page, cells) -> list[str]:
-    """Run the given cells (None: all) and wait for them; returns the errors cells raised."""
+    """Run the given cells (None: all; else pairs of an index and the code to run in it, None:
+    the cell as written) and wait for them; returns the errors cells raised. The notebook is a
+    copy with autosave off: replaced code is never saved."""
     if cells is None:
         ok = _bounded(page, "window.jupyterapp.commands.execute('notebook:run-all-cells')",
                       "running all cells")
     else:
         ok = _bounded(page, f"""(async () => {{
             const app = window.jupyterapp, notebook = app.shell.currentWidget.content;
+            const written = window.courseWritten || (window.courseWritten = {{}});
             let ok = true;
-            for (const i of {json.dumps(cells)}) {{
+            for (const [i, code] of {json.dumps(cells)}) {{
+              const shared = notebook.model.cells.get(i).sharedModel;
+              if (!(i in written)) written[i] = shared.getSource();
+              shared.setSource(code === null ? written[i] : code);
               notebook.activeCellIndex = i;
               ok = (await app.commands.execute('notebook:run-cell')) && ok;
             }}
@@ -122,7 +128,7 @@ def _run(page, cells) -> list[str]:
                if (cell.executionCount === null) errors.push(`cell ${i} did not run`);
              }
              return errors;
-           }""", cells)
+           }""", None if cells is None else [i for i, _ in cells])
     if not ok and not errors:
         errors.append("JupyterLab reported a failed execution")
     return errors
@@ -154,7 +160,7 @@ def test_notebook_runs_in_jupyterlab_and_its_widgets_respond(notebook, cells, fa
     remote = _offline(page, lab)
     _open(page, lab, notebook)
     errors = _run(page, cells)
-    if errors and fallback is not None:  # the widget needs more than the set-up cells
+    if errors and fallback is not None:  # the widget needs more than the slice found
         errors = _run(page, fallback)
     assert errors == [], f"cells failed in JupyterLab: {errors}"
     if not widget_cells:
