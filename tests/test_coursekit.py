@@ -60,10 +60,16 @@ def _draws(code: str) -> str:
 
 
 def test_setup_seeds_keras_and_tensorflow_when_they_are_imported_later():
-    draw = ("import numpy as np, keras, tensorflow as tf; "
-            "print(np.random.rand(), keras.random.normal((3,)).numpy().tolist(), "
+    # one process (TensorFlow takes seconds to import): setup(3) before keras is imported, NumPy
+    # used meanwhile, then draws; they must equal draws after keras' own seeding with 3. Then
+    # setup(4) with keras loaded, against keras' seeding with 4.
+    draw = ("print(np.random.rand(), keras.random.normal((3,)).numpy().tolist(), "
             "tf.random.normal((3,)).numpy().tolist())")
-    later = _draws("import numpy as np, coursekit; coursekit.setup(3); np.random.rand(5); " + draw)
-    seeded_by_hand = _draws("import keras; keras.utils.set_random_seed(3); " + draw)
-    assert later == seeded_by_hand
-    assert later != _draws("import coursekit; coursekit.setup(4); " + draw)
+    lines = _draws(
+        "import numpy as np, coursekit; coursekit.setup(3); np.random.rand(5); "
+        f"import keras, tensorflow as tf; {draw}; "
+        f"keras.utils.set_random_seed(3); {draw}; "
+        f"coursekit.setup(4); {draw}; keras.utils.set_random_seed(4); {draw}").splitlines()
+    assert len(lines) == 4
+    assert lines[0] == lines[1]
+    assert lines[2] == lines[3] != lines[0]

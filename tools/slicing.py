@@ -25,6 +25,11 @@ MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
 _BUILTINS = set(dir(builtins)) | {"get_ipython", "display", None}
 _MUTATES = re.compile(r"train|fit|step|_$")              # callees that change their first argument
 _NOT_SETTINGS = {"set_num_threads", "set_random_seed"}   # speed and seeds, not types
+# methods that only read their object (model.parameters() leaves model as it was)
+_READS = {"parameters", "named_parameters", "buffers", "named_buffers", "modules",
+          "named_modules", "children", "named_children", "get_submodule", "get_parameter",
+          "state_dict", "numel", "size", "dim", "item", "tolist", "numpy", "detach", "clone",
+          "keys", "values", "items", "get", "count", "index", "startswith", "endswith", "format"}
 
 
 def source(cell) -> str:
@@ -76,7 +81,7 @@ def effects(code: str, modules: set):
         elif isinstance(node, ast.Call):
             callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
                 getattr(node.func, "id", "")
-            if isinstance(node.func, ast.Attribute):
+            if isinstance(node.func, ast.Attribute) and callee not in _READS:
                 changed.add(_root(node.func))
                 setting |= (id(node) in dropped and _root(node.func) in modules
                             and callee.startswith("set") and callee not in _NOT_SETTINGS)

@@ -64,6 +64,7 @@ CONFIGS: dict[str, tuple[str, dict[str, str]]] = {
     "avx2": ("AVX2 kernels (most laptops)", AVX2),
     "sse42": ("SSE4.2 kernels (old or emulated CPUs)", SSE42),
     "sse42-1t": ("SSE4.2 kernels and one thread", {**SSE42, **_threads(1)}),
+    "avx2-1t": ("AVX2 kernels and one thread", {**AVX2, **_threads(1)}),
 }
 # The configuration `make test` runs nbval in: as far from the recording machine as we can get.
 TEST_CONFIG = "sse42-1t"
