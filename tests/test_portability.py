@@ -7,7 +7,8 @@ from tools.paths import REPO
 
 
 def test_the_matrix_covers_the_kinds_of_cpu_and_thread_counts_students_have():
-    assert {"native", "1t", "2t", "4t", "8t", "avx2", "sse42", "sse42-1t"} <= set(testenv.CONFIGS)
+    assert {"native", "1t", "2t", "4t", "8t", "avx2", "sse42", "sse42-1t", "avx2-1t"} <= set(
+        testenv.CONFIGS)
     for name in ("avx2", "sse42"):
         variables = testenv.CONFIGS[name][1]
         # NumPy's own dispatch, OpenBLAS, ATen, MKL and oneDNN: every library that dispatches

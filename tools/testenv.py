@@ -66,8 +66,10 @@ CONFIGS: dict[str, tuple[str, dict[str, str]]] = {
     "sse42-1t": ("SSE4.2 kernels and one thread", {**SSE42, **_threads(1)}),
     "avx2-1t": ("AVX2 kernels and one thread", {**AVX2, **_threads(1)}),
 }
-# The configuration `make test` runs nbval in: as far from the recording machine as we can get.
-TEST_CONFIG = "sse42-1t"
+# The configuration `make test` runs nbval in: other kernels (those of most laptops) and another
+# thread count than the recording machine's. SSE4.2 differs more but is slower (332 s against
+# 259 s for all notebooks here) than `make test`'s 8 minutes allow; the matrix covers it.
+TEST_CONFIG = "avx2-1t"
 
 
 def config_env(name: str) -> dict[str, str]:
