@@ -26,7 +26,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 # notebook kernels included, refuses network connections that leave the machine.
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tools/offline_boot$${PYTHONPATH:+:$$PYTHONPATH}"
 
-.PHONY: help setup lab test lint unit nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
+.PHONY: help setup lab test lint unit unit-rest unit-downstream nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
 	site site-setup python-gate lock test-matrix test-latest test-readme test-portability
 
 help:
@@ -97,6 +97,16 @@ lint: $(STAMP)
 unit: $(STAMP)
 	COURSE_OUTPUT_DIR=$(CURDIR)/build/unit-outputs $(BIN)/pytest --durations=15 tests
 
+# `make test` runs the unit tests as two jobs, so that the cores stay busy to the end: the
+# downstream test (a kernel per notebook, tests/exercise_downstream.py) and all the others.
+DOWNSTREAM := tests/test_exercise_downstream.py
+unit-downstream: $(STAMP)
+	COURSE_OUTPUT_DIR=$(CURDIR)/build/unit-downstream-outputs $(BIN)/pytest -p no:cacheprovider \
+		--durations=10 $(DOWNSTREAM)
+unit-rest: $(STAMP)
+	COURSE_OUTPUT_DIR=$(CURDIR)/build/unit-outputs $(BIN)/pytest --durations=15 \
+		--ignore=$(DOWNSTREAM) tests
+
 # The stored outputs are compared with a run in another configuration than the one they were
 # recorded in (tools/testenv.py: AVX2 kernels, most laptops', and one thread), so an output that
 # only holds on the recording machine fails the day it is committed. NBVAL_CONFIG=native for a
@@ -113,18 +123,19 @@ test-portability: $(STAMP)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
 # Installation comes first (the environment, the website's packages, the decks' npm packages,
-# Chromium) and is not timed. The unit tests, nbval and the browser tests (after building the
-# decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
+# Chromium) and is not timed. The unit tests (two jobs), nbval and the browser tests (after
+# building the decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
 # mostly wait for pages and kernels, and each suite writes its notebooks' files to its own
 # folder; each one's output is printed when it ends. Side by side, each computes with one thread
 # (more threads would only contend for the cores). TEST_JOBS=1 runs them one after the other.
-TEST_JOBS ?= 3
+TEST_JOBS ?= 4
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \
 	$(if $(filter-out 1,$(TEST_JOBS)),env $(ONE_THREAD)) $(MAKE) --no-print-directory \
-		-j$(TEST_JOBS) --output-sync=target unit nbval browser-test || exit 1; \
+		-j$(TEST_JOBS) --output-sync=target unit-rest unit-downstream nbval browser-test \
+		|| exit 1; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "make test changed the work tree (git status --porcelain before / after):"; \
