@@ -26,7 +26,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 # notebook kernels included, refuses network connections that leave the machine.
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tools/offline_boot$${PYTHONPATH:+:$$PYTHONPATH}"
 
-.PHONY: help setup lab test lint unit unit-rest unit-downstream nbval execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
+.PHONY: help setup lab test lint unit unit-rest unit-downstream nbval nbval-first nbval-second execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
 	site site-setup python-gate lock test-matrix test-latest test-readme test-portability
 
 help:
@@ -115,6 +115,16 @@ NBVAL_CONFIG ?= avx2-1t
 nbval: $(STAMP)
 	$(BIN)/python -m tools.run_tests nbval --config $(NBVAL_CONFIG) --notebooks $(NB)
 
+# `make test` runs nbval as two jobs: the first half of the notebooks and the second.
+NB_LIST = $(sort $(wildcard $(NB)))
+NB_HALF = $(shell echo $$(( ($(words $(NB_LIST)) + 1) / 2 )))
+nbval-first: $(STAMP)
+	$(BIN)/python -m tools.run_tests nbval --config $(NBVAL_CONFIG) \
+		--notebooks $(wordlist 1,$(NB_HALF),$(NB_LIST))
+nbval-second: $(STAMP)
+	$(BIN)/python -m tools.run_tests nbval --config $(NBVAL_CONFIG) \
+		--notebooks $(wordlist $(shell echo $$(($(NB_HALF) + 1))),$(words $(NB_LIST)),$(NB_LIST))
+
 # Strict nbval of every notebook in every configuration of tools/portability.py (CPU kernels,
 # thread counts); a table of failed cells per configuration in build/portability/summary.md.
 # CONFIGS="1t avx2" for some of them.
@@ -123,18 +133,19 @@ test-portability: $(STAMP)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
 # Installation comes first (the environment, the website's packages, the decks' npm packages,
-# Chromium) and is not timed. The unit tests (two jobs), nbval and the browser tests (after
-# building the decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
+# Chromium) and is not timed. The unit tests and nbval (two jobs each) and the browser tests
+# (after building the decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
 # mostly wait for pages and kernels, and each suite writes its notebooks' files to its own
 # folder; each one's output is printed when it ends. Side by side, each computes with one thread
 # (more threads would only contend for the cores). TEST_JOBS=1 runs them one after the other.
-TEST_JOBS ?= 4
+TEST_JOBS ?= 5
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \
 	$(if $(filter-out 1,$(TEST_JOBS)),env $(ONE_THREAD)) $(MAKE) --no-print-directory \
-		-j$(TEST_JOBS) --output-sync=target unit-rest unit-downstream nbval browser-test \
+		-j$(TEST_JOBS) --output-sync=target unit-rest unit-downstream nbval-first nbval-second \
+		browser-test \
 		|| exit 1; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
