@@ -26,7 +26,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 # notebook kernels included, refuses network connections that leave the machine.
 OFFLINE := COURSE_OFFLINE=1 PYTHONPATH="$(CURDIR)/tools/offline_boot$${PYTHONPATH:+:$$PYTHONPATH}"
 
-.PHONY: help setup lab test lint unit unit-rest unit-downstream nbval nbval-first nbval-second execute doctor clean slides slides-pdf browser-setup browser-test browser-lab browser-pages test-repeat bench \
+.PHONY: help setup lab test lint unit unit-rest unit-downstream nbval nbval-first nbval-second execute doctor clean slides slides-pdf browser-setup browser-test test-repeat bench \
 	site site-setup python-gate lock test-matrix test-latest test-readme test-portability
 
 help:
@@ -133,20 +133,19 @@ test-portability: $(STAMP)
 
 # The run must leave the work tree as it found it: compare `git status` before and after.
 # Installation comes first (the environment, the website's packages, the decks' npm packages,
-# Chromium) and is not timed. The unit tests, nbval and the browser tests (two jobs each; the
-# decks and the website are built first for theirs) run side by side: nbval's kernels use one thread each, the browser tests
+# Chromium) and is not timed. The unit tests and nbval (two jobs each) and the browser tests
+# (after building the decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
 # mostly wait for pages and kernels, and each suite writes its notebooks' files to its own
 # folder; each one's output is printed when it ends. Side by side, each computes with one thread
 # (more threads would only contend for the cores). TEST_JOBS=1 runs them one after the other.
-TEST_JOBS ?= 6
+TEST_JOBS ?= 5
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \
-	rm -rf build/screenshots; \
 	$(if $(filter-out 1,$(TEST_JOBS)),env $(ONE_THREAD)) $(MAKE) --no-print-directory \
 		-j$(TEST_JOBS) --output-sync=target unit-rest unit-downstream nbval-first nbval-second \
-		browser-lab browser-pages \
+		browser-test \
 		|| exit 1; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
@@ -210,19 +209,8 @@ browser-setup:
 
 # Offline like nbval: the JupyterLab server and its kernels may only talk to 127.0.0.1.
 browser-test: $(STAMP) browser-setup slides site
-	rm -rf build/screenshots
 	$(OFFLINE) COURSE_BROWSER_TESTS=1 COURSE_OUTPUT_DIR=$(CURDIR)/build/browser-outputs \
 		$(BIN)/pytest -m browser --durations=0 tests/browser
-
-# `make test` runs them as two jobs: JupyterLab and RISE (no build needed, so they start at
-# once), and the decks and the website (after building them).
-browser-lab: $(STAMP) browser-setup
-	$(OFFLINE) COURSE_BROWSER_TESTS=1 COURSE_OUTPUT_DIR=$(CURDIR)/build/browser-outputs \
-		$(BIN)/pytest -p no:cacheprovider -m browser --durations=0 tests/browser/test_browser_lab.py
-browser-pages: $(STAMP) browser-setup slides site
-	$(OFFLINE) COURSE_BROWSER_TESTS=1 COURSE_OUTPUT_DIR=$(CURDIR)/build/browser-outputs \
-		$(BIN)/pytest -p no:cacheprovider -m browser --durations=0 \
-		tests/browser/test_browser_site.py tests/browser/test_browser_slides.py
 
 clean:
 	rm -rf outputs build .pytest_cache .ruff_cache
