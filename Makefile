@@ -134,10 +134,10 @@ test-portability: $(STAMP)
 # The run must leave the work tree as it found it: compare `git status` before and after.
 # Installation comes first (the environment, the website's packages, the decks' npm packages,
 # Chromium) and is not timed. The unit tests and nbval (two jobs each) and the browser tests
-# (after building the decks and the website) run side by side: nbval's kernels use one thread each, the browser tests
-# mostly wait for pages and kernels, and each suite writes its notebooks' files to its own
-# folder; each one's output is printed when it ends. Side by side, each computes with one thread
-# (more threads would only contend for the cores). TEST_JOBS=1 runs them one after the other.
+# (after building the decks and the website) run side by side, each with one thread (more would
+# only contend for the two cores; the browser tests mostly wait for pages and kernels). Each
+# suite writes its notebooks' files to its own folder and its output is printed when it ends.
+# TEST_JOBS=1 runs them one after the other.
 TEST_JOBS ?= 5
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup

@@ -32,7 +32,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.slicing import MAGIC, effects, needed, parsed, source
+from tools.slicing import MAGIC, effects, imported, needed, parsed, source
 
 __all__ = ["Exercise", "exercises", "answer_source", "with_answer", "run_variants"]
 
@@ -85,9 +85,8 @@ def _readers(cells, later: list[int], uses) -> list[int]:
         for stmt in parsed(source(cells[j])).body:
             if isinstance(stmt, ast.Assign) and uses.search(ast.unparse(stmt.value)):
                 bound |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
-    modules = {(a.asname or a.name).split(".")[0] for cell in cells if cell["cell_type"] == "code"
-               for n in ast.walk(parsed(source(cell)))
-               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    modules = set().union(*(imported(ast.walk(parsed(source(cell)))) for cell in cells
+                            if cell["cell_type"] == "code"))
     readers, stale = [], set()       # stale: computed from the answer by a cell run once
     for j in range(later[0] + 1, len(cells)):
         if cells[j]["cell_type"] != "code" or j in later:

@@ -19,7 +19,7 @@ import re
 
 from .core_path import defined_and_read
 
-__all__ = ["needed", "effects", "parsed", "source"]
+__all__ = ["needed", "effects", "imported", "parsed", "source"]
 
 MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
 _BUILTINS = set(dir(builtins)) | {"get_ipython", "display", None}
@@ -34,6 +34,12 @@ _READS = {"parameters", "named_parameters", "buffers", "named_buffers", "modules
 
 def source(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def imported(nodes) -> set[str]:
+    """The names the import statements among ``nodes`` bind (``np``, ``torch``, ``F``)."""
+    return {(a.asname or a.name).split(".")[0] for n in nodes
+            if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
 
 
 def parsed(code: str) -> ast.Module:
@@ -66,8 +72,7 @@ def effects(code: str, modules: set):
     """(names defined, names read, names possibly changed, switches a setting) of code."""
     tree = ast.parse(code)
     defined, read = defined_and_read(code)
-    defined -= {(a.asname or a.name).split(".")[0] for n in tree.body
-                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    defined -= imported(tree.body)
     dropped = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
     changed, setting = set(), False
     for node in _outside_functions(tree):
@@ -102,8 +107,7 @@ def needed(nb, cells: set[int], last: int) -> dict[int, str | None]:
     >>> needed(nb, {1}, 1)
     {1: None, 0: 'import math\\nx = 2'}
     """
-    sources = {i: MAGIC.sub("", "".join(c["source"]) if isinstance(c["source"], list)
-                             else c["source"])
+    sources = {i: MAGIC.sub("", source(c))
                for i, c in enumerate(nb["cells"][:last + 1]) if c["cell_type"] == "code"}
     modules, trees = set(), {}
     for i, code in sources.items():
@@ -111,13 +115,12 @@ def needed(nb, cells: set[int], last: int) -> dict[int, str | None]:
             trees[i] = ast.parse(code)
         except SyntaxError:
             continue
-        modules |= {(a.asname or a.name).split(".")[0] for n in ast.walk(trees[i])
-                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+        modules |= imported(ast.walk(trees[i]))
     plan, want = {}, set()
     for i in sorted(sources, reverse=True):
         verify = "verify" in nb["cells"][i].get("metadata", {}).get("tags", [])
-        whole = (i in cells or i not in trees or MAGIC.search(
-            "".join(nb["cells"][i]["source"])) or nb["cells"][i].get("id") == "course-setup")
+        whole = (i in cells or i not in trees or MAGIC.search(source(nb["cells"][i]))
+                 or nb["cells"][i].get("id") == "course-setup")
         lines, kept = sources[i].splitlines(), []
         for stmt in reversed(trees[i].body if i in trees else []):
             start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
