@@ -139,7 +139,8 @@ test-portability: $(STAMP)
 # suite writes its notebooks' files to its own folder and its output is printed when it ends.
 # TEST_JOBS=1 runs them one after the other.
 TEST_JOBS ?= 5
-ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1
+ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
+	TF_NUM_INTEROP_THREADS=1
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \

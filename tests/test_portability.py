@@ -16,6 +16,9 @@ def test_the_matrix_covers_the_kinds_of_cpu_and_thread_counts_students_have():
                     "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA"):
             assert key in variables, (name, key)
     assert testenv.CONFIGS["8t"][1]["TF_NUM_INTRAOP_THREADS"] == "8"
+    # TensorFlow's pool that runs operations side by side too (it spins when left at a thread
+    # per core)
+    assert testenv.CONFIGS["1t"][1]["TF_NUM_INTEROP_THREADS"] == "1"
 
 
 def test_make_test_compares_outputs_in_another_configuration_than_the_recording_one():
