@@ -33,8 +33,8 @@ def environment(*, offline: bool) -> dict[str, str]:
 def _threads(n: int) -> dict[str, str]:
     """The thread-count variables of every library the notebooks compute with. TensorFlow has
     two pools: one inside an operation and one that runs operations side by side; left at its
-    default (a thread per core), the second spins between a Keras model's steps (06's strict run
-    used 46 core-seconds with it, 36 without, same outputs)."""
+    default (a thread per core), the second cost 06's strict run 46-49 core-seconds against
+    36-41 at one thread, with the same outputs."""
     n = str(n)
     return {"OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n, "OPENBLAS_NUM_THREADS": n,
             "TF_NUM_INTRAOP_THREADS": n, "TF_NUM_INTEROP_THREADS": n}
