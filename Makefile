@@ -137,10 +137,10 @@ test-portability: $(STAMP)
 # (after building the decks and the website) run side by side, each with one thread (more would
 # only contend for the two cores; the browser tests mostly wait for pages and kernels). Each
 # suite writes its notebooks' files to its own folder and its output is printed when it ends.
-# TEST_JOBS=1 runs them one after the other.
+# TEST_JOBS=1 runs them one after the other. One thread: the variables of the matrix's "1t".
 TEST_JOBS ?= 5
-ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
-	TF_NUM_INTEROP_THREADS=1
+ONE_THREAD = $(shell $(PYTHON) -c 'from tools.testenv import CONFIGS; \
+	print(*(f"{k}={v}" for k, v in CONFIGS["1t"][1].items()))')
 test: $(STAMP) $(SITE_STAMP) node_modules/.package-lock.json browser-setup
 	@start=$$(date +%s); before="$$(git status --porcelain 2>/dev/null)"; \
 	$(MAKE) --no-print-directory lint || exit 1; \

@@ -16,8 +16,8 @@ def test_the_matrix_covers_the_kinds_of_cpu_and_thread_counts_students_have():
                     "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA"):
             assert key in variables, (name, key)
     assert testenv.CONFIGS["8t"][1]["TF_NUM_INTRAOP_THREADS"] == "8"
-    # TensorFlow's pool that runs operations side by side too (it spins when left at a thread
-    # per core)
+    # TensorFlow's pool that runs operations side by side too (at a thread per core it costs
+    # CPU time and changes no result)
     assert testenv.CONFIGS["1t"][1]["TF_NUM_INTEROP_THREADS"] == "1"
 
 
