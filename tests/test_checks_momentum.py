@@ -332,6 +332,23 @@ def test_tuned_momentum_check_does_not_call_a_near_miss_rounding():
     assert result.passed is False and result.mistake == "values"
 
 
+def test_tuned_momentum_check_rejects_a_call_to_optimal_momentum():
+    # the exercise is the derivation: the course's optim.optimal_momentum is named even when the
+    # values are right, and the watch is switched off again
+    from coursekit import optim
+
+    def with_helper(h_min, h_max):
+        tuned = optim.optimal_momentum([h_min, h_max])
+        return tuned["lr"] / (1 - tuned["beta"]), tuned["beta"], sol.tuned_momentum(h_min, h_max)[2]
+
+    profile_before = sys.getprofile()
+    result = checks.check_tuned_momentum(with_helper)
+    assert result.passed is False and result.mistake == "called optimal_momentum"
+    assert "derive beta" in result.message
+    assert checks.check_tuned_momentum(sol.tuned_momentum).passed
+    assert sys.getprofile() is profile_before
+
+
 def test_tuned_momentum_check_accepts_a_list_an_array_and_a_tensor():
     import torch
 

@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from .. import ewa as _ewa_module
+from .. import optim as _optim_module
 from ..solutions import momentum as ref
 from ._core import Mistake, Problem, _as_array, compare, run_checks
 
@@ -96,6 +97,12 @@ _T_FROM_ZERO = Problem("the first value came out as NaN or inf: t starts at 1, s
 _CALLED_EWA = Problem("your function calls the course's `ewa` (coursekit.ewa), which the exercise "
                       "rules out: write the recursion m_t = beta*m_(t-1) + (1 - beta)*x_t and "
                       "its correction yourself, with a loop", "called ewa")
+
+
+_CALLED_OPTIMAL = Problem("your function calls the course's `optim.optimal_momentum`, which "
+                          "answers the exercise: derive beta and PyTorch's learning rate from "
+                          "the two ends of the band yourself (two equations, two unknowns)",
+                          "called optimal_momentum")
 
 
 @contextlib.contextmanager
@@ -360,13 +367,19 @@ def _rounded_speedups(speedups) -> list:
 
 
 def check_tuned_momentum(student_fn):
-    """Exercise: ``tuned_momentum(h_min, h_max) -> (lr_ewa, beta, speedup)``."""
+    """Exercise: ``tuned_momentum(h_min, h_max) -> (lr_ewa, beta, speedup)``.
+
+    The exercise asks for a derivation: a function that calls ``coursekit.optim.optimal_momentum``
+    (under any name) is rejected, whatever it returns."""
 
     def test(fn):
         results = []
         for h_min, h_max in _TUNED_CASES:
-            result = _numbers(fn(h_min, h_max), 3, "three numbers: lr_ewa, beta, speedup (in "
-                              "that order)")
+            with _watch_calls(_optim_module.optimal_momentum.__code__) as calls:
+                answer = fn(h_min, h_max)
+            if calls:
+                return _CALLED_OPTIMAL
+            result = _numbers(answer, 3, "three numbers: lr_ewa, beta, speedup (in that order)")
             if isinstance(result, Problem):
                 return result
             results.append(result)
