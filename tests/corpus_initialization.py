@@ -306,7 +306,8 @@ def init_he_wrong_class(module):
 ENTRIES = [
     Answer("check_he_std", he_std_right, RIGHT, "variant"),
     Answer("check_he_std", he_std_numpy, RIGHT, "variant"),
-    Answer("check_he_std", he_std_torch_gain, RIGHT, "variant"),
+    Answer("check_he_std", he_std_torch_gain, "called calculate_gain", "variant",
+           names=r"calls PyTorch's `calculate_gain`"),
     Answer("check_he_std", he_std_fan_out, "fan_out", "variant", names=r"fan_out"),
     Answer("check_he_std", he_std_variance, "variance", "variant", names=r"variance"),
     Answer("check_he_std", he_std_lecun, "LeCun", "variant", names=r"LeCun"),

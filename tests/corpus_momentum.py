@@ -227,15 +227,6 @@ def tuned_as_array(h_min, h_max):
                      np.log(rate) / np.log((kappa - 1) / (kappa + 1))])
 
 
-def tuned_from_optimal_momentum(h_min, h_max):
-    # the course's helper answers the derivation: right values, but not the student's own
-    from coursekit import optim
-    tuned = optim.optimal_momentum([h_min, h_max])
-    kappa = h_max / h_min
-    return (tuned["lr"] / (1 - tuned["beta"]), tuned["beta"],
-            np.log(tuned["rate"]) / np.log((kappa - 1) / (kappa + 1)))
-
-
 def tuned_torch_lr(lam_min, lam_max):
     lr_ewa, beta, speedup = tuned_right(lam_min, lam_max)
     return lr_ewa * (1 - beta), beta, speedup
@@ -559,8 +550,6 @@ ENTRIES = [
            names=r"\(new_v, new_x\)"),
     Answer("check_tuned_momentum", tuned_right, RIGHT, "variant"),
     Answer("check_tuned_momentum", tuned_as_array, RIGHT, "variant"),
-    Answer("check_tuned_momentum", tuned_from_optimal_momentum, "called optimal_momentum",
-           "variant", names=r"calls the course's `optim.optimal_momentum`"),
     Answer("check_tuned_momentum", tuned_torch_lr, "PyTorch's lr for the EWA form", "variant",
            names=r"PyTorch's learning rate"),
     Answer("check_tuned_momentum", tuned_sqrt_kappa, "sqrt(kappa) as the speed-up", "variant",

@@ -1,6 +1,7 @@
 """The checks of notebook 02 accept the reference solutions and name each typical mistake."""
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -40,6 +41,26 @@ def test_he_std_reference_matches_torch_gain_for_leaky_relu():
     for slope in (0.0, 0.01, 0.2, 1.0):
         gain = torch.nn.init.calculate_gain("leaky_relu", slope)
         assert ref.he_std(300, 7, slope=slope) == pytest.approx(gain / math.sqrt(300), rel=1e-12)
+
+
+def test_he_std_check_rejects_pytorchs_gain_directly_or_through_kaiming():
+    # the exercise is the derivation: calculate_gain answers it, also inside kaiming_normal_
+    torch = pytest.importorskip("torch")
+
+    def through_kaiming(fan_in, fan_out, slope=0.0):
+        torch.nn.init.kaiming_normal_(torch.empty(2, fan_in), a=slope)   # called, not used
+        return math.sqrt(2 / ((1 + slope**2) * fan_in))
+
+    def direct(fan_in, fan_out, slope=0.0):
+        return torch.nn.init.calculate_gain("leaky_relu", slope) / math.sqrt(fan_in)
+
+    profile_before = sys.getprofile()
+    for fn in (direct, through_kaiming):
+        result = ci.check_he_std(fn)
+        assert result.passed is False and result.mistake == "called calculate_gain"
+        assert "E[f(z)²]" in result.message
+    assert ci.check_he_std(ref.he_std).passed
+    assert sys.getprofile() is profile_before
 
 
 @pytest.mark.parametrize("wrong,phrase", [
@@ -472,7 +493,7 @@ def test_accepted_predict_std_and_conv_fans_forms_work_downstream():
     for fn in (ref.conv_fans, corpus.conv_fans_list):
         fan_in, fan_out = fn((3, 3, 1, 6))
         assert (fan_in + fan_out) / fan_in == 7
-    for fn in (ref.he_std, corpus.he_std_numpy, corpus.he_std_torch_gain):
+    for fn in (ref.he_std, corpus.he_std_numpy):
         assert ci.check_he_std(fn).passed
         assert f"{float(fn(512, 256, slope=0.2)):.5f}" == "0.06129"
 

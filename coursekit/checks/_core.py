@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["CheckResult", "Mistake", "Problem", "compare", "run_checks", "assert_passes",
-           "NOT_ATTEMPTED", "TIME_LIMIT"]
+           "watch_calls", "NOT_ATTEMPTED", "TIME_LIMIT"]
 
 NOT_ATTEMPTED = ("not attempted yet: replace `raise NotImplementedError` with your code, "
                  "run that cell, then run this check again.")
@@ -128,6 +129,25 @@ def _time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def watch_calls(code):
+    """Yield a list that gets an entry each time a function with code object ``code`` is called
+    (an exercise that asks for a derivation rejects a call to the helper that answers it)."""
+    calls, previous = [], sys.getprofile()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is code:
+            calls.append(frame)
+        if previous is not None:
+            previous(frame, event, arg)
+
+    sys.setprofile(profile)
+    try:
+        yield calls
+    finally:
+        sys.setprofile(previous)
 
 
 class _Recorder:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..solutions import initialization as ref
-from ._core import Mistake, Problem, compare, run_checks
+from ._core import Mistake, Problem, compare, run_checks, watch_calls
 
 # fan_in != fan_out everywhere, so that using the wrong fan changes the answer
 _FANS = [(256, 64), (576, 1152), (100, 10), (3, 30)]
@@ -42,7 +42,9 @@ _VAR_NOT_SECOND_MOMENT = (
 
 
 def check_he_std(student_fn):
-    """Exercise: ``he_std(fan_in, fan_out, slope=0.0)`` -> std of He normal weights (leaky ReLU)."""
+    """Exercise: ``he_std(fan_in, fan_out, slope=0.0)`` -> std of He normal weights (leaky ReLU).
+
+    A function that calls ``torch.nn.init.calculate_gain`` is rejected, whatever it returns."""
 
     def test(fn):
         got = _one_float_each([fn(fan_in, fan_out) for fan_in, fan_out in _FANS])
@@ -79,8 +81,8 @@ def check_he_std(student_fn):
             return got
         return compare("the standard deviation for leaky ReLU", got,
                        np.sqrt(2 / ((1 + slopes**2) * fi)), mistakes={
-            "you ignored the slope: a leaky ReLU keeps a·z of the negative half, so "
-            "E[f(z)²] = (1 + a²)/2 · Var(z), more than ReLU's Var(z)/2": np.sqrt(2 / fi),
+            "you ignored the slope: a leaky ReLU keeps a·z of the negative half instead of "
+            "zeroing it, and that half adds to E[f(z)²]: work out how much": np.sqrt(2 / fi),
             "the negative half contributes (a·z)², i.e. a²·Var(z)/2, not a·Var(z)/2: use 1 + a²":
                 np.sqrt(2 / ((1 + slopes) * fi)),
             "that is the variance: take the square root": 2 / ((1 + slopes**2) * fi),
@@ -91,7 +93,21 @@ def check_he_std(student_fn):
             _VAR_NOT_SECOND_MOMENT: _var_relu_std(fi, slopes),
         })
 
-    return run_checks("he_std", student_fn, [test, test_slope],
+    def test_own_rule(fn):
+        # the exercise is the derivation: PyTorch's calculate_gain (also inside kaiming_*_)
+        # answers it
+        from torch.nn import init
+
+        with watch_calls(init.calculate_gain.__code__) as calls:
+            fn(512, 256, slope=0.2)
+        if calls:
+            return Problem("your function calls PyTorch's `calculate_gain` (directly or through "
+                           "`kaiming_normal_`), which gives the answer: work out E[f(z)²] for "
+                           "the leaky ReLU yourself (the cell after the check compares your rule "
+                           "with PyTorch's)", "called calculate_gain")
+        return None
+
+    return run_checks("he_std", student_fn, [test, test_own_rule, test_slope],
                       hint="fan_in and fan_out are positive integers, slope a float (default 0); "
                            "return a float")
 

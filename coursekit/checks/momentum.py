@@ -11,16 +11,14 @@ test vector, in all three outputs or in the first output it gets wrong.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import sys
 
 import numpy as np
 
 from .. import ewa as _ewa_module
 from .. import optim as _optim_module
 from ..solutions import momentum as ref
-from ._core import Mistake, Problem, _as_array, compare, run_checks
+from ._core import Mistake, Problem, _as_array, compare, run_checks, watch_calls
 
 __all__ = ["check_ewa_corrected", "check_corrected_velocity_step", "check_tuned_momentum",
            "check_predict_decay", "check_adam_step"]
@@ -105,24 +103,6 @@ _CALLED_OPTIMAL = Problem("your function calls the course's `optim.optimal_momen
                           "called optimal_momentum")
 
 
-@contextlib.contextmanager
-def _watch_calls(code):
-    """Yield a list that gets an entry each time a function with code object ``code`` is called."""
-    calls, previous = [], sys.getprofile()
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code is code:
-            calls.append(frame)
-        if previous is not None:
-            previous(frame, event, arg)
-
-    sys.setprofile(profile)
-    try:
-        yield calls
-    finally:
-        sys.setprofile(previous)
-
-
 def _integer_dtype(values) -> str | None:
     """The name of the integer dtype of ``values`` (an array, tensor or list), else None."""
     try:
@@ -141,7 +121,7 @@ def check_ewa_corrected(student_fn):
     def test_sequences(fn):
         for seq, beta in _EWA_CASES:
             try:
-                with _watch_calls(_ewa_module.ewa.__code__) as calls:
+                with watch_calls(_ewa_module.ewa.__code__) as calls:
                     got = fn(seq.copy(), beta)
             except ZeroDivisionError:
                 return _T_FROM_ZERO
@@ -375,7 +355,7 @@ def check_tuned_momentum(student_fn):
     def test(fn):
         results = []
         for h_min, h_max in _TUNED_CASES:
-            with _watch_calls(_optim_module.optimal_momentum.__code__) as calls:
+            with watch_calls(_optim_module.optimal_momentum.__code__) as calls:
                 answer = fn(h_min, h_max)
             if calls:
                 return _CALLED_OPTIMAL
