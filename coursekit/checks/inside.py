@@ -263,8 +263,8 @@ _WRONG = {  # (the run's real cause, the diagnosis given) -> what the monitors s
     ("init", "zero_grad"): "has its largest gradient norm at the first step, and it falls from "
                            "there; gradients that are never reset grow step after step",
     ("init", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training mode",
-    ("init", "healthy"): "starts at a loss near 40, far above ln 10 ≈ 2.30, what a network whose "
-                         "outputs start small gives for 10 classes; it recovers, slowly",
+    ("init", "healthy"): "starts at a loss near 40, far above the ln 10 ≈ 2.30 of a healthy "
+                         "start for 10 classes; it recovers, slowly",
     ("zero_grad", "lr"): "takes exactly the healthy run's first step (the same update/weight "
                          "ratio), so the step size is fine; then its gradient norm grows a "
                          "hundredfold, step after step",
@@ -279,8 +279,8 @@ _WRONG = {  # (the run's real cause, the diagnosis given) -> what the monitors s
     ("eval", "init"): "starts at ln 10 like the healthy run: its initialisation is fine",
     ("eval", "zero_grad"): "keeps its gradient norm flat: its gradients are reset",
     ("eval", "healthy"): "trains, but its BatchNorm running variance never leaves its initial "
-                         "value 1.0: the layer never updates its statistics, which is what "
-                         "BatchNorm does in eval mode",
+                         "value 1.0: the layer never updates its statistics; which of the bugs "
+                         "stops that?",
 }
 
 
