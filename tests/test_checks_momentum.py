@@ -587,9 +587,9 @@ def _cells(*ids):
 
 _DOWNSTREAM = {  # exercise: (its result's name, the cells that use it, then their verify cells)
     "check_ewa_corrected": ("exercise_1", ("be6c84e9",)),
-    "check_corrected_velocity_step": ("exercise_2", ("velocity-run", "v-ex2-use")),
-    "check_predict_decay": ("exercise_4", ("decay-momentum", "8ddf918f", "v-decay")),
-    "check_adam_step": ("exercise_5", ("decay-momentum", "ex5-use", "v-ex5-use")),
+    "check_corrected_velocity_step": ("exercise_a", ("velocity-run", "v-ex2-use")),
+    "check_predict_decay": ("exercise_b", ("decay-momentum", "8ddf918f", "v-decay")),
+    "check_adam_step": ("exercise_c", ("decay-momentum", "ex5-use", "v-ex5-use")),
 }
 
 
