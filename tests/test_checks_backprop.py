@@ -236,6 +236,8 @@ def _sorted_values(a, n):
      "one-sided difference"),
     (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / h), "divide by h",
      "divide their difference by 2h"),
+    (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / 2 * h), "precedence",
+     "(a - b) / 2 * h divides by 2 and\nthen multiplies by h".replace("\n", " ")),
     (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / 2e-5), "mixed steps",
      "use the given h both to perturb"),
     (_gradient_check(error=_elementwise), "nan", "0/0 where both gradients are 0"),
@@ -445,6 +447,10 @@ def test_planted_bug_fix_other_forms(capsys):
     assert result.mistake == "fix error" and "could not be computed" in result.message
     result = checks.check_planted_bug("delta2", errors, buggy, params, X, y, 0.5)
     assert result.mistake == "fix type"
+    buggy, params, X, y, errors = _bug_case("db2")
+    result = checks.check_planted_bug("db2", errors, buggy, params, X, y, "delta2.sum()")
+    assert result.mistake == "fix shape" and "the shape ()" in result.message and "(8,)" in \
+        result.message
     capsys.readouterr()
 
 

@@ -416,6 +416,12 @@ def check_gradient_check(student_fn):
                            "your numerical gradient is twice the true one. The two losses are "
                            "2h apart: divide their difference by 2h, not by h", "divide by h")
         if np.all(found > 0.5):
+            if _right_at_unit_step(fn, params, X, y):
+                return Problem("every relative error is about 1 for a correct network at "
+                               "h = 1e-5, yet on a loss that is linear in the weights, with "
+                               "h = 1, your check is right: your numerical gradient is the true "
+                               "one times h squared. In Python, (a - b) / 2 * h divides by 2 and "
+                               "then multiplies by h: write (a - b) / (2 * h)", "precedence")
             return Problem("every relative error is about 1 for a correct network: the "
                            "numerical gradient is 0, so the loss never saw the perturbation. "
                            "Change params[name][i] itself, in place (net_fn reads params), not "
@@ -609,6 +615,38 @@ _FIX_NAMES = ("p, onehot, y, N (= len(y)), X, z1, a1, z2, a2, W2, W3, delta3, de
               "and np")
 
 
+def _fix_shapes(step, fix, arrays, X, y):
+    """(shape of ``fix``, shape the right expression gives) for ``step``, or None if ``fix``
+    cannot be computed at all."""
+    v = {**_forward(arrays, X), "N": len(y), "y": y, "len": len, "np": np}
+    v.update({k: arrays[k] for k in ("W1", "W2", "W3")})
+    v["p"], v["onehot"] = v["probs"], np.eye(v["z3"].shape[1])[y]
+    for name, (expression, _) in BACKWARD_STEPS.items():
+        if name == step:
+            try:
+                wrong = np.shape(eval(fix, {"__builtins__": {}}, v))  # noqa: S307 - feedback only
+            except Exception:  # noqa: BLE001
+                return None
+            return wrong, np.shape(eval(expression, {"__builtins__": {}}, v))  # noqa: S307
+        v[name] = eval(expression, {"__builtins__": {}}, v)  # noqa: S307 - the module's own strings
+    return None
+
+
+def _right_at_unit_step(fn, params, X, y):
+    """Whether ``fn`` checks a loss that is linear in the weights correctly with h = 1: a
+    numerical gradient multiplied by h (instead of divided) is right there and only there."""
+    slopes = {k: np.linspace(-1.0, 1.0, np.size(v)).reshape(np.shape(v)) for k, v in params.items()}
+
+    def linear(p, X_, y_):
+        return sum(float((slopes[k] * p[k]).sum()) for k in slopes), _copy(slopes)
+
+    try:
+        errors = fn(linear, _copy(params), X.copy(), y.copy(), 1.0)
+        return all(float(errors[k]) < 1e-6 for k in params)
+    except Exception:  # noqa: BLE001 - a check that fails here is judged by the other tests
+        return False
+
+
 def _fix_problem(step, fix, net_fn, params, X, y):
     """None if ``fix`` (an expression for ``step``) repairs ``net_fn``, else what is wrong."""
     if not isinstance(fix, str) or not fix.strip():
@@ -627,6 +665,11 @@ def _fix_problem(step, fix, net_fn, params, X, y):
         other = (errors_with(fix.strip(), X[:half], y[:half])  # another batch size
                  if all(float(errors[k]) < RIGHT for k in THREE_LAYER_PARAMS) else None)
     except Exception as err:  # noqa: BLE001 - the student's expression is feedback
+        shapes = _fix_shapes(step, fix.strip(), arrays, X, y)
+        if shapes is not None and shapes[0] != shapes[1]:
+            return Problem(f"your fix {fix.strip()!r} gives {step} the shape {shapes[0]}, but "
+                           f"{step} must have the shape {shapes[1]}: which axis does your "
+                           "expression sum over, or which transpose does it miss?", "fix shape")
         return Problem(f"your fix {fix.strip()!r} could not be computed ({type(err).__name__}: "
                        f"{err}); write one expression with the names {_FIX_NAMES}", "fix error")
     still = [k for k in THREE_LAYER_PARAMS if not float(errors[k]) < RIGHT]
