@@ -282,11 +282,11 @@ def init_he_gain_1_last(module):
     # He on every Linear; model.apply reaches the container last, and there the output layer,
     # which feeds no ReLU, gets gain 1 (LeCun's std)
     if isinstance(module, nn.Linear):
-        nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
+        nn.init.normal_(module.weight, 0.0, math.sqrt(2 / module.in_features))
         nn.init.zeros_(module.bias)
     elif isinstance(module, nn.Sequential):
         last = [m for m in module if isinstance(m, nn.Linear)][-1]
-        nn.init.kaiming_normal_(last.weight, nonlinearity="linear")
+        nn.init.normal_(last.weight, 0.0, math.sqrt(1 / last.in_features))
 
 
 def init_he_last_reset(module):
@@ -341,8 +341,10 @@ ENTRIES = [
     Answer("check_predict_std", predict_std_variances, "variances", "variant",
            names=r"those are variances"),
     Answer("check_init_he", init_he_right, RIGHT, "variant"),
-    Answer("check_init_he", init_he_kaiming, RIGHT, "variant"),
-    Answer("check_init_he", init_he_kaiming_uniform, RIGHT, "variant"),
+    Answer("check_init_he", init_he_kaiming, "called kaiming", "variant",
+           names=r"calls PyTorch's `kaiming_normal_`"),
+    Answer("check_init_he", init_he_kaiming_uniform, "called kaiming", "variant",
+           names=r"compute the std from the layer's fan_in yourself"),
     Answer("check_init_he", init_he_no_grad, RIGHT, "variant"),
     Answer("check_init_he", init_he_new_parameter, RIGHT, "variant"),
     Answer("check_init_he", init_he_fan_out, "fan_out", "variant", names=r"fan_out"),
@@ -679,10 +681,10 @@ ENTRIES += [
            "fvcore/nn/weight_init.py", names=r"fan_out"),
     Answer("check_init_he", init_he_real_xavier_fill, "LeCun uniform", R + "facebookresearch/"
            "fvcore fvcore/nn/weight_init.py", names=r"LeCun"),
-    Answer("check_init_he", init_he_real_leaky_default, RIGHT, R + "ElTomyDev/CyraIA-0 "
-           "cyra_ai/utils/init_weights.py"),
-    Answer("check_init_he", init_he_real_kaiming_default, RIGHT, R + "ZJJHYM/0-template "
-           "pytorch/algo-2021/model/utils.py"),
+    Answer("check_init_he", init_he_real_leaky_default, "called kaiming", R + "ElTomyDev/"
+           "CyraIA-0 cyra_ai/utils/init_weights.py", names=r"kaiming_normal_` or"),
+    Answer("check_init_he", init_he_real_kaiming_default, "called kaiming", R + "ZJJHYM/"
+           "0-template pytorch/algo-2021/model/utils.py", names=r"kaiming_normal_` or"),
     Answer("check_init_he", init_he_real_modules_conv, "Linear layers untouched", R + "STVIR/"
            "pysot pysot/models/init_weight.py", names=r"isinstance\(module, nn\.Linear\)"),
 ]

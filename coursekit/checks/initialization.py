@@ -371,7 +371,24 @@ def check_init_he(student_fn):
                     return problem
         return None
 
-    return run_checks("init_he_", student_fn, [test],
+    def test_own_std(fn):
+        # the exercise is the layout and the fan: PyTorch's kaiming_* answer both
+        from torch.nn import init
+
+        with torch.random.fork_rng():                   # the notebook's random state stays
+            net = _apply_net(_APPLY_NETS[0][0], torch.float64, False, torch, nn)
+            with watch_calls(init.kaiming_normal_.__code__) as normal, \
+                    watch_calls(init.kaiming_uniform_.__code__) as uniform:
+                net.apply(fn)
+        if normal or uniform:
+            return Problem("your function calls PyTorch's `kaiming_normal_` or "
+                           "`kaiming_uniform_`, which find the fan and the std for you: compute "
+                           "the std from the layer's fan_in yourself (mind the weight's layout) "
+                           "and fill the weight with nn.init.normal_ or uniform_",
+                           "called kaiming")
+        return None
+
+    return run_checks("init_he_", student_fn, [test, test_own_std],
                       hint="model.apply(init_he_) calls init_he_(module) once for every module "
                            "of the network; change only nn.Linear layers, in place")
 
