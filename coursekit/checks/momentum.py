@@ -268,15 +268,15 @@ def check_corrected_velocity_step(student_fn):
                             "beta at every step, as well as being rescaled", ratio * v - lr * grad),
                     Mistake("EWA form", "that is the EWA form's average, beta*v + (1 - beta)*grad "
                             "(deeplearning.ai's update_parameters_with_momentum), not Keras's "
-                            "velocity: Keras's velocity carries the learning rate (section 4's "
+                            "velocity: Keras's velocity carries the learning rate (section 3's "
                             "table)", beta * v + (1 - beta) * grad),
                     Mistake("EWA form corrected", "that is the EWA form's average, beta*v + "
                             "(1 - beta)*grad, with the rate ratio: this exercise uses Keras's "
-                            "velocity, which carries the learning rate (section 4's table)",
+                            "velocity, which carries the learning rate (section 3's table)",
                             beta * ratio * v + (1 - beta) * grad),
                     Mistake("EWA scaling", "the gradient term carries a factor (1 - beta), as "
                             "in the EWA form: Keras's velocity adds the gradient times the "
-                            "learning rate alone (section 4's table)",
+                            "learning rate alone (section 3's table)",
                             beta * ratio * v - (1 - beta) * lr * grad),
                     Mistake("EWA scaling uncorrected", "two slips: the gradient term carries "
                             "the EWA form's factor (1 - beta), and the old velocity is not "
@@ -378,7 +378,7 @@ def check_tuned_momentum(student_fn):
                 ])
                 or compare("lr_ewa", result[0], lr_ewa, mistakes=[
                     Mistake("torch lr", "that is PyTorch's learning rate: the EWA form takes "
-                            "lr_torch/(1 - beta) (section 4)", lr_torch),
+                            "lr_torch/(1 - beta) (section 3)", lr_torch),
                     Mistake("converted the wrong way", "you converted the wrong way: the EWA "
                             "form's learning rate is lr_torch/(1 - beta), larger than "
                             "PyTorch's, not lr_torch*(1 - beta)", lr_torch * (1 - beta)),
@@ -391,7 +391,7 @@ def check_tuned_momentum(student_fn):
                             2 / (np.sqrt(h_min) + np.sqrt(h_max)) / (1 - beta)),
                     Mistake("no square, torch lr", "two slips: PyTorch's learning rate lacks its "
                             "square (square 2/(sqrt(h_min) + sqrt(h_max))), and the EWA form "
-                            "takes lr_torch/(1 - beta) (section 4)",
+                            "takes lr_torch/(1 - beta) (section 3)",
                             2 / (np.sqrt(h_min) + np.sqrt(h_max))),
                 ])
                 or compare("speedup", result[2], speedup, rtol=1e-3, mistakes=[
