@@ -440,6 +440,52 @@ def freeze_everything(model, trainable_prefixes):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+# ---- train_only(model, trainable_prefixes) -------------------------------------------------
+def train_only_reference_style(model, trainable_prefixes):
+    prefixes = tuple(trainable_prefixes)
+    for name, module in model.named_modules():
+        module.train(name.startswith(prefixes) if prefixes else False)
+
+
+def train_only_eval_then_submodules(model, trainable_prefixes):
+    # everything to eval(), then each prefixed module back to train(), children included
+    model.eval()
+    for name, module in model.named_modules():
+        if any(name.startswith(p) for p in trainable_prefixes):
+            module.train()
+
+
+def train_only_train_only(model, trainable_prefixes):
+    # what a training loop does: train() for the whole model, nothing else
+    model.train()
+
+
+def train_only_contains(model, trainable_prefixes):
+    for name, module in model.named_modules():
+        module.train(any(p in name for p in trainable_prefixes))
+
+
+def train_only_real_every_batchnorm(model, trainable_prefixes):
+    # msight-tech/research-ms-loss ret_benchmark/utils/freeze_bn.py: a function applied with
+    # model.apply after model.train() that puts every module whose class name contains
+    # "BatchNorm" in eval mode, wherever it sits
+    def set_bn_eval(module):
+        if "BatchNorm" in module.__class__.__name__:
+            module.eval()
+
+    model.train()
+    model.apply(set_bn_eval)
+
+
+def train_only_real_batchnorm2d(model, trainable_prefixes):
+    # pytorch/vision references/depth/stereo/utils/norm.py: freeze_batch_norm walks
+    # model.modules() and puts the nn.BatchNorm2d layers in eval mode (called after train())
+    model.train()
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.eval()
+
+
 def gray_mean_keepdim(weight):
     # Sall-lah/Object-Detection_Outfit_MODEL create_grey_scale_model.py: the mean over the
     # colour axis, written into a new one-channel Conv2d
@@ -569,6 +615,12 @@ ENTRIES = [
     Answer("check_magnitude_prune", prune_per_row, "per row", "variant",
            names=r"rank all entries of the weight together"),
 
+    Answer("check_train_only", train_only_reference_style, RIGHT, "variant"),
+    Answer("check_train_only", train_only_eval_then_submodules, RIGHT, "variant"),
+    Answer("check_train_only", train_only_train_only, "train() only", "variant",
+           names=r"every module is in train\(\) mode"),
+    Answer("check_train_only", train_only_contains, "contains instead of startswith", "variant",
+           names=r"not prefix in name"),
     Answer("check_freeze_all_but", freeze_reference_style, RIGHT, "variant"),
     Answer("check_freeze_all_but", freeze_any_loop, RIGHT, "variant"),
     Answer("check_freeze_all_but", freeze_only, "never unfreezes", "variant",
@@ -633,6 +685,12 @@ ENTRIES = [
            "real: TeamOfProfGuo/Few_Shot_Seg_CWT convert_pth.py", names=r"middle of a name"),
     Answer("check_matching_entries", entries_startswith_module, "no shape test",
            "real: meaten/RBPN_NTIRE2021 model/utils/misc.py", names=r"Compare the shapes"),
+    Answer("check_train_only", train_only_real_every_batchnorm, "every BatchNorm in eval",
+           "real: msight-tech/research-ms-loss ret_benchmark/utils/freeze_bn.py",
+           names=r"you put every BatchNorm in eval\(\), the trainable part's too"),
+    Answer("check_train_only", train_only_real_batchnorm2d, "BatchNorm2d only",
+           "real: pytorch/vision references/depth/stereo/utils/norm.py",
+           names=r"not nn\.BatchNorm2d"),
     Answer("check_freeze_all_but", freeze_not_head, "never unfreezes",
            "real: harvey-wei/dl_tutorial dl_pytorch_topics/dl_torch_freez_pretrained.py",
            names=r"only freezes"),

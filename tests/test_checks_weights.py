@@ -636,3 +636,39 @@ def test_every_accepted_magnitude_prune_works_in_the_next_cells(answer):
     again.load_state_dict({k: torch.as_tensor(np.asarray(v), dtype=torch.float64)
                            for k, v in answer(layer.state_dict(), 0.9).items()})
     assert int((again.weight == 0).sum()) == 180
+
+
+def test_train_only_accepts_the_reference_and_names_the_usual_mistakes(capsys):
+    from torch import nn
+
+    assert checks.check_train_only(ref.train_only).passed
+
+    def unfinished(model, prefixes):
+        raise NotImplementedError
+
+    assert checks.check_train_only(unfinished).mistake == "todo"
+
+    def batchnorm_by_requires_grad(model, prefixes):
+        # freeze by name, then eval() the BatchNorm layers whose parameters are frozen: the
+        # frozen part's dropout, which has no parameters, keeps dropping
+        for name, param in model.named_parameters():
+            param.requires_grad_(name.startswith(tuple(prefixes)))
+        model.train()
+        for module in model.modules():
+            if isinstance(module, nn.modules.batchnorm._BatchNorm) and not any(
+                    p.requires_grad for p in module.parameters()):
+                module.eval()
+
+    result = checks.check_train_only(batchnorm_by_requires_grad)
+    assert not result.passed and "body.drop" in result.message and "by its name" in result.message
+
+    def with_a_list(model, prefixes):
+        for name, module in model.named_modules():
+            module.train(name.startswith(prefixes))
+
+    result = checks.check_train_only(with_a_list)
+    assert not result.passed and "tuple(trainable_prefixes)" in result.message
+    state = torch.get_rng_state()
+    checks.check_train_only(ref.train_only)
+    assert torch.equal(state, torch.get_rng_state())       # the notebook's random state stays
+    capsys.readouterr()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 
 import numpy as np
@@ -464,6 +465,113 @@ def check_freeze_all_but(student_fn):
     return run_checks("freeze_all_but", student_fn, [test, test_empty, test_unfreeze],
                       hint="model.named_parameters() gives (name, parameter); "
                            "param.requires_grad_(flag) sets the flag")
+
+
+def check_train_only(student_fn):
+    """Exercise: ``train_only(model, trainable_prefixes)``: the prefixed modules train, every
+    other module (BatchNorm and dropout included) is in evaluation mode."""
+    import torch
+    from torch import nn
+
+    def make_model():
+        # a frozen body with BatchNorm and dropout, a module called "head" inside it, and a
+        # trainable head with its own BatchNorm and dropout; made without touching the random
+        # state of the notebook
+        with torch.random.fork_rng():
+            body = nn.Sequential()
+            body.add_module("fc", nn.Linear(4, 6))
+            body.add_module("bn", nn.BatchNorm1d(6))
+            body.add_module("head", nn.Dropout(0.5))    # named like the trainable part
+            body.add_module("act", nn.ReLU())
+            body.add_module("drop", nn.Dropout(0.5))
+            head = nn.Sequential(nn.Linear(6, 6), nn.BatchNorm1d(6), nn.Dropout(0.5),
+                                 nn.Linear(6, 3))
+            return nn.Sequential(OrderedDict([("body", body), ("head", head)]))
+
+    def call(fn, model, prefixes):
+        # the student's function; str.startswith(list) gets its own message
+        try:
+            fn(model, prefixes)
+        except TypeError as err:
+            if "startswith" in str(err) and "not list" in str(err):
+                return ("str.startswith accepts a string or a tuple of strings, not a list: "
+                        "pass tuple(trainable_prefixes)")
+            raise
+        return None
+
+    def kinds(model):
+        # (name, module) of every BatchNorm and Dropout, the modules whose mode matters
+        return [(n, m) for n, m in model.named_modules()
+                if isinstance(m, (nn.modules.batchnorm._BatchNorm, nn.Dropout))]
+
+    def test(fn):
+        for start in ("eval", "train"):                # the mode the model comes in
+            model = make_model()
+            getattr(model, start)()
+            problem = call(fn, model, ["head"])
+            if problem:
+                return problem
+            modes = {n: m.training for n, m in kinds(model)}
+            frozen_bn = [n for n, on in modes.items() if on and n == "body.bn"]
+            frozen_drop = [n for n, on in modes.items() if on and n in ("body.head", "body.drop")]
+            head_off = [n for n, on in modes.items() if not on and n.startswith("head")]
+            if all(modes.values()):
+                return ("every module is in train() mode: BatchNorm in the frozen part still "
+                        "updates its running statistics at every forward pass, and its dropout "
+                        "still drops. Put every module outside the prefixes in eval() (if you "
+                        "picked modules by class: this BatchNorm is nn.BatchNorm1d, not "
+                        "nn.BatchNorm2d; decide by the module's name)")
+            if not any(modes.values()):
+                return ("every module is in eval() mode, the trainable part too: its BatchNorm "
+                        "would never learn the new data's statistics. Modules whose name starts "
+                        "with a prefix must train")
+            if frozen_drop == ["body.head"] and not frozen_bn and not head_off:
+                return ("body.head (a Dropout inside the frozen body) trains: its name contains "
+                        "'head' without starting with it. Test name.startswith(prefix), not "
+                        "prefix in name")
+            if head_off and not frozen_bn:
+                return (f"you put every BatchNorm in eval(), the trainable part's too "
+                        f"({', '.join(head_off)} is in eval() mode): it would never learn the "
+                        f"new data's statistics. Decide by the module's name, not its class")
+            if frozen_bn:
+                return ("the frozen part's BatchNorm (body.bn) is still in train() mode: it keeps "
+                        "moving its running statistics. Put every module whose name starts with "
+                        "none of the prefixes in eval(), whatever its class")
+            if frozen_drop:
+                return (f"the frozen part's Dropout ({', '.join(frozen_drop)}) is still in "
+                        "train() mode, so the frozen features change from step to step. A module "
+                        "without parameters belongs to the frozen part by its name too")
+            if head_off:
+                return f"{', '.join(head_off)} should train: its name starts with the prefix"
+            if start == "train" and modes != {n: n.startswith("head") for n in modes}:
+                return "on a model already in train() mode the frozen part must go to eval()"
+        return None
+
+    def test_step(fn):
+        # what the exercise is for: a training step leaves the frozen part exactly as it was
+        model = make_model()
+        problem = call(fn, model, ["head"])
+        if problem:
+            return problem
+        for name, param in model.named_parameters():
+            param.requires_grad_(name.startswith("head"))
+        before = {k: v.clone() for k, v in model.state_dict().items()}
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            x = torch.randn(8, 4)
+            opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+            model(x).sum().backward()
+            opt.step()
+        moved = sorted(k for k, v in model.state_dict().items()
+                       if k.startswith("body.") and not torch.equal(v, before[k]))
+        if moved:
+            return (f"after one training step the frozen part changed ({', '.join(moved)}): "
+                    "its BatchNorm must be in eval() mode")
+        return None
+
+    return run_checks("train_only", student_fn, [test, test_step],
+                      hint="model.named_modules() gives (name, module); module.train() and "
+                           "module.eval() set one module's mode (and its children's)")
 
 
 def check_magnitude_prune(student_fn):

@@ -85,6 +85,15 @@ def freeze_all_but(model, trainable_prefixes):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def train_only(model, trainable_prefixes):
+    """Training mode for fine-tuning the prefixed part only: every module whose name starts with
+    one of ``trainable_prefixes`` trains, every other one (BatchNorm and dropout included) is
+    in evaluation mode, so a training step changes nothing outside the trainable part."""
+    prefixes = tuple(trainable_prefixes)
+    for name, module in model.named_modules():
+        module.train(bool(prefixes) and name.startswith(prefixes))
+
+
 def magnitude_prune(layer_state, fraction):
     """A pruned copy of a layer's state: the smallest |w| of its weight set to 0, bias kept.
 
