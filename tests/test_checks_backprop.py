@@ -236,6 +236,8 @@ def _sorted_values(a, n):
      "one-sided difference"),
     (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / h), "divide by h",
      "divide their difference by 2h"),
+    (_gradient_check(numerator=lambda pl, mi, b, h: (pl - b) / (2 * h)), "second loss at w",
+     "half the true one"),
     (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / 2 * h), "precedence",
      "(a - b) / 2 * h divides by 2 and\nthen multiplies by h".replace("\n", " ")),
     (_gradient_check(numerator=lambda pl, mi, b, h: (pl - mi) / 2e-5), "mixed steps",

@@ -411,6 +411,11 @@ def check_gradient_check(student_fn):
         if message := _non_finite(errors):
             return message
         found = values(errors)
+        if np.allclose(found, 0.5, atol=0.02) and _right_on_linear(fn, params, X, y, 0.5):
+            return Problem("every relative error is 0.5 for a correct network: your numerical "
+                           "gradient is half the true one. Your second loss is taken at w, not "
+                           "at w - h: after p[i] = old + h, set p[i] = old - h (down by 2h from "
+                           "there), then put old back", "second loss at w")
         if np.allclose(found, 0.5, atol=0.02) or np.allclose(found, 1 / 3, atol=0.02):
             return Problem(f"every relative error is {found.mean():.2g} for a correct network: "
                            "your numerical gradient is twice the true one. The two losses are "
@@ -630,6 +635,22 @@ def _fix_shapes(step, fix, arrays, X, y):
             return wrong, np.shape(eval(expression, {"__builtins__": {}}, v))  # noqa: S307
         v[name] = eval(expression, {"__builtins__": {}}, v)  # noqa: S307 - the module's own strings
     return None
+
+
+def _right_on_linear(fn, params, X, y, factor):
+    """Whether ``fn`` finds no error on a loss linear in the weights whose reported gradient is
+    ``factor`` times the true one: then its numerical gradient is ``factor`` times the truth."""
+    slopes = {k: np.linspace(-1.0, 1.0, np.size(v)).reshape(np.shape(v)) for k, v in params.items()}
+
+    def linear(p, X_, y_):
+        return (sum(float((slopes[k] * p[k]).sum()) for k in slopes),
+                {k: factor * v for k, v in slopes.items()})
+
+    try:
+        errors = fn(linear, _copy(params), X.copy(), y.copy(), 1e-3)
+        return all(float(errors[k]) < 1e-6 for k in params)
+    except Exception:  # noqa: BLE001 - a check that fails here is judged by the other tests
+        return False
 
 
 def _right_at_unit_step(fn, params, X, y):

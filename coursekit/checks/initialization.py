@@ -83,11 +83,12 @@ def check_he_std(student_fn):
                        np.sqrt(2 / ((1 + slopes**2) * fi)), mistakes={
             "you ignored the slope: a leaky ReLU keeps a·z of the negative half instead of "
             "zeroing it, and that half adds to E[f(z)²]: work out how much": np.sqrt(2 / fi),
-            "the negative half contributes (a·z)², i.e. a²·Var(z)/2, not a·Var(z)/2: use 1 + a²":
-                np.sqrt(2 / ((1 + slopes) * fi)),
+            "you used a where the negative half's output a·z enters squared: work out what "
+            "(a·z)² contributes to E[f(z)²] for z ~ N(0, q)": np.sqrt(2 / ((1 + slopes) * fi)),
             "that is the variance: take the square root": 2 / ((1 + slopes**2) * fi),
-            "(1 + a)² is not 1 + a²: the two halves contribute Var(z)/2 and a²·Var(z)/2 "
-            "separately, so add them: 1 + a²": np.sqrt(2 / ((1 + slopes) ** 2 * fi)),
+            "you squared the sum of the two halves' factors: each half contributes its own "
+            "share of E[f(z)²] on its own, work them out separately and add them":
+                np.sqrt(2 / ((1 + slopes) ** 2 * fi)),
             "you divided the standard deviation by 1 + a²: 1 + a² divides the variance, so the "
             "standard deviation is divided by its square root": np.sqrt(2 / fi) / (1 + slopes**2),
             _VAR_NOT_SECOND_MOMENT: _var_relu_std(fi, slopes),
