@@ -558,7 +558,8 @@ def test_init_he_names_a_fixed_std_and_a_constant_bias(init, mistake, phrase):
 
 def test_he_std_names_the_squared_sum(capsys):
     result = ci.check_he_std(lambda fi, fo, slope=0.0: math.sqrt(2 / ((1 + slope) ** 2 * fi)))
-    assert not result.passed and "you squared the sum of the two halves" in result.message, result.message
+    assert not result.passed and "you squared the sum of the two halves" in result.message, \
+        result.message
     capsys.readouterr()
 
 
