@@ -314,7 +314,7 @@ ENTRIES = [
     Answer("check_he_std", he_std_ignores_slope, "slope ignored", "variant",
            names=r"ignored the slope"),
     Answer("check_he_std", he_std_slope_not_squared, "slope not squared", "variant",
-           names=r"1 \+ a²"),
+           names=r"enters squared"),
     Answer("check_he_std", he_std_xavier, "Xavier", "variant", names=r"Xavier"),
     Answer("check_he_std", he_std_sqrt_of_two_only, "sqrt placement", "variant",
            names=r"square root must cover"),

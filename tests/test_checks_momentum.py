@@ -282,7 +282,7 @@ def _tuned(kind):
 @pytest.mark.parametrize("kind,phrase", [
     ("beta_is_rate", "beta is the rate"), ("torch_lr", "that is PyTorch's learning rate"),
     ("wrong_way", "converted the wrong way"), ("gd_lr", "gradient descent's best step"),
-    ("inverted", "upside down"), ("kappa", "speedup of kappa"),
+    ("inverted", "upside down"), ("kappa", "speedup of kappa is far too large"),
     ("rates", "compares the rates themselves"), ("two_outputs", "return three numbers"),
     ("sqrt_kappa", "sqrt(kappa) is the rule of thumb"),
     ("beta_for_rate", "shrinks by sqrt(beta) per step, not by beta"),

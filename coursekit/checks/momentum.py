@@ -373,8 +373,9 @@ def check_tuned_momentum(student_fn):
             where = f" (h_min = {h_min}, h_max = {h_max})"
             problem = (
                 compare("beta", result[1], beta, mistakes=[
-                    Mistake("beta is the rate", "beta is the rate (sqrt(kappa) - 1)/(sqrt(kappa) "
-                            "+ 1): the rate is sqrt(beta), so square it", rate),
+                    Mistake("beta is the rate", "beta is the rate at which the error shrinks: "
+                            "section 5's rate is sqrt(beta), so your value is sqrt(beta), not "
+                            "beta", rate),
                 ])
                 or compare("lr_ewa", result[0], lr_ewa, mistakes=[
                     Mistake("torch lr", "that is PyTorch's learning rate: the EWA form takes "
@@ -382,24 +383,23 @@ def check_tuned_momentum(student_fn):
                     Mistake("converted the wrong way", "you converted the wrong way: the EWA "
                             "form's learning rate is lr_torch/(1 - beta), larger than "
                             "PyTorch's, not lr_torch*(1 - beta)", lr_torch * (1 - beta)),
-                    Mistake("gd lr", "that is gradient descent's best step 2/(h_min + h_max), "
-                            "not momentum's (2/(sqrt(h_min) + sqrt(h_max)))**2, converted to the "
-                            "EWA form", 2 / (h_min + h_max)),
-                    Mistake("no square", "PyTorch's learning rate lacks its square: "
-                            "sqrt(eta*h_min) + sqrt(eta*h_max) = 2 gives sqrt(eta), so square "
-                            "2/(sqrt(h_min) + sqrt(h_max)) before converting to the EWA form",
+                    Mistake("gd lr", "that is gradient descent's best step 2/(h_min + h_max): "
+                            "solve the two band conditions of section 5 for momentum's eta "
+                            "instead, then convert it to the EWA form", 2 / (h_min + h_max)),
+                    Mistake("no square", "PyTorch's learning rate lacks its square: adding the "
+                            "square roots of the two conditions gives sqrt(eta), not eta; square "
+                            "it before converting to the EWA form",
                             2 / (np.sqrt(h_min) + np.sqrt(h_max)) / (1 - beta)),
                     Mistake("no square, torch lr", "two slips: PyTorch's learning rate lacks its "
-                            "square (square 2/(sqrt(h_min) + sqrt(h_max))), and the EWA form "
-                            "takes lr_torch/(1 - beta) (section 3)",
+                            "square (yours is its square root), and the EWA form takes "
+                            "lr_torch/(1 - beta) (section 3)",
                             2 / (np.sqrt(h_min) + np.sqrt(h_max))),
                 ])
                 or compare("speedup", result[2], speedup, rtol=1e-3, mistakes=[
                     Mistake("inverted", "speedup is upside down: momentum's rate is smaller, so "
                             "ln(rate_momentum)/ln(rate_GD) is above 1", 1 / speedup),
-                    Mistake("kappa", "speedup of kappa: the prediction is about sqrt(kappa), "
-                            "ln(rate_momentum)/ln(rate_GD) with rate_GD = (kappa - 1)/(kappa + "
-                            "1)", kappa),
+                    Mistake("kappa", "a speedup of kappa is far too large: compare the "
+                            "iteration counts the two rates need for the same tolerance", kappa),
                     Mistake("sqrt kappa", "sqrt(kappa) is the rule of thumb: predict the ratio "
                             "of iteration counts from the two rates themselves (slightly above "
                             "sqrt(kappa))", np.sqrt(kappa)),

@@ -569,7 +569,23 @@ def check_train_only(student_fn):
                     "its BatchNorm must be in eval() mode")
         return None
 
-    return run_checks("train_only", student_fn, [test, test_step],
+    def test_nested(fn):
+        # progressive unfreezing names a block inside a module: only that block trains
+        model = make_model()
+        problem = call(fn, model, ["body.bn", "head"])
+        if problem:
+            return problem
+        modes = {n: m.training for n, m in kinds(model)}
+        if not modes["body.bn"]:
+            return ("with the prefixes ['body.bn', 'head'], body.bn stays in eval() mode: a "
+                    "prefix can name a module inside another (progressive unfreezing names "
+                    "blocks), so test every module of named_modules(), not only the children")
+        if modes["body.drop"]:
+            return ("with the prefixes ['body.bn', 'head'], body.drop trains: only the modules "
+                    "whose own name starts with a prefix train")
+        return None
+
+    return run_checks("train_only", student_fn, [test, test_step, test_nested],
                       hint="model.named_modules() gives (name, module); module.train() and "
                            "module.eval() set one module's mode (and its children's)")
 
