@@ -131,13 +131,20 @@ def _forward(params, X):
             "probs": probs / probs.sum(axis=1, keepdims=True)}
 
 
+def _namespace(params, X, y):
+    """The names a line of the backward pass may read (the forward pass, W1-W3, p, onehot, y,
+    N, len, np), before any quantity of the backward pass is computed."""
+    v = {**_forward(params, X), "N": len(y), "y": y, "len": len, "np": np}
+    v.update({k: params[k] for k in ("W1", "W2", "W3")})
+    v["p"], v["onehot"] = v["probs"], np.eye(v["z3"].shape[1])[y]
+    return v
+
+
 def _three_layer_net(params, X, y, wrong=None):
     """Loss and gradients of section 1's tanh network; ``wrong = (step, expression)`` plants
     a bug."""
-    v = {**_forward(params, X), "N": len(y), "y": y, "len": len, "np": np}
-    v.update({k: params[k] for k in ("W1", "W2", "W3")})
+    v = _namespace(params, X, y)
     loss, _ = ref.softmax_cross_entropy(v["z3"], y)
-    v["p"], v["onehot"] = v["probs"], np.eye(v["z3"].shape[1])[y]
     for step, (expression, _) in BACKWARD_STEPS.items():
         if wrong is not None and wrong[0] == step:
             expression = wrong[1]
@@ -411,7 +418,7 @@ def check_gradient_check(student_fn):
         if message := _non_finite(errors):
             return message
         found = values(errors)
-        if np.allclose(found, 0.5, atol=0.02) and _right_on_linear(fn, params, X, y, 0.5):
+        if np.allclose(found, 0.5, atol=0.02) and _right_on_linear(fn, params, X, y, factor=0.5):
             return Problem("every relative error is 0.5 for a correct network: your numerical "
                            "gradient is half the true one. Your second loss is taken at w, not "
                            "at w - h: after p[i] = old + h, set p[i] = old - h (down by 2h from "
@@ -421,7 +428,7 @@ def check_gradient_check(student_fn):
                            "your numerical gradient is twice the true one. The two losses are "
                            "2h apart: divide their difference by 2h, not by h", "divide by h")
         if np.all(found > 0.5):
-            if _right_at_unit_step(fn, params, X, y):
+            if _right_on_linear(fn, params, X, y, h=1.0):
                 return Problem("every relative error is about 1 for a correct network at "
                                "h = 1e-5, yet on a loss that is linear in the weights, with "
                                "h = 1, your check is right: your numerical gradient is the true "
@@ -623,9 +630,7 @@ _FIX_NAMES = ("p, onehot, y, N (= len(y)), X, z1, a1, z2, a2, W2, W3, delta3, de
 def _fix_shapes(step, fix, arrays, X, y):
     """(shape of ``fix``, shape the right expression gives) for ``step``, or None if ``fix``
     cannot be computed at all."""
-    v = {**_forward(arrays, X), "N": len(y), "y": y, "len": len, "np": np}
-    v.update({k: arrays[k] for k in ("W1", "W2", "W3")})
-    v["p"], v["onehot"] = v["probs"], np.eye(v["z3"].shape[1])[y]
+    v = _namespace(arrays, X, y)
     for name, (expression, _) in BACKWARD_STEPS.items():
         if name == step:
             try:
@@ -637,9 +642,11 @@ def _fix_shapes(step, fix, arrays, X, y):
     return None
 
 
-def _right_on_linear(fn, params, X, y, factor):
-    """Whether ``fn`` finds no error on a loss linear in the weights whose reported gradient is
-    ``factor`` times the true one: then its numerical gradient is ``factor`` times the truth."""
+def _right_on_linear(fn, params, X, y, factor=1.0, h=1e-3):
+    """Whether ``fn``, with step ``h``, finds no error on a loss linear in the weights whose
+    reported gradient is ``factor`` times the true one. With ``factor`` 0.5 that means its
+    numerical gradient is half the truth; with ``h = 1`` and ``factor`` 1, a numerical gradient
+    multiplied by h instead of divided is right there and only there."""
     slopes = {k: np.linspace(-1.0, 1.0, np.size(v)).reshape(np.shape(v)) for k, v in params.items()}
 
     def linear(p, X_, y_):
@@ -647,22 +654,7 @@ def _right_on_linear(fn, params, X, y, factor):
                 {k: factor * v for k, v in slopes.items()})
 
     try:
-        errors = fn(linear, _copy(params), X.copy(), y.copy(), 1e-3)
-        return all(float(errors[k]) < 1e-6 for k in params)
-    except Exception:  # noqa: BLE001 - a check that fails here is judged by the other tests
-        return False
-
-
-def _right_at_unit_step(fn, params, X, y):
-    """Whether ``fn`` checks a loss that is linear in the weights correctly with h = 1: a
-    numerical gradient multiplied by h (instead of divided) is right there and only there."""
-    slopes = {k: np.linspace(-1.0, 1.0, np.size(v)).reshape(np.shape(v)) for k, v in params.items()}
-
-    def linear(p, X_, y_):
-        return sum(float((slopes[k] * p[k]).sum()) for k in slopes), _copy(slopes)
-
-    try:
-        errors = fn(linear, _copy(params), X.copy(), y.copy(), 1.0)
+        errors = fn(linear, _copy(params), X.copy(), y.copy(), h)
         return all(float(errors[k]) < 1e-6 for k in params)
     except Exception:  # noqa: BLE001 - a check that fails here is judged by the other tests
         return False
