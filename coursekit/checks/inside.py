@@ -1,7 +1,7 @@
 """Exercise checks of notebook 08 (looking inside a network), lesson key ``inside``.
 
 Each ``check_<exercise>`` prints PASS, TODO or FAIL with a message that names the mistake.
-:func:`mystery_runs` trains the four broken runs that exercise 2 diagnoses (reading its code
+:func:`mystery_runs` trains the four broken runs that exercise 3 diagnoses (reading its code
 gives the answer away: diagnose from the monitors first).
 """
 
@@ -17,7 +17,7 @@ from .. import data, inspection
 from ..solutions import inside as ref
 from ._core import Mistake, Problem, compare, run_checks
 
-#: the diagnoses exercise 2 accepts: short name -> what it means
+#: the diagnoses exercise 3 accepts: short name -> what it means
 CAUSES = {
     "lr": "learning rate too high",
     "init": "bad initialisation",
@@ -29,7 +29,7 @@ RUNS = ("A", "B", "C", "D")
 HEALTHY_LR = 0.02
 
 
-# ---------------------------------------------- Going further exercise: count parameters
+# ------------------------------------------------------------------ exercise 1: count parameters
 def check_conv_params(student_fn):
     """Exercise: ``conv_params(c_in, c_out, k, groups=1, bias=True)``, the parameter count of a
     k×k convolution (a linear layer is the case k = 1)."""
@@ -74,7 +74,7 @@ def check_conv_params(student_fn):
                       hint="the weight of nn.Conv2d has shape (c_out, c_in // groups, k, k)")
 
 
-# ------------------------------------------------------------------ exercise 1: memory of training
+# ------------------------------------------------------------------ exercise 2: memory of training
 def _near(value, target, atol=0.5):
     """Whether ``value`` is a number within ``atol`` of ``target`` (False for anything else)."""
     try:
@@ -218,7 +218,7 @@ def check_training_bytes(student_fn):
                            ' "master copy": ...}')
 
 
-# ------------------------------------------------------------------ exercise 2: diagnose four runs
+# ------------------------------------------------------------------ exercise 3: diagnose four runs
 def _bad_init(net, seed):
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -284,7 +284,7 @@ _WRONG = {  # (the run's real cause, the diagnosis given) -> what the monitors s
 }
 
 
-#: the monitors of the mystery grid, by the names exercise 2 uses for them
+#: the monitors of the mystery grid, by the names exercise 3 uses for them
 PANELS = {
     "loss": "loss",
     "grad_norm": "gradient norm",
@@ -409,7 +409,7 @@ def check_diagnosis(diagnosis):
     return result
 
 
-# ------------------------------------------------------------------ exercise 3: where a NaN is born
+# ------------------------------------------------------------------ exercise 4: where a NaN is born
 class _Log(nn.Module):
     def forward(self, x):
         return torch.log(x)
