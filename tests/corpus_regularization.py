@@ -2,7 +2,8 @@
 test), right and wrong; see check_corpus.py. The last ones are reduced from real, public
 student code (CS231n's dropout layer, deeplearning.ai's L2 gradient, dropout layers of
 from-scratch projects, Holberton School's L2 and dropout tasks in many student repositories,
-McNemar implementations from course toolboxes, libraries and exam scripts); the others are the
+McNemar implementations from course toolboxes, libraries and exam scripts, the weight-decay
+parameter groups of nanoGPT, timm and the Hugging Face examples); the others are the
 course's own variants, among them the answers two reviewers of the lesson tried (December 2026):
 a 0/1 integer mask, a mask without a rate-0 branch (which turned a float32 input into float64),
 an array (b, c, p), the mid-p value, a rounded or float32 test accuracy."""
@@ -940,6 +941,74 @@ def mcnemar_real_course_toolbox(pred_a, pred_b, y):
     return n12, n21, 2 * binom.cdf(min(n12, n21), n=n12 + n21, p=0.5)
 
 
+# ---------------------------------------------------------------- decay_groups (PyTorch)
+
+
+def groups_tuple_generators(model, weight_decay):
+    decayed = (p for p in model.parameters() if p.dim() > 1)
+    return ({"params": decayed, "weight_decay": weight_decay},
+            {"params": [p for p in model.parameters() if p.dim() <= 1], "weight_decay": 0})
+
+
+def groups_everything(model, weight_decay):
+    return [{"params": model.parameters(), "weight_decay": weight_decay}]
+
+
+def groups_weights_only(model, weight_decay):
+    return [{"params": [p for n, p in model.named_parameters() if "weight" in n and p.ndim > 1],
+             "weight_decay": weight_decay}]
+
+
+def groups_swapped(model, weight_decay):
+    flat = [p for p in model.parameters() if p.ndim == 1]
+    return [{"params": flat, "weight_decay": weight_decay},
+            {"params": [p for p in model.parameters() if p.ndim > 1], "weight_decay": 0.0}]
+
+
+def groups_linear_only(model, weight_decay):
+    import torch
+
+    decayed = [m.weight for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    chosen = {id(p) for p in decayed}
+    return [{"params": decayed, "weight_decay": weight_decay},
+            {"params": [p for p in model.parameters() if id(p) not in chosen], "weight_decay": 0.0}]
+
+
+def groups_scaled_by_lr(model, weight_decay, lr=0.3):
+    decayed = [p for p in model.parameters() if p.ndim > 1]
+    return [{"params": decayed, "weight_decay": lr * weight_decay},
+            {"params": [p for p in model.parameters() if p.ndim <= 1], "weight_decay": 0.0}]
+
+
+def groups_real_nanogpt(model, weight_decay):
+    # nanoGPT's configure_optimizers: every parameter of 2 or more dimensions decays
+    params = {name: p for name, p in model.named_parameters() if p.requires_grad}
+    return [{"params": [p for p in params.values() if p.dim() >= 2], "weight_decay": weight_decay},
+            {"params": [p for p in params.values() if p.dim() < 2], "weight_decay": 0.0}]
+
+
+def groups_real_timm(model, weight_decay):
+    # timm's param_groups_weight_decay: 1-D parameters and names ending in ".bias" do not decay
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        (no_decay if p.ndim <= 1 or name.endswith(".bias") else decay).append(p)
+    return [{"params": no_decay, "weight_decay": 0.0},
+            {"params": decay, "weight_decay": weight_decay}]
+
+
+def groups_real_hf_no_decay_names(model, weight_decay):
+    # the Hugging Face examples' rule: no decay for names containing "bias" or "LayerNorm.weight";
+    # in nn.Sequential the norm layers are called "1", "5", so their scales are decayed
+    no_decay = ["bias", "LayerNorm.weight"]
+    named = list(model.named_parameters())
+    return [{"params": [p for n, p in named if not any(nd in n for nd in no_decay)],
+             "weight_decay": weight_decay},
+            {"params": [p for n, p in named if any(nd in n for nd in no_decay)],
+             "weight_decay": 0.0}]
+
+
 V = "variant"
 ENTRIES = [
     Answer("check_l2_update", l2_reference_style, RIGHT, V),
@@ -1230,4 +1299,21 @@ ENTRIES = [
            "real: mmmmimic/Gathering-of-lecture-exercises "
            "02450/toolboxes/02450Toolbox_Python/Tools/toolbox_02450/statistics.py",
            names=r"cap it"),
+    Answer("check_decay_groups", groups_tuple_generators, RIGHT, V),
+    Answer("check_decay_groups", groups_everything, "everything decayed", V,
+           names=r"every parameter is decayed"),
+    Answer("check_decay_groups", groups_weights_only, "biases in no group", V,
+           names=r"in no group"),
+    Answer("check_decay_groups", groups_swapped, "groups swapped", V, names=r"wrong way round"),
+    Answer("check_decay_groups", groups_linear_only, "conv weights not decayed", V,
+           names=r"convolution's filters .* not decayed"),
+    Answer("check_decay_groups", groups_scaled_by_lr, "lr times weight decay", V,
+           names=r"give them lam itself"),
+    Answer("check_decay_groups", groups_real_nanogpt, RIGHT, "real: karpathy/nanoGPT model.py"),
+    Answer("check_decay_groups", groups_real_timm, RIGHT,
+           "real: huggingface/pytorch-image-models timm/optim/_param_groups.py"),
+    Answer("check_decay_groups", groups_real_hf_no_decay_names, "normalisation scales decayed",
+           "real: huggingface/transformers "
+           "examples/pytorch/text-classification/run_glue_no_trainer.py",
+           names=r"normalisation layers' parameters are decayed"),
 ]

@@ -19,7 +19,8 @@ ALL = [(checks.check_l2_update, ref.l2_update),
        (checks.check_dropout_backward, ref.dropout_backward),
        (checks.check_choose_and_test, ref.choose_and_test),
        (checks.check_mcnemar, ref.mcnemar),
-       (checks.check_vanilla_dropout, ref.vanilla_dropout)]
+       (checks.check_vanilla_dropout, ref.vanilla_dropout),
+       (checks.check_decay_groups, ref.decay_groups)]
 
 
 def test_checks_accept_the_reference_solutions(capsys):
@@ -642,3 +643,45 @@ def test_l2_equilibrium_messages_do_not_give_the_equation_away(wrong, capsys):
     assert not result.passed
     assert "h·a" not in result.message and "(h + lam)" not in result.message, result.message
     assert "lam·w = 0" not in result.message and "(w - a) +" not in result.message, result.message
+
+
+def test_decay_groups_check_leaves_the_notebooks_random_state_alone(capsys):
+    import torch
+
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    checks.check_decay_groups(ref.decay_groups)
+    capsys.readouterr()
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_decay_groups_check_names_an_optimizer_and_frozen_biases(capsys):
+    import torch
+
+    def optimizer(model, weight_decay):
+        return torch.optim.SGD(ref.decay_groups(model, weight_decay), lr=0.1)
+
+    def freeze_biases(model, weight_decay):
+        for name, p in model.named_parameters():
+            p.requires_grad_(not name.endswith("bias"))
+        return [{"params": list(model.parameters()), "weight_decay": weight_decay}]
+
+    assert _message(checks.check_decay_groups, optimizer, capsys).mistake == "return type"
+    result = _message(checks.check_decay_groups, freeze_biases, capsys)
+    assert result.mistake == "froze" and "must still train" in result.message
+
+
+def test_decay_groups_check_names_decayed_biases_and_a_parameter_in_two_groups(capsys):
+    def biases_too(model, weight_decay):
+        flat = [p for n, p in model.named_parameters() if p.ndim == 1 and "bias" not in n]
+        rest = [p for n, p in model.named_parameters() if p.ndim > 1 or "bias" in n]
+        return [{"params": rest, "weight_decay": weight_decay}, {"params": flat, "weight_decay": 0}]
+
+    def twice(model, weight_decay):
+        return [{"params": list(model.parameters()), "weight_decay": weight_decay},
+                {"params": [p for p in model.parameters() if p.ndim == 1], "weight_decay": 0.0}]
+
+    assert _message(checks.check_decay_groups, biases_too, capsys).mistake in ("bias decayed",
+                                                                             "all decayed")
+    assert _message(checks.check_decay_groups, twice, capsys).mistake == "twice"

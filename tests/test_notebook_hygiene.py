@@ -276,7 +276,7 @@ def test_speaker_notes_are_cues(notebook):
 
 # Lessons whose honest time, measured by a timed read-through, is still above the hour: the
 # title states it; cut the core path and remove the lesson from here.
-OVER_AN_HOUR: dict[str, int] = {"03_regularization_l2_dropout": 65, "04_momentum_as_ewa": 70,
+OVER_AN_HOUR: dict[str, int] = {"03_regularization_l2_dropout": 70, "04_momentum_as_ewa": 70,
                                  "06_weight_averaging": 75, "07_loading_and_editing_weights": 75,
                                  "08_inside": 75}
 

@@ -20,7 +20,7 @@ from ._core import Mistake, Problem, compare, run_checks
 
 __all__ = ["check_l2_update", "check_l2_equilibrium", "check_dropout_forward",
            "check_dropout_backward", "check_choose_and_test", "check_mcnemar",
-           "check_vanilla_dropout"]
+           "check_vanilla_dropout", "check_decay_groups"]
 
 # A weight vector with both signs, and a data gradient that is not parallel to it.
 _W = np.array([2.0, -1.5, 0.5, -0.25, 0.0, 3.0])
@@ -698,6 +698,132 @@ def check_mcnemar(student_fn):
     return run_checks("mcnemar", student_fn, [test, test_no_disagreement],
                       hint="pred_a, pred_b and y are integer arrays of one length; return "
                            "(b, c, p)")
+
+
+# ---------------------------------------------------------------- decay_groups (PyTorch)
+def _group_models():
+    """The two models the check groups: (description, model, λ). Built from a fixed seed without
+    touching the caller's random state (the notebook's later cells draw from it)."""
+    import torch
+    from torch import nn
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        mlp = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3))
+        cnn = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
+                            nn.Linear(4 * 6 * 6, 16), nn.LayerNorm(16), nn.ReLU(),
+                            nn.Linear(16, 3))
+    return [("an MLP, nn.Sequential(Linear(2, 8), ReLU(), Dropout(0.5), Linear(8, 3))", mlp, 0.03),
+            ("a small CNN, nn.Sequential(Conv2d(1, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), "
+             "Linear(144, 16), LayerNorm(16), ReLU(), Linear(16, 3))", cnn, 0.5)]
+
+
+def _listed(names, limit=3):
+    return ", ".join(repr(n) for n in names[:limit]) + (" ..." if len(names) > limit else "")
+
+
+def _judge_groups(out, model, lam, what):
+    import warnings
+
+    import torch
+
+    if isinstance(out, torch.optim.Optimizer):
+        return Problem("return the parameter groups (a list of dicts), not an optimizer: the "
+                       "caller builds its own, e.g. torch.optim.SGD(decay_groups(model, lam), "
+                       "lr=0.3)", "return type")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            opt = torch.optim.SGD(out, lr=0.1)
+    except (ValueError, TypeError) as err:
+        if "more than one parameter group" in str(err):
+            return Problem("a parameter is in two of your groups (torch.optim refuses that): put "
+                           "each parameter in exactly one group", "twice")
+        return Problem(f"torch.optim.SGD cannot use what you returned ({err}): return a list of "
+                       "dicts such as [{'params': [...], 'weight_decay': lam}, "
+                       "{'params': [...], 'weight_decay': 0.0}]", "return type")
+    named = dict(model.named_parameters())
+    owner = {id(p): name for name, p in named.items()}
+    decay = {}
+    for group in opt.param_groups:
+        for p in group["params"]:
+            if id(p) not in owner:
+                return Problem("your groups hold tensors that are not the model's parameters "
+                               "(copies, or detached tensors?): pass the parameters themselves, "
+                               "from model.parameters() or model.named_parameters()", "foreign")
+            decay[owner[id(p)]] = float(group["weight_decay"])
+    frozen = [n for n, p in named.items() if not p.requires_grad]
+    if frozen:
+        return Problem(f"your function switched off requires_grad of {_listed(frozen)}: those "
+                       "parameters must still train, only without weight decay", "froze")
+    missing = [n for n in named if n not in decay]
+    if missing:
+        return Problem(f"{len(missing)} of the model's {len(named)} parameters are in no group "
+                       f"({_listed(missing)}): an optimizer never updates a parameter it was not "
+                       "given, so they would keep their initial values. Put every parameter in "
+                       "exactly one group", "missing")
+    weights = [n for n, p in named.items() if p.ndim >= 2]
+    flat = [n for n in named if n not in weights]
+    odd = sorted({decay[n] for n in weights} - {0.0, lam})
+    if odd:
+        return Problem(f"the weights get weight_decay {odd[0]:g} for lam = {lam:g}: give them "
+                       "lam itself (the optimizer multiplies it by the learning rate)", "value")
+    kind = {n: type(model.get_submodule(n.rpartition(".")[0])).__name__ for n in named}
+    undecayed = [n for n in weights if decay[n] == 0.0]
+    decayed_flat = [n for n in flat if decay[n] != 0.0]
+    if undecayed and len(undecayed) == len(weights) and len(decayed_flat) == len(flat):
+        return Problem("your groups are the wrong way round: the biases (and normalisation "
+                       "parameters) are decayed, the weights are not", "swapped")
+    if undecayed:
+        convs = [n for n in undecayed if kind[n].startswith("Conv")]
+        if convs and len(convs) == len(undecayed):
+            return Problem(f"in {what}, the convolution's filters ({_listed(convs)}, "
+                           f"{named[convs[0]].ndim}-D) are not decayed: they are weights like "
+                           "a Linear layer's. A rule that lists only nn.Linear misses them; "
+                           "decide by the tensor's shape (p.ndim) or list every weight layer",
+                           "conv undecayed")
+        return Problem(f"in {what}, these weights are not decayed: {_listed(undecayed)}; every "
+                       "weight matrix and filter should get lam", "undecayed")
+    if decayed_flat:
+        biases = [n for n in decayed_flat if n.endswith("bias")]
+        norms = [n for n in decayed_flat if "Norm" in kind[n]]
+        if len(decayed_flat) == len(flat):
+            return Problem(f"in {what}, every parameter is decayed ({_listed(decayed_flat)} "
+                           "included): that is weight_decay=lam on model.parameters(). Leave "
+                           "the biases (and the scale and shift of normalisation layers) out: "
+                           "they do not make the function steeper", "all decayed")
+        if norms and not [n for n in biases if n not in norms]:
+            layers = sorted({kind[n] for n in norms})
+            return Problem(f"in {what}, the normalisation layers' parameters are decayed "
+                           f"({_listed(norms)}, of {' and '.join(layers)}): they are 1-D and set "
+                           "the scale and shift of a normalised signal, so decaying them fights "
+                           "the normalisation. A rule by name ('bias', 'LayerNorm.weight') misses "
+                           "them when the layers are named otherwise: decide by the tensor's "
+                           "shape (p.ndim) or the layer's type", "norm decayed")
+        if biases and not norms:
+            return Problem(f"in {what}, the biases are decayed ({_listed(biases)}): a bias "
+                           "multiplies no input, so it does not make the function steeper; "
+                           "give it weight_decay 0", "bias decayed")
+        return Problem(f"in {what}, these 1-D parameters are decayed: {_listed(decayed_flat)}; "
+                       "only weight matrices and filters should be", "flat decayed")
+    return None
+
+
+def check_decay_groups(student_fn):
+    """Exercise: ``decay_groups(model, weight_decay)`` -> parameter groups for ``torch.optim``
+    that decay every weight matrix and filter and nothing else (not biases, not normalisation
+    parameters). Tried on an MLP and on a small CNN with BatchNorm and LayerNorm."""
+
+    def test(fn):
+        for what, model, lam in _group_models():
+            problem = _judge_groups(fn(model, lam), model, lam, what)
+            if problem:
+                return problem
+        return None
+
+    return run_checks("decay_groups", student_fn, [test],
+                      hint="model is a torch.nn.Module; return a list of dicts, each with "
+                           "'params' (a list of the model's parameters) and 'weight_decay'")
 
 
 # ------------------------------------------------------------------------------ vanilla dropout

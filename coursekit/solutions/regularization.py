@@ -58,6 +58,20 @@ def choose_and_test(val_acc, test_accuracy):
     return chosen, test_accuracy(chosen)
 
 
+def decay_groups(model, weight_decay):
+    """Parameter groups for ``torch.optim`` that decay the weight matrices and filters only.
+
+    A parameter with two or more dimensions (a ``Linear`` weight, a convolution's filters) gets
+    ``weight_decay``; one with fewer (a bias, the scale and shift of a normalisation layer) gets
+    0: they do not make the function steeper, and decaying them fights the normalisation. The
+    rule reads each tensor's shape, so it holds whatever the layers are called.
+    """
+    weights = [p for p in model.parameters() if p.ndim >= 2]
+    others = [p for p in model.parameters() if p.ndim < 2]
+    return [{"params": weights, "weight_decay": weight_decay},
+            {"params": others, "weight_decay": 0.0}]
+
+
 def mcnemar(pred_a, pred_b, y):
     """McNemar's exact test for two classifiers judged on the same points.
 
