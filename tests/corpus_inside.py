@@ -464,7 +464,7 @@ ENTRIES = [
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "A": ("lr", "grad_norm")}, "zero_grad as lr",
            "variant", names=r"run A .*exactly the healthy run's first step"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "B": ("healthy", None)}, "eval as healthy",
-           "variant", names=r"running variance never leaves"),
+           "variant", names=r"never moves from where it starts"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "C": ("zero_grad", "grad_norm")},
            "lr as zero_grad", "variant", names=r"before any gradient could pile up"),
     Answer("check_diagnosis", {**RIGHT_DIAGNOSIS, "D": ("overfitting", "loss")},

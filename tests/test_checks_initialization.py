@@ -334,7 +334,7 @@ def test_init_he_gain_1_only_on_the_last_layer():
     ("init_he_assign_tensor", "assigned tensor", "must stay an nn.Parameter"),
     ("init_he_float32_data", "dtype", "float32 in a torch.float64 network"),
     ("init_he_transposed", "layout", "(500, 90)"),
-    ("init_he_uniform_bound", "uniform bound", "sqrt(6/fan_in)"),
+    ("init_he_uniform_bound", "uniform bound", "a/sqrt(3)"),
     ("init_he_xavier", "xavier", "Xavier"),
     ("init_he_wrong_class", "unchanged", "isinstance(module, nn.Linear)"),
     ("init_he_last_reset", "last layer default", "the last one still has PyTorch's default"),
@@ -428,7 +428,7 @@ def test_reference_prediction_matches_the_variance_recursion():
 
 @pytest.mark.parametrize("he,default,mistake,phrase", [
     (math.sqrt(2), 4.68e-8, "input ignored", "N(0, 1) input"),
-    (1.0, 4.68e-8, "one", "Var(z_1) = n_0·(2/n_0)·E[x²]"),
+    (1.0, 4.68e-8, "one", "Var(z_1) = n_0·Var(w)·E[x²]"),
     (2.0, 4.68e-8, "half", "E[x²] = 2 (the std of x) for the variance 4"),
     (8.0, 4.68e-8, "variance", "square root"),
     (4.0, 4.68e-8, "variance", "square root"),
@@ -590,4 +590,4 @@ def test_init_he_with_pytorchs_own_a_sqrt5_is_told_what_a_means():
 
     result = ci.check_init_he(init_he_sqrt5)
     assert result.passed is False and result.mistake == "unchanged"
-    assert "a=math.sqrt(5)" in result.message and 'nonlinearity="relu"' in result.message
+    assert "a=math.sqrt(5)" in result.message and "leaky-ReLU slope" in result.message

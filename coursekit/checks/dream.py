@@ -136,8 +136,9 @@ def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_b
         total = grad if (total is None or not accumulate) else total + grad
         scale = {"mean_abs": total.abs().mean(), "none": 1.0, "mean": total.mean(),
                  "std": total.std(), "max": total.abs().max(), "l2": total.norm(),
-                 "channel": total.abs().mean(dim=(2, 3), keepdim=True)}[norm]
-        x = x + sign * step * step_scale * total / scale
+                 "channel": total.abs().mean(dim=(2, 3), keepdim=True), "sign": 1.0}[norm]
+        update = total.sign() if norm == "sign" else total / scale
+        x = x + sign * step * step_scale * update
         x = x.clamp(low, high) if clamp is True else x
     return (x.clamp(low, high) if clamp == "end" else x).numpy()
 
@@ -161,6 +162,9 @@ def _expected(shifts):
         "grad.abs().mean()": _variant(*args, norm="max"),
         "you normalised by the L2 norm of the whole gradient; use the mean absolute value "
         "grad.abs().mean()": _variant(*args, norm="l2"),
+        "you stepped by the gradient's sign, FGSM's step: every pixel then moves by exactly "
+        "`step`, whatever its gradient. DeepDream follows the gradient itself, large where it "
+        "is large, scaled so that pixels move by `step` on average": _variant(*args, norm="sign"),
         "you did not roll the gradient back: it belongs to the rolled image; roll it by "
         "(-dy, -dx) before adding it": _variant(*args, roll_back=0),
         "you rolled the gradient by (dy, dx) again instead of back by (-dy, -dx)":
@@ -383,7 +387,7 @@ def _fgsm_expected():
     mistakes = [
         Mistake("descent", "you went *down* the loss (x - eps * sign): that makes the network "
                 "*more* sure of the true class. An untargeted attack raises the loss of the "
-                "true label: x + eps * sign(d loss / d x)", _fgsm_variant(*args, sign=-1.0)),
+                "true label", _fgsm_variant(*args, sign=-1.0)),
         Mistake("no sign", "you added the gradient itself: FGSM adds its *sign*, "
                 "grad.sign(), so that every pixel moves by exactly eps",
                 _fgsm_variant(*args, direction="raw")),

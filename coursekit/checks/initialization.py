@@ -457,11 +457,10 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
                 "U(±1/sqrt(fan_in)). Either your function did not reach the Linear layers (test "
                 "isinstance(module, nn.Linear) and fill module.weight in place), or you copied "
                 "PyTorch's own kaiming_uniform_(w, a=math.sqrt(5)): that a is a leaky-ReLU "
-                "slope, which shrinks the gain; for He use nonlinearity=\"relu\" (a=0)",
+                "slope, which shrinks the gain",
                 np.sqrt(1 / (3 * fan_in))),
         Mistake("uniform bound", "U(-a, a) has std a/sqrt(3), so a bound of sqrt(2/fan_in) "
-                "gives a third of He's variance: for He uniform use a = sqrt(6/fan_in) (or "
-                "nn.init.kaiming_uniform_(w, nonlinearity=\"relu\"))",
+                "gives a third of He's variance: choose the bound whose std is He's",
                 np.sqrt(2 / (3 * fan_in))),
         Mistake("tanh gain", "your weights have the tanh gain 5/3 (std 5/3·sqrt(1/fan_in)): "
                 "for ReLU use nonlinearity=\"relu\" (gain sqrt(2))", 5 / 3 * np.sqrt(1 / fan_in)),
@@ -555,19 +554,18 @@ def check_prediction(he_std_z20, default_std_z20):
                            "is the same at every depth", "vanishes")
         return _judge("your prediction for He", value, he_ref, [
             Mistake("input ignored", "that is the value for an N(0, 1) input, as in section 3: "
-                    "here E[x²] = 4, so Var(z_1) = n_0·(2/n_0)·4 = 8, and He keeps it",
+                    "here x ~ N(0, 4): what is E[x²], and what does the first layer make of it?",
                     math.sqrt(2.0)),
             Mistake("one", "He does not bring the signal to std 1: it keeps the scale the first "
-                    "layer gives, Var(z_1) = n_0·(2/n_0)·E[x²]", 1.0),
+                    "layer gives, Var(z_1) = n_0·Var(w)·E[x²]", 1.0),
             Mistake("half", "the first layer's input x is not a ReLU output: all of E[x²] = 4 "
-                    "counts, so Var(z_1) = n_0·(2/n_0)·4 = 8 (not 4), and He keeps it. Or you "
-                    "took E[x²] = 2 (the std of x) for the variance 4: x ~ N(0, 4) has std 2 and "
-                    "E[x²] = 4", 2.0),
+                    "counts, nothing halves it. Or you took E[x²] = 2 (the std of x) for the "
+                    "variance 4", 2.0),
             Mistake("variance", "that is a variance: the standard deviation is its square root",
                     8.0),
             Mistake("variance", "4 is a variance (E[x²], or Var(z_1) with the first layer's "
-                    "input treated as a ReLU output): Var(z_1) = n_0·(2/n_0)·4 = 8, and the "
-                    "standard deviation is its square root", 4.0),
+                    "input treated as a ReLU output): that input is not a ReLU output, and the "
+                    "standard deviation is the square root of the variance", 4.0),
         ])
 
     def test_default(answer):
@@ -582,32 +580,27 @@ def check_prediction(he_std_z20, default_std_z20):
         per_layer, ex2 = 1 / 6, 4.0
         return _judge("your prediction for PyTorch's default", value, default_ref, [
             Mistake("input ignored", "that is the value for an N(0, 1) input: here E[x²] = 4, "
-                    "so Var(z_1) = n_0·1/(3n_0)·4 = 4/3", math.sqrt(per_layer**19 / 3)),
+                    "x ~ N(0, 4)", math.sqrt(per_layer**19 / 3)),
             Mistake("no /3", "U(-a, a) has variance a²/3: PyTorch's default U(±1/sqrt(n)) has "
-                    "Var(w) = 1/(3n), not 1/n", math.sqrt(ex2 * 0.5**19)),
-            Mistake("no ReLU factor", "you left out the ReLU: after it E[h²] = Var(z)/2, so "
-                    "each layer after the first multiplies the variance by n·Var(w)/2 = 1/6",
+                    "a Var(w) of its own, not 1/n", math.sqrt(ex2 * 0.5**19)),
+            Mistake("no ReLU factor", "you left out the ReLU: after it E[h²] = Var(z)/2",
                     math.sqrt(ex2 / 3 * (1 / 3) ** 19)),
             Mistake("half", "the first layer's input x is not a ReLU output: "
-                    "Var(z_1) = n_0·1/(3n_0)·4 = 4/3, then 1/6 per layer for 19 layers. Or you "
-                    "took E[x²] = 2 (the std of x) for the variance 4: x ~ N(0, 4) has std 2 and "
-                    "E[x²] = 4", math.sqrt(ex2 / 6 * per_layer**19)),
+                    "nothing halves E[x²] there. Or you took E[x²] = 2 (the std of x) for the "
+                    "variance 4", math.sqrt(ex2 / 6 * per_layer**19)),
             Mistake("first /3", "the first layer has the same Var(w) = 1/(3n_0) as the others: "
-                    "Var(z_1) = n_0·1/(3n_0)·4 = 4/3, not 4", math.sqrt(ex2 * per_layer**19)),
+                    "you left out its 1/3 (Var(z_1) is not 4)", math.sqrt(ex2 * per_layer**19)),
             Mistake("variance", "that is the variance of z_20: the standard deviation is its "
                     "square root", default_ref**2),
             Mistake("layers", "count the layers: z_20 comes out of the 20th Linear layer, one "
-                    "fed by x and 19 fed by ReLU outputs, so (4/3)·(1/6)^19",
-                    math.sqrt(ex2 / 3 * per_layer**18)),
+                    "fed by x and 19 fed by ReLU outputs", math.sqrt(ex2 / 3 * per_layer**18)),
             Mistake("layers", "count the layers: z_20 comes out of the 20th Linear layer, one "
-                    "fed by x and 19 fed by ReLU outputs, so (4/3)·(1/6)^19",
-                    math.sqrt(ex2 / 3 * per_layer**20)),
-            Mistake("std factor", "you applied 1/6 to the standard deviation: 1/6 is the "
-                    "factor per layer on the variance, so the std shrinks by sqrt(1/6) per "
-                    "layer: std(z_20) = sqrt((4/3)·(1/6)^19)",
+                    "fed by x and 19 fed by ReLU outputs", math.sqrt(ex2 / 3 * per_layer**20)),
+            Mistake("std factor", "you applied the per-layer factor to the standard "
+                    "deviation: it acts on the variance; take the square root at the end",
                     math.sqrt(ex2 / 3) * per_layer**19),
-            Mistake("first layer", "that is the std of z_1, sqrt(4/3): each later layer "
-                    "multiplies the variance by n·Var(w)/2 = 1/6", math.sqrt(ex2 / 3)),
+            Mistake("first layer", "that is the std of z_1: each of the 19 later layers "
+                    "multiplies the variance again", math.sqrt(ex2 / 3)),
             Mistake("he", "that is He's value: PyTorch's default variance 1/(3n) is a sixth "
                     "of He's 2/n, and the shortfall compounds over 20 layers", he_ref),
         ])

@@ -266,21 +266,19 @@ _WRONG = {  # (the run's real cause, the diagnosis given) -> what the monitors s
     ("init", "healthy"): "starts at a loss near 40, far above the ln 10 ≈ 2.30 of a healthy "
                          "start for 10 classes; it recovers, slowly",
     ("zero_grad", "lr"): "takes exactly the healthy run's first step (the same update/weight "
-                         "ratio), so the step size is fine; then its gradient norm grows a "
-                         "hundredfold, step after step",
+                         "ratio), so the step size is fine; look at what changes after that "
+                         "first step",
     ("zero_grad", "init"): "starts at ln 10 exactly like the healthy run: its initialisation is "
                            "fine",
     ("zero_grad", "eval"): "moves its BatchNorm running variance, so BatchNorm is in training "
                            "mode",
-    ("zero_grad", "healthy"): "is not healthy: after a good start its loss climbs and its "
-                              "gradient norm grows a hundredfold",
+    ("zero_grad", "healthy"): "is not healthy: after a good start its loss climbs",
     ("eval", "lr"): "keeps its update/weight ratio in the healthy run's range and its loss falls: "
                     "the step size is fine",
     ("eval", "init"): "starts at ln 10 like the healthy run: its initialisation is fine",
     ("eval", "zero_grad"): "keeps its gradient norm flat: its gradients are reset",
-    ("eval", "healthy"): "trains, but its BatchNorm running variance never leaves its initial "
-                         "value 1.0: the layer never updates its statistics; which of the bugs "
-                         "stops that?",
+    ("eval", "healthy"): "trains, but one of its monitors never moves from where it starts, "
+                         "unlike the healthy run's: which one, and which bug stops it?",
 }
 
 
@@ -498,10 +496,10 @@ def check_first_nonfinite(student_fn):
                            "(in a `finally:` block, so it happens even if the forward pass fails)",
                            "hooks left")
         return named(got, "log", [
-            ("diff", "isnan only", "`diff` is where the first NaN appears, but `log` already "
-                                   "output -inf (log of 0), which is not finite either: test "
-                                   "each module's *output* (a forward hook, not a pre-hook on "
-                                   "its input) with torch.isfinite, which catches NaN and ±inf"),
+            ("diff", "isnan only", "torch.isfinite catches ±inf too: `diff` is where the "
+                                   "first NaN appears, but `log` already output -inf (log of "
+                                   "0), which is not finite either; test each module's output "
+                                   "with torch.isfinite"),
             ("clean", "late binding", late),
             ("out", "last", "that is the last module with a non-finite output: keep the first "
                             "one (the place the NaN or inf is born), not the last"),
