@@ -291,7 +291,7 @@ ENTRIES = [
     Answer("check_fgsm", fgsm_nll, RIGHT, "variant"),
     Answer("check_fgsm", fgsm_softmax_twice, RIGHT, "variant"),
     Answer("check_fgsm", fgsm_descent, "descent", "variant", names=r"down\* the loss"),
-    Answer("check_fgsm", fgsm_no_sign, "no sign", "variant", names=r"its \*sign\*"),
+    Answer("check_fgsm", fgsm_no_sign, "no sign", "variant", names=r"the gradient itself"),
     Answer("check_fgsm", fgsm_mean_normalised, "mean-normalised", "variant",
            names=r"mean \|g\| \(DeepDream's"),
     Answer("check_fgsm", fgsm_eps_in_network_units, "units", "variant",

@@ -388,8 +388,9 @@ def _fgsm_expected():
         Mistake("descent", "you went *down* the loss (x - eps * sign): that makes the network "
                 "*more* sure of the true class. An untargeted attack raises the loss of the "
                 "true label", _fgsm_variant(*args, sign=-1.0)),
-        Mistake("no sign", "you added the gradient itself: FGSM adds its *sign*, "
-                "grad.sign(), so that every pixel moves by exactly eps",
+        Mistake("no sign", "you added the gradient itself: then some values move by more "
+                "than eps, and the budget holds for each value. Which δᵢ with |δᵢ| ≤ eps makes "
+                "each term gᵢδᵢ largest?",
                 _fgsm_variant(*args, direction="raw")),
         Mistake("mean-normalised", "you divided the gradient by its mean |g| (DeepDream's "
                 "step): pixels then move by eps only on average, a few by far more. FGSM "

@@ -445,7 +445,7 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
                 "variance: 2/fan_in", np.sqrt(1 / fan_in)),
         Mistake("variance as std", "you passed the variance 2/fan_in where the standard "
                 "deviation is needed: nn.init.normal_(w, mean, std) takes the std, "
-                "sqrt(2/fan_in)", 2 / fan_in),
+                "the square root of the variance", 2 / fan_in),
         Mistake("sqrt placement", "the square root must cover the whole fraction: "
                 "sqrt(2 / fan_in), not sqrt(2) / fan_in", np.sqrt(2) / fan_in),
         Mistake("xavier", "your weights have Xavier's std sqrt(2/(fan_in + fan_out)): He's rule "
@@ -492,11 +492,10 @@ def _check_linears(net, sizes, dtype, torch, nn) -> Problem | None:
         spread, bound = b.std().item(), 1 / np.sqrt(n_in)
         if abs(spread / np.sqrt(2 / n_in) - 1) < 0.25:
             return Problem("you initialised the biases with the weight rule: biases start at 0 "
-                           "(the random weights already make the units different): "
-                           "nn.init.zeros_(module.bias)", "bias rule")
+                           "(the random weights already make the units different)", "bias rule")
         if b.abs().max().item() <= bound and abs(spread / (bound / np.sqrt(3)) - 1) < 0.25:
             return Problem("the biases still have PyTorch's default random values "
-                           "U(±1/sqrt(fan_in)): set them to 0 with nn.init.zeros_(module.bias)",
+                           "U(±1/sqrt(fan_in)): He's rule starts them at 0",
                            "bias unchanged")
         return Problem(f"the biases must be 0; yours have std {spread:.3g}", "bias")
     return None

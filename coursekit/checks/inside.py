@@ -144,6 +144,9 @@ def check_training_bytes(student_fn):
                 return Problem("return bytes, not megabytes: do not divide by 1e6 or 2**20",
                                "megabytes")
             unit = 2 if mixed else 4                      # bytes of the weights and gradients
+            grads_32 = AUTOCAST if got.get("weights") != 2 * n else (   # 16-bit weights only
+                "your gradients are float32, 4 bytes each: this layout stores them in 16 bits, "
+                "like the weights (2 bytes each)")
             per_part = {
                 "weights": [
                     Mistake("weights missing", "count the weights themselves: the model keeps "
@@ -155,7 +158,7 @@ def check_training_bytes(student_fn):
                 "gradients": [
                     Mistake("gradients missing", "count the gradients: backward() stores one "
                                                  "number per parameter in .grad", 0),
-                    Mistake("32-bit gradients in mixed", AUTOCAST, 4 * n if mixed else -1),
+                    Mistake("32-bit gradients in mixed", grads_32, 4 * n if mixed else -1),
                     Mistake("apex master gradients", APEX, 6 * n if mixed else -1)],
                 "optimizer state": [
                     Mistake("momentum state", "SGD with momentum keeps one buffer per "

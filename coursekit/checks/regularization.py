@@ -294,8 +294,8 @@ def check_dropout_forward(student_fn):
             return shared
         if abs(kept - rate) < 0.02:
             return Problem(f"only {kept:.0%} of the entries survived: you dropped with the keep "
-                           "probability 1 - rate. rate is the probability to DROP a unit: keep "
-                           "where rng.random(x.shape) >= rate", "rate as keep")
+                           "probability 1 - rate. rate is the probability to DROP a unit, not to "
+                           "keep it", "rate as keep")
         if abs(kept - (1 - rate)) > 0.02:
             return Problem(f"{kept:.0%} of the entries survived; with rate={rate} about 70% "
                            "should", "survival")
@@ -779,8 +779,8 @@ def _judge_groups(out, model, lam, what):
         if convs and len(convs) == len(undecayed):
             return Problem(f"in {what}, the convolution's filters ({_listed(convs)}, "
                            f"{named[convs[0]].ndim}-D) are not decayed: they are weights like "
-                           "a Linear layer's. A rule that lists only nn.Linear misses them; "
-                           "decide by the tensor's shape (p.ndim) or list every weight layer",
+                           "a Linear layer's. A rule that lists only nn.Linear misses them: it "
+                           "must catch every weight, whatever its layer",
                            "conv undecayed")
         return Problem(f"in {what}, these weights are not decayed: {_listed(undecayed)}; every "
                        "weight matrix and filter should get lam", "undecayed")
@@ -798,8 +798,8 @@ def _judge_groups(out, model, lam, what):
                            f"({_listed(norms)}, of {' and '.join(layers)}): they are 1-D and set "
                            "the scale and shift of a normalised signal, so decaying them fights "
                            "the normalisation. A rule by name ('bias', 'LayerNorm.weight') misses "
-                           "them when the layers are named otherwise: decide by the tensor's "
-                           "shape (p.ndim) or the layer's type", "norm decayed")
+                           "them when the layers are named otherwise: what do these parameters "
+                           "have in common, whatever their layer is called?", "norm decayed")
         if biases and not norms:
             return Problem(f"in {what}, the biases are decayed ({_listed(biases)}): a bias "
                            "multiplies no input, so it does not make the function steeper; "
