@@ -165,8 +165,8 @@ def _expected(shifts):
         "you stepped by the gradient's sign, FGSM's step: every pixel then moves by exactly "
         "`step`, whatever its gradient. DeepDream follows the gradient itself, large where it "
         "is large, scaled so that pixels move by `step` on average": _variant(*args, norm="sign"),
-        "you did not roll the gradient back: it belongs to the rolled image; roll it by "
-        "(-dy, -dx) before adding it": _variant(*args, roll_back=0),
+        "you did not roll the gradient back: it belongs to the rolled image's pixels, so "
+        "put it back on x's pixels before adding it": _variant(*args, roll_back=0),
         "you rolled the gradient by (dy, dx) again instead of back by (-dy, -dx)":
             _variant(*args, roll_back=1),
         "you rolled the gradient back twice: differentiated through torch.roll(x, ...), the "
@@ -393,12 +393,12 @@ def _fgsm_expected():
                 "each term gᵢδᵢ largest?",
                 _fgsm_variant(*args, direction="raw")),
         Mistake("mean-normalised", "you divided the gradient by its mean |g| (DeepDream's "
-                "step): pixels then move by eps only on average, a few by far more. FGSM "
-                "takes grad.sign(), so that no pixel moves by more than eps (an L-infinity "
-                "bound)", _fgsm_variant(*args, direction="mean_abs")),
+                "step): pixels then move by eps only on average, a few by far more. Which δ "
+                "uses the whole budget eps in every pixel, and no more (an L-infinity bound)?",
+                _fgsm_variant(*args, direction="mean_abs")),
         Mistake("max-normalised", "dividing the gradient by its largest |g| keeps every pixel "
-                "within eps but moves most of them far less: FGSM uses grad.sign(), every "
-                "pixel moves by exactly eps", _fgsm_variant(*args, direction="max_abs")),
+                "within eps but moves most of them far less: which δ uses the whole budget "
+                "in every pixel?", _fgsm_variant(*args, direction="max_abs")),
         Mistake("units", "eps is in grey levels, but x is in network units, (pixel - 127) / "
                 "128: one grey level is 1/128, so step by eps / 128 (you stepped by eps "
                 "network units, 128 times too far)", _fgsm_variant(*args, unit=1.0)),

@@ -304,8 +304,9 @@ def check_dropout_forward(student_fn):
                            "(1 - rate) during training, so the expected output equals x",
                            "no scale")
         if np.isclose(scale, 1 - rate):
-            return Problem("divide the survivors by (1 - rate), do not multiply by it",
-                           "multiplied")
+            return Problem("you multiplied the survivors by the keep probability: the "
+                           "mean output is then (1 - rate)²·x, not x: do not multiply by it. "
+                           "Which factor makes the expected output x?", "multiplied")
         if np.isclose(scale, 1 / rate):
             return Problem("divide by the keep probability (1 - rate), not by rate",
                            "divided by rate")
