@@ -134,10 +134,11 @@ def _variant(model, x, layer, shifts, step, *, sign=1.0, norm="mean_abs", roll_b
         (grad,) = torch.autograd.grad((act.square() if square else act).mean(), rolled)
         grad = torch.roll(grad, (roll_back * dy, roll_back * dx), dims=dims)
         total = grad if (total is None or not accumulate) else total + grad
-        scale = {"mean_abs": total.abs().mean(), "none": 1.0, "mean": total.mean(),
-                 "std": total.std(), "max": total.abs().max(), "l2": total.norm(),
-                 "channel": total.abs().mean(dim=(2, 3), keepdim=True), "sign": 1.0}[norm]
-        update = total.sign() if norm == "sign" else total / scale
+        update = {"mean_abs": total / total.abs().mean(), "none": total,
+                  "mean": total / total.mean(), "std": total / total.std(),
+                  "max": total / total.abs().max(), "l2": total / total.norm(),
+                  "channel": total / total.abs().mean(dim=(2, 3), keepdim=True),
+                  "sign": total.sign()}[norm]
         x = x + sign * step * step_scale * update
         x = x.clamp(low, high) if clamp is True else x
     return (x.clamp(low, high) if clamp == "end" else x).numpy()

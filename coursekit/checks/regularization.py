@@ -708,7 +708,7 @@ def _group_models():
     import torch
     from torch import nn
 
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng():
         torch.manual_seed(0)
         mlp = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3))
         cnn = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
@@ -772,12 +772,12 @@ def _judge_groups(out, model, lam, what):
     kind = {n: type(model.get_submodule(n.rpartition(".")[0])).__name__ for n in named}
     undecayed = [n for n in weights if decay[n] == 0.0]
     decayed_flat = [n for n in flat if decay[n] != 0.0]
-    if undecayed and len(undecayed) == len(weights) and len(decayed_flat) == len(flat):
+    if undecayed == weights and decayed_flat == flat:
         return Problem("your groups are the wrong way round: the biases (and normalisation "
                        "parameters) are decayed, the weights are not", "swapped")
     if undecayed:
         convs = [n for n in undecayed if kind[n].startswith("Conv")]
-        if convs and len(convs) == len(undecayed):
+        if convs == undecayed:
             return Problem(f"in {what}, the convolution's filters ({_listed(convs)}, "
                            f"{named[convs[0]].ndim}-D) are not decayed: they are weights like "
                            "a Linear layer's. A rule that lists only nn.Linear misses them: it "
@@ -788,12 +788,12 @@ def _judge_groups(out, model, lam, what):
     if decayed_flat:
         biases = [n for n in decayed_flat if n.endswith("bias")]
         norms = [n for n in decayed_flat if "Norm" in kind[n]]
-        if len(decayed_flat) == len(flat):
+        if decayed_flat == flat:
             return Problem(f"in {what}, every parameter is decayed ({_listed(decayed_flat)} "
                            "included): that is weight_decay=lam on model.parameters(). Leave "
                            "the biases (and the scale and shift of normalisation layers) out: "
                            "they do not make the function steeper", "all decayed")
-        if norms and not [n for n in biases if n not in norms]:
+        if norms and set(biases) <= set(norms):
             layers = sorted({kind[n] for n in norms})
             return Problem(f"in {what}, the normalisation layers' parameters are decayed "
                            f"({_listed(norms)}, of {' and '.join(layers)}): they are 1-D and set "
